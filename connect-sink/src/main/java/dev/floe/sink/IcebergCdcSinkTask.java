@@ -1,0 +1,94 @@
+package dev.floe.sink;
+
+import dev.floe.common.FloeVersion;
+import dev.floe.sink.commit.CommitClock;
+import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.commit.SnapshotCommitter;
+import dev.floe.sink.config.CatalogLoader;
+import dev.floe.sink.config.SinkConfig;
+import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.event.ChangeEventParser;
+import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.write.TableWriters;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts Connect's sink calls to Floe's pieces: records are parsed ({@code event}), routed and buffered per
+ * table ({@code route}, {@code write}), and committed on time or size ({@code commit}).
+ */
+public class IcebergCdcSinkTask extends SinkTask {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergCdcSinkTask.class);
+  private final ChangeEventParser parser = new ChangeEventParser();
+  private Catalog catalog;
+  private CommitCycle cycle;
+  private CommitClock clock;
+
+  @Override
+  public String version() {
+    return FloeVersion.get();
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    SinkConfig config = new SinkConfig(props);
+    String connector = props.getOrDefault("name", "floe-iceberg-sink");
+    catalog = CatalogLoader.load(config);
+    TableWriters writers = new TableWriters(new TableRouter(config.namespace()),
+        new TableProvisioner(catalog, config.autoCreate(), config.formatVersion()),
+        ThreadLocalRandom.current().nextInt(1 << 20));
+    cycle = new CommitCycle(writers, new SnapshotCommitter(connector), config.flushMaxRecords());
+    clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    clock.raiseFailure();
+    for (SinkRecord record : records) {
+      ChangeEvent event = parser.parse(record);
+      if (event == null) {
+        cycle.consumed(RecordCoordinates.of(record));
+      } else {
+        cycle.apply(event);
+      }
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    clock.raiseFailure();
+    return cycle.safeOffsets();
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    // commit what was read from the partitions before they move to another task
+    cycle.commit();
+    cycle.forget(partitions);
+  }
+
+  @Override
+  public void stop() {
+    if (clock != null) {
+      clock.close();
+    }
+    if (catalog instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("Closing the Iceberg catalog failed", e);
+      }
+    }
+  }
+}

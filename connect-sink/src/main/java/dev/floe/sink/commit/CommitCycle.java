@@ -1,0 +1,70 @@
+package dev.floe.sink.commit;
+
+import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.write.TableFlush;
+import dev.floe.sink.write.TableWriters;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The task's write-then-commit loop: changes go into the table writers; at each commit every table's buffer is
+ * written to files and committed as one snapshot per table, and only then do the consumed offsets become
+ * safe to hand to Connect. Connect's task thread and the commit clock both call in, so every method holds
+ * the same lock.
+ */
+public final class CommitCycle {
+  private final TableWriters writers;
+  private final SnapshotCommitter committer;
+  private final CommittedOffsets offsets = new CommittedOffsets();
+  private final int flushMaxRecords;
+
+  public CommitCycle(TableWriters writers, SnapshotCommitter committer, int flushMaxRecords) {
+    this.writers = writers;
+    this.committer = committer;
+    this.flushMaxRecords = flushMaxRecords;
+  }
+
+  /** Buffers one change; commits early when the buffer reaches its bound. */
+  public synchronized void apply(ChangeEvent event) {
+    writers.write(event);
+    consumed(event.coordinates());
+    if (writers.pendingEvents() >= flushMaxRecords) {
+      commit();
+    }
+  }
+
+  /** Notes a record that carries no change (a tombstone), so its offset can be committed too. */
+  public synchronized void consumed(RecordCoordinates at) {
+    offsets.consumed(at.topicPartition(), at.offset());
+  }
+
+  /**
+   * Writes and commits every table's buffer. If a table fails, the tables committed before it keep their
+   * snapshot (each is idempotent to replay), the rest are discarded, and no offset advances.
+   */
+  public synchronized void commit() {
+    List<TableFlush> flushes;
+    try {
+      flushes = writers.flushAll();
+      for (TableFlush flush : flushes) {
+        committer.commit(flush);
+      }
+    } catch (RuntimeException e) {
+      writers.discardAll();
+      throw e;
+    }
+    offsets.allConsumedCommitted();
+  }
+
+  public synchronized Map<TopicPartition, OffsetAndMetadata> safeOffsets() {
+    return offsets.safeToCommit();
+  }
+
+  public synchronized void forget(Collection<TopicPartition> partitions) {
+    offsets.forget(partitions);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.floe.sink.route;
+
+import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.schema.TypeMapping;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a table, or creates it from the first change event that needs it: the row's columns, with the
+ * record key's columns as required identifier fields (what equality deletes and upserts match on).
+ */
+public final class TableProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(TableProvisioner.class);
+
+  private final Catalog catalog;
+  private final boolean autoCreate;
+  private final int formatVersion;
+
+  public TableProvisioner(Catalog catalog, boolean autoCreate, int formatVersion) {
+    this.catalog = catalog;
+    this.autoCreate = autoCreate;
+    this.formatVersion = formatVersion;
+  }
+
+  public Table loadOrCreate(TableIdentifier id, ChangeEvent first) {
+    try {
+      return catalog.loadTable(id);
+    } catch (NoSuchTableException missing) {
+      if (!autoCreate) {
+        throw new ConnectException("Iceberg table " + id + " does not exist and iceberg.tables.auto-create "
+            + "is false: create it, or set iceberg.tables.auto-create=true.");
+      }
+    }
+    Set<String> keyColumns = new HashSet<>();
+    for (Field field : first.key().schema().fields()) {
+      keyColumns.add(field.name());
+    }
+    Schema schema = TypeMapping.toIcebergSchema(first.rowSchema(), keyColumns);
+    ensureNamespace(id);
+    try {
+      Table table = catalog.createTable(id, schema, PartitionSpec.unpartitioned(),
+          Map.of(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion)));
+      LOG.info("Created Iceberg table {} with identifier fields {}", id, keyColumns);
+      return table;
+    } catch (AlreadyExistsException raced) {
+      return catalog.loadTable(id); // another task created it first
+    }
+  }
+
+  private void ensureNamespace(TableIdentifier id) {
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(id.namespace())) {
+      try {
+        namespaces.createNamespace(id.namespace());
+      } catch (AlreadyExistsException raced) {
+        // another task created it first
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.floe.sink.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Maps the Connect schema of a Debezium row onto an Iceberg schema. Debezium tells the Postgres type through
+ * the Connect schema's name (its "semantic type"); the mapping keys on that name first, then on the Connect
+ * type. Types not listed here are refused with the column's name rather than guessed.
+ *
+ * <table>
+ *   <caption>Connect / Debezium type to Iceberg type</caption>
+ *   <tr><th>Connect schema (name)</th><th>Postgres</th><th>Iceberg</th></tr>
+ *   <tr><td>INT8, INT16, INT32</td><td>smallint, integer</td><td>int</td></tr>
+ *   <tr><td>INT64</td><td>bigint</td><td>long</td></tr>
+ *   <tr><td>FLOAT32 / FLOAT64</td><td>real / double precision</td><td>float / double</td></tr>
+ *   <tr><td>BOOLEAN</td><td>boolean</td><td>boolean</td></tr>
+ *   <tr><td>STRING</td><td>text, varchar, char, json, xml, enum</td><td>string</td></tr>
+ *   <tr><td>BYTES</td><td>bytea</td><td>binary</td></tr>
+ *   <tr><td>{@code Decimal}</td><td>numeric(p,s)</td><td>decimal(p,s)</td></tr>
+ *   <tr><td>{@code io.debezium.data.Uuid}</td><td>uuid</td><td>uuid</td></tr>
+ *   <tr><td>{@code io.debezium.time.Date}, {@code Date}</td><td>date</td><td>date</td></tr>
+ *   <tr><td>{@code io.debezium.time.MicroTime}, {@code Time}</td><td>time</td><td>time</td></tr>
+ *   <tr><td>{@code io.debezium.time.MicroTimestamp}, {@code Timestamp}</td><td>timestamp</td>
+ *       <td>timestamp</td></tr>
+ *   <tr><td>{@code io.debezium.time.ZonedTimestamp}</td><td>timestamptz</td><td>timestamptz</td></tr>
+ *   <tr><td>ARRAY</td><td>arrays</td><td>list</td></tr>
+ * </table>
+ */
+public final class TypeMapping {
+  static final String DBZ_DATE = "io.debezium.time.Date";
+  static final String DBZ_TIME_MILLIS = "io.debezium.time.Time";
+  static final String DBZ_TIME_MICROS = "io.debezium.time.MicroTime";
+  static final String DBZ_TIMESTAMP_MILLIS = "io.debezium.time.Timestamp";
+  static final String DBZ_TIMESTAMP_MICROS = "io.debezium.time.MicroTimestamp";
+  static final String DBZ_TIMESTAMP_NANOS = "io.debezium.time.NanoTimestamp";
+  static final String DBZ_ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
+  static final String DBZ_UUID = "io.debezium.data.Uuid";
+  static final String DECIMAL_PRECISION = "connect.decimal.precision";
+
+  private TypeMapping() {}
+
+  /**
+   * The Iceberg schema for a row: one optional field per column, except the key columns, which are required
+   * and become the table's identifier fields.
+   */
+  public static Schema toIcebergSchema(org.apache.kafka.connect.data.Schema rowSchema, Set<String> keyColumns) {
+    AtomicInteger ids = new AtomicInteger(0);
+    List<NestedField> fields = new ArrayList<>();
+    List<Integer> identifiers = new ArrayList<>();
+    for (Field column : rowSchema.fields()) {
+      int id = ids.incrementAndGet();
+      Type type = toIcebergType(column.name(), column.schema(), ids);
+      boolean key = keyColumns.contains(column.name());
+      fields.add(key ? NestedField.required(id, column.name(), type)
+          : NestedField.optional(id, column.name(), type));
+      if (key) {
+        identifiers.add(id);
+      }
+    }
+    if (identifiers.size() != keyColumns.size()) {
+      throw new DataException("Key columns " + keyColumns + " are not all columns of the row " + rowSchema.name());
+    }
+    return new Schema(fields, Set.copyOf(identifiers));
+  }
+
+  static Type toIcebergType(String column, org.apache.kafka.connect.data.Schema schema, AtomicInteger ids) {
+    String name = schema.name() == null ? "" : schema.name();
+    switch (name) {
+      case Decimal.LOGICAL_NAME:
+        return decimalType(schema);
+      case DBZ_UUID:
+        return Types.UUIDType.get();
+      case DBZ_DATE:
+      case org.apache.kafka.connect.data.Date.LOGICAL_NAME:
+        return Types.DateType.get();
+      case DBZ_TIME_MILLIS:
+      case DBZ_TIME_MICROS:
+      case org.apache.kafka.connect.data.Time.LOGICAL_NAME:
+        return Types.TimeType.get();
+      case DBZ_TIMESTAMP_MILLIS:
+      case DBZ_TIMESTAMP_MICROS:
+      case DBZ_TIMESTAMP_NANOS:
+      case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME:
+        return Types.TimestampType.withoutZone();
+      case DBZ_ZONED_TIMESTAMP:
+        return Types.TimestampType.withZone();
+      default:
+        break;
+    }
+    switch (schema.type()) {
+      case INT8:
+      case INT16:
+      case INT32:
+        return Types.IntegerType.get();
+      case INT64:
+        return Types.LongType.get();
+      case FLOAT32:
+        return Types.FloatType.get();
+      case FLOAT64:
+        return Types.DoubleType.get();
+      case BOOLEAN:
+        return Types.BooleanType.get();
+      case STRING:
+        return Types.StringType.get();
+      case BYTES:
+        return Types.BinaryType.get();
+      case ARRAY:
+        Type element = toIcebergType(column, schema.valueSchema(), ids);
+        return Types.ListType.ofOptional(ids.incrementAndGet(), element);
+      default:
+        throw new DataException("Column '" + column + "' has a type the sink cannot map yet: "
+            + schema.type() + (name.isEmpty() ? "" : " (" + name + ")"));
+    }
+  }
+
+  private static Type decimalType(org.apache.kafka.connect.data.Schema schema) {
+    int scale = Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD));
+    String precision = schema.parameters().get(DECIMAL_PRECISION);
+    // numeric without a declared precision arrives without one: 38 is the most Iceberg can hold
+    return Types.DecimalType.of(precision == null ? 38 : Integer.parseInt(precision), scale);
+  }
+}

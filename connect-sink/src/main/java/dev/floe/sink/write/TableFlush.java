@@ -1,0 +1,25 @@
+package dev.floe.sink.write;
+
+import dev.floe.sink.event.SourcePosition;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.WriteResult;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The files one flush of one table wrote, and what they cover: for each Kafka partition that fed the table,
+ * the next offset to read, and the largest source position applied. Committing it makes all of it visible
+ * at once.
+ *
+ * @param table the table the files belong to
+ * @param files the data and delete files written
+ * @param nextOffsets per partition, the offset after the last record this flush applied
+ * @param watermark the largest source commit time and LSN in this flush
+ * @param events how many change events the flush folded into its files
+ */
+public record TableFlush(
+    Table table,
+    WriteResult files,
+    Map<TopicPartition, Long> nextOffsets,
+    SourcePosition watermark,
+    int events) {}

@@ -1,0 +1,59 @@
+package dev.floe.sink.write;
+
+import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/** One writer per table this task feeds, opened on the first change routed to the table. */
+public final class TableWriters {
+  private final TableRouter router;
+  private final TableProvisioner provisioner;
+  private final int taskId;
+  private final Map<TableIdentifier, TableWriter> byTable = new LinkedHashMap<>();
+  private int pendingEvents;
+
+  public TableWriters(TableRouter router, TableProvisioner provisioner, int taskId) {
+    this.router = router;
+    this.provisioner = provisioner;
+    this.taskId = taskId;
+  }
+
+  public void write(ChangeEvent event) {
+    TableIdentifier id = router.route(event);
+    TableWriter writer = byTable.get(id);
+    if (writer == null) {
+      writer = new FoldingTableWriter(provisioner.loadOrCreate(id, event), taskId, System.nanoTime());
+      byTable.put(id, writer);
+    }
+    writer.write(event);
+    pendingEvents++;
+  }
+
+  public int pendingEvents() {
+    return pendingEvents;
+  }
+
+  /** Writes every table's buffer to files, in the order the tables were first seen. */
+  public List<TableFlush> flushAll() {
+    List<TableFlush> flushes = new ArrayList<>();
+    for (TableWriter writer : byTable.values()) {
+      TableFlush flush = writer.flush();
+      if (flush != null) {
+        flushes.add(flush);
+      }
+    }
+    pendingEvents = 0;
+    return flushes;
+  }
+
+  /** Drops every buffer: nothing in them was committed, so Kafka redelivers it. */
+  public void discardAll() {
+    byTable.values().forEach(TableWriter::discard);
+    pendingEvents = 0;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.floe.source.config;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Debezium settings Floe uses unless the user sets them: each one is what the Iceberg sink needs or what
+ * keeps a production database safe. A value the user gives always wins.
+ */
+public final class SourceDefaults {
+
+  /** Debezium key → Floe default, in the order they are documented. */
+  static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    // pgoutput is built into Postgres 10+: nothing to install on the server.
+    DEFAULTS.put("plugin.name", "pgoutput");
+    DEFAULTS.put("slot.name", "floe_slot");
+    DEFAULTS.put("publication.name", "floe_publication");
+    // Floe creates the publication and keeps it to the captured tables, so other tables' WAL is not decoded.
+    DEFAULTS.put("publication.autocreate.mode", "filtered");
+    // Decimals as exact values (Iceberg decimal), never doubles.
+    DEFAULTS.put("decimal.handling.mode", "precise");
+    // Microsecond temporal types map one to one onto Iceberg's time and timestamp types.
+    DEFAULTS.put("time.precision.mode", "adaptive_time_microseconds");
+    // A heartbeat lets the slot advance while captured tables are idle, so Postgres can recycle WAL.
+    DEFAULTS.put("heartbeat.interval.ms", "10000");
+    // Debezium 3.6's parallel snapshot ignores the exported snapshot: one thread keeps the seam consistent.
+    DEFAULTS.put("snapshot.max.threads", "1");
+    DEFAULTS.put("snapshot.mode", "initial");
+  }
+
+  private SourceDefaults() {}
+
+  /** The user's settings with Floe's defaults added for every key the user did not set. */
+  public static Map<String, String> apply(Map<String, String> userProps) {
+    Map<String, String> merged = new HashMap<>(DEFAULTS);
+    merged.putAll(userProps);
+    return merged;
+  }
+
+  /** The defaults, for documentation and tests. */
+  public static Map<String, String> defaults() {
+    return Map.copyOf(DEFAULTS);
+  }
+}

@@ -1,0 +1,153 @@
+package dev.floe.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The walking skeleton, end to end: Postgres rows that exist before the connectors start (the snapshot) and
+ * the inserts, updates and deletes made after (the WAL) reach an Iceberg table on the S3 endpoint through the
+ * two plugin archives loaded by a real Connect worker, and the table equals Postgres row for row.
+ */
+class SnapshotThenStreamIT {
+  private static final Duration CATCH_UP = Duration.ofSeconds(120);
+  private static PipelineHarness pipeline;
+
+  @BeforeAll
+  static void startPipeline() throws Exception {
+    pipeline = PipelineHarness.start();
+    pipeline.sql(
+        "create schema shop",
+        "create table shop.customers (id int primary key, name text not null, email text, "
+            + "balance numeric(12,2), active boolean, score double precision, born date, "
+            + "created_at timestamp, updated_at timestamptz, tags text[], photo bytea, visits bigint)",
+        "insert into shop.customers values "
+            + "(1, 'alice', 'alice@example.com', 10.50, true, 1.5, '1990-01-02', '2024-01-01 10:00:00', "
+            + "'2024-01-01 10:00:00+02', '{a,b}', '\\x00ff', 7),"
+            + "(2, 'bob', null, 0, false, null, null, null, null, null, null, null),"
+            + "(3, 'carol', 'carol@example.com', -3.25, true, -0.25, '2000-02-29', '2024-02-29 23:59:59.123456', "
+            + "'2024-02-29 23:59:59.123456+00', '{}', '\\x', 9000000000)",
+        "create table shop.accounts (id int primary key, owner text, amount numeric(12,2))");
+    pipeline.startSource("it-source",
+        Map.of("topic.prefix", "it", "schema.include.list", "shop", "slot.name", "it_slot",
+            "publication.name", "it_publication"));
+    pipeline.startSink("it-sink", Map.of("topics.regex", "it\\.shop\\..*", "commit.interval.ms", "1000"));
+  }
+
+  @AfterAll
+  static void stopPipeline() throws Exception {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  @Test
+  void snapshotThenInsertsUpdatesAndDeletesArriveRowForRow() throws Exception {
+    TableSnapshot snapshotted =
+        pipeline.awaitSameRows("shop.customers", "cdc.shop_customers", "id", CATCH_UP);
+    assertEquals(3, snapshotted.rowsByKey.size());
+
+    pipeline.sql(
+        "insert into shop.customers values (4, 'dave', 'dave@example.com', 99.99, true, 2.0, '1985-07-04', "
+            + "'2024-03-01 00:00:00', '2024-03-01 00:00:00-05', '{x}', '\\x0102', 1)",
+        "update shop.customers set email = 'alice@new.example.com', balance = 11.00, tags = '{a,b,c}' where id = 1",
+        "update shop.customers set name = 'bobby', score = 3.75 where id = 2",
+        "delete from shop.customers where id = 3");
+    TableSnapshot streamed = pipeline.awaitSameRows("shop.customers", "cdc.shop_customers", "id", CATCH_UP);
+    assertEquals(Set.of("1", "2", "4"), streamed.rowsByKey.keySet());
+    assertEquals("alice@new.example.com", streamed.rowsByKey.get("1").get("email"));
+    assertEquals(0, streamed.duplicateKeys);
+  }
+
+  @Test
+  void tableFilesLiveOnTheS3EndpointAndEveryCommitRecordsItsOffsets() throws Exception {
+    pipeline.awaitSameRows("shop.customers", "cdc.shop_customers", "id", CATCH_UP);
+    Table table = pipeline.table("cdc.shop_customers");
+    assertTrue(table.location().startsWith("s3://floe-warehouse/"), table.location());
+
+    Set<String> stored = new HashSet<>();
+    try (S3Client s3 = pipeline.stack.s3().client()) {
+      s3.listObjectsV2Paginator(b -> b.bucket("floe-warehouse")).contents().stream()
+          .map(S3Object::key).forEach(key -> stored.add("s3://floe-warehouse/" + key));
+    }
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        assertTrue(stored.contains(task.file().location()), task.file().location() + " not on S3");
+        task.deletes().forEach(d -> assertTrue(stored.contains(d.location()), d.location() + " not on S3"));
+      }
+    }
+    table.snapshots().forEach(snapshot -> {
+      String offsets = snapshot.summary().get("floe.kafka.next-offsets");
+      assertTrue(offsets != null && offsets.startsWith("it.shop.customers/0="), snapshot.summary().toString());
+    });
+  }
+
+  @Test
+  void connectorsComeFromThePluginArchivesNotTheTestClassPath() throws Exception {
+    assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.floe.sink.IcebergCdcSinkConnector"));
+    assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.floe.source.PostgresCdcSourceConnector"));
+    Set<String> plugins = new HashSet<>();
+    for (JsonNode plugin : pipeline.stack.worker().rest().get("connector-plugins")) {
+      plugins.add(plugin.path("class").asText() + " " + plugin.path("version").asText());
+    }
+    assertTrue(plugins.contains("dev.floe.sink.IcebergCdcSinkConnector 0.1.0-SNAPSHOT"), plugins.toString());
+    assertTrue(plugins.contains("dev.floe.source.PostgresCdcSourceConnector 0.1.0-SNAPSHOT"), plugins.toString());
+  }
+
+  @Test
+  void aKeyChurnedWithinOneCommitIntervalEndsInItsLastState() throws Exception {
+    // one transaction: every change reaches the sink together, inside one commit interval
+    pipeline.sql("begin",
+        "insert into shop.accounts values (1, 'ann', 1.00)",
+        "update shop.accounts set amount = 2.00 where id = 1",
+        "delete from shop.accounts where id = 1",
+        "insert into shop.accounts values (1, 'ann again', 3.00)",
+        "update shop.accounts set owner = 'ann final' where id = 1",
+        "insert into shop.accounts values (2, 'gone', 5.00)",
+        "delete from shop.accounts where id = 2",
+        "insert into shop.accounts values (3, 'mover', 7.00)",
+        "update shop.accounts set id = 4 where id = 3",
+        "commit");
+    TableSnapshot result = pipeline.awaitSameRows("shop.accounts", "cdc.shop_accounts", "id", CATCH_UP);
+    assertEquals(Set.of("1", "4"), result.rowsByKey.keySet());
+    assertEquals("ann final", result.rowsByKey.get("1").get("owner"));
+  }
+
+  @Test
+  void aKeyChurnedAcrossSeveralCommitsEndsInItsLastState() throws Exception {
+    String[] steps = {
+      "insert into shop.accounts values (10, 'zed', 1.00)",
+      "update shop.accounts set amount = 20.00 where id = 10",
+      "delete from shop.accounts where id = 10",
+      "insert into shop.accounts values (10, 'zed returns', 30.00)",
+      "update shop.accounts set id = 11 where id = 10",
+      "update shop.accounts set id = 10, owner = 'zed home' where id = 11"
+    };
+    Table table = null;
+    for (String step : steps) {
+      pipeline.sql(step);
+      pipeline.awaitSameRows("shop.accounts", "cdc.shop_accounts", "id", CATCH_UP);
+      table = pipeline.table("cdc.shop_accounts");
+    }
+    TableSnapshot result = pipeline.awaitSameRows("shop.accounts", "cdc.shop_accounts", "id", CATCH_UP);
+    assertEquals("zed home", result.rowsByKey.get("10").get("owner"));
+    assertFalse(result.rowsByKey.containsKey("11"));
+    assertTrue(table.snapshots().spliterator().estimateSize() >= steps.length,
+        "each step was its own commit");
+  }
+}

@@ -1,0 +1,134 @@
+package dev.floe.it;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A table's rows in a form both sides can be compared in: key → column → canonical text. Postgres is read
+ * through JDBC, Iceberg through its own generic reader; values are rendered by meaning (an instant for a
+ * timestamptz, a plain decimal for a numeric), so the comparison checks content, not formatting.
+ */
+final class TableSnapshot {
+  final Map<String, Map<String, String>> rowsByKey = new TreeMap<>();
+  int duplicateKeys;
+
+  static TableSnapshot ofPostgres(Connection connection, String table, String keyColumn) throws SQLException {
+    TableSnapshot snapshot = new TableSnapshot();
+    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select * from " + table)) {
+      ResultSetMetaData meta = rs.getMetaData();
+      while (rs.next()) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          row.put(meta.getColumnName(i), canonicalPostgres(rs, i, meta.getColumnTypeName(i)));
+        }
+        snapshot.add(row.get(keyColumn), row);
+      }
+    }
+    return snapshot;
+  }
+
+  static TableSnapshot ofIceberg(Table table, String keyColumn) throws Exception {
+    table.refresh();
+    TableSnapshot snapshot = new TableSnapshot();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record record : records) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (Types.NestedField field : table.schema().columns()) {
+          row.put(field.name(), canonical(record.getField(field.name())));
+        }
+        snapshot.add(row.get(keyColumn), row);
+      }
+    }
+    return snapshot;
+  }
+
+  private void add(String key, Map<String, String> row) {
+    if (rowsByKey.put(key, row) != null) {
+      duplicateKeys++;
+    }
+  }
+
+  private static String canonicalPostgres(ResultSet rs, int i, String type) throws SQLException {
+    if (rs.getObject(i) == null) {
+      return null;
+    }
+    switch (type) {
+      case "timestamptz":
+        return rs.getObject(i, OffsetDateTime.class).toInstant().toString();
+      case "timestamp":
+        return rs.getObject(i, LocalDateTime.class).toString();
+      case "date":
+        return rs.getObject(i, LocalDate.class).toString();
+      case "bytea":
+        return HexFormat.of().formatHex(rs.getBytes(i));
+      default:
+        break;
+    }
+    Object value = rs.getObject(i);
+    if (value instanceof Array array) {
+      return Arrays.asList((Object[]) array.getArray()).toString();
+    }
+    return canonical(value);
+  }
+
+  static String canonical(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof BigDecimal decimal) {
+      return decimal.toPlainString();
+    }
+    if (value instanceof OffsetDateTime odt) {
+      return odt.toInstant().toString();
+    }
+    if (value instanceof ByteBuffer buffer) {
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      return HexFormat.of().formatHex(bytes);
+    }
+    if (value instanceof List<?> list) {
+      List<String> items = new ArrayList<>();
+      list.forEach(item -> items.add(canonical(item)));
+      return items.toString();
+    }
+    return value.toString();
+  }
+
+  @Override
+  public String toString() {
+    return rowsByKey.size() + " rows" + (duplicateKeys > 0 ? " (" + duplicateKeys + " duplicate keys)" : "")
+        + ": " + rowsByKey;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof TableSnapshot that && rowsByKey.equals(that.rowsByKey)
+        && duplicateKeys == that.duplicateKeys;
+  }
+
+  @Override
+  public int hashCode() {
+    return rowsByKey.hashCode();
+  }
+}
