@@ -42,7 +42,8 @@ class SnapshotThenStreamIT {
             + "(2, 'bob', null, 0, false, null, null, null, null, null, null, null),"
             + "(3, 'carol', 'carol@example.com', -3.25, true, -0.25, '2000-02-29', '2024-02-29 23:59:59.123456', "
             + "'2024-02-29 23:59:59.123456+00', '{}', '\\x', 9000000000)",
-        "create table shop.accounts (id int primary key, owner text, amount numeric(12,2))");
+        "create table shop.accounts (id int primary key, owner text, amount numeric(12,2))",
+        "create table shop.wallets (id int primary key, owner text, amount numeric(12,2))");
     pipeline.startSource("it-source",
         Map.of("topic.prefix", "it", "schema.include.list", "shop", "slot.name", "it_slot",
             "publication.name", "it_publication"));
@@ -131,20 +132,20 @@ class SnapshotThenStreamIT {
   @Test
   void aKeyChurnedAcrossSeveralCommitsEndsInItsLastState() throws Exception {
     String[] steps = {
-      "insert into shop.accounts values (10, 'zed', 1.00)",
-      "update shop.accounts set amount = 20.00 where id = 10",
-      "delete from shop.accounts where id = 10",
-      "insert into shop.accounts values (10, 'zed returns', 30.00)",
-      "update shop.accounts set id = 11 where id = 10",
-      "update shop.accounts set id = 10, owner = 'zed home' where id = 11"
+      "insert into shop.wallets values (10, 'zed', 1.00)",
+      "update shop.wallets set amount = 20.00 where id = 10",
+      "delete from shop.wallets where id = 10",
+      "insert into shop.wallets values (10, 'zed returns', 30.00)",
+      "update shop.wallets set id = 11 where id = 10",
+      "update shop.wallets set id = 10, owner = 'zed home' where id = 11"
     };
     Table table = null;
     for (String step : steps) {
       pipeline.sql(step);
-      pipeline.awaitSameRows("shop.accounts", "cdc.shop_accounts", "id", CATCH_UP);
-      table = pipeline.table("cdc.shop_accounts");
+      pipeline.awaitSameRows("shop.wallets", "cdc.shop_wallets", "id", CATCH_UP);
+      table = pipeline.table("cdc.shop_wallets");
     }
-    TableSnapshot result = pipeline.awaitSameRows("shop.accounts", "cdc.shop_accounts", "id", CATCH_UP);
+    TableSnapshot result = pipeline.awaitSameRows("shop.wallets", "cdc.shop_wallets", "id", CATCH_UP);
     assertEquals("zed home", result.rowsByKey.get("10").get("owner"));
     assertFalse(result.rowsByKey.containsKey("11"));
     assertTrue(table.snapshots().spliterator().estimateSize() >= steps.length,

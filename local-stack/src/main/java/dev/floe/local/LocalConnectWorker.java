@@ -45,6 +45,8 @@ public final class LocalConnectWorker implements AutoCloseable {
     props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
     props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     props.put("offset.flush.interval.ms", "5000");
+    // a sink subscribed by topics.regex sees a topic created after it started within seconds, not 5 minutes
+    props.put("consumer.metadata.max.age.ms", "5000");
     props.putAll(overrides);
     Connect<?> connect = new ConnectDistributed().startConnect(props);
     return new LocalConnectWorker(connect, URI.create("http://127.0.0.1:" + port + "/"));
