@@ -1,0 +1,94 @@
+package dev.floe.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code floe-local up}: the whole pipeline on this machine. Starts the {@link LocalStack}, registers the
+ * source and sink from {@code config-examples/local/*.json} through Connect's REST API, optionally keeps a
+ * demo workload writing, and prints one status line every few seconds until Ctrl-C.
+ */
+public final class FloeLocal {
+  private FloeLocal() {}
+
+  public static void main(String[] args) throws Exception {
+    LocalOptions options = LocalOptions.parse(args);
+    if (options == null) {
+      System.out.println(LocalOptions.USAGE);
+      return;
+    }
+    Files.createDirectories(options.dataDir());
+    System.out.println("Starting Floe's local pipeline (data in " + options.dataDir() + ") ...");
+    LocalStack stack = LocalStack.start(new LocalStack.Settings(options.dataDir(), options.externalPostgres(),
+        options.postgresPort(), options.kafkaPort(), options.connectPort(), options.s3Port(),
+        options.pluginArchives(), Map.of()));
+    CountDownLatch stopped = new CountDownLatch(1);
+    List<AutoCloseable> running = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nStopping ...");
+      for (AutoCloseable r : running) {
+        closeQuietly(r);
+      }
+      stack.close();
+      stopped.countDown();
+    }, "floe-local-shutdown"));
+
+    try {
+      if (options.demo()) {
+        running.add(DemoWorkload.start(stack.source()));
+      }
+      register(stack, options.configDir());
+      printEndpoints(stack, options);
+      running.add(0, StatusReporter.start(stack, options.statusIntervalSeconds()));
+    } catch (Exception | Error e) {
+      System.err.println("floe-local could not start: " + e);
+      e.printStackTrace();
+      System.exit(1); // runs the shutdown hook, which stops what did start
+    }
+    stopped.await();
+  }
+
+  private static void register(LocalStack stack, Path configDir) throws Exception {
+    ConnectRestClient rest = stack.worker().rest();
+    Map<String, String> source = read(configDir.resolve("postgres-source.json"));
+    Map<String, String> sink = read(configDir.resolve("iceberg-sink.json"));
+    rest.putConnector(source.remove("name"), stack.sourceConfig(source));
+    rest.putConnector(sink.remove("name"), stack.sinkConfig(sink));
+  }
+
+  private static Map<String, String> read(Path file) throws Exception {
+    JsonNode json = ConnectRestClient.readConnectorJson(file);
+    Map<String, String> config = new HashMap<>();
+    json.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+    config.put("name", json.get("name").asText());
+    return config;
+  }
+
+  private static void printEndpoints(LocalStack stack, LocalOptions options) {
+    System.out.println("Floe is running on loopback:");
+    System.out.println("  Postgres        " + stack.source());
+    System.out.println("  Kafka           " + stack.kafka().bootstrapServers());
+    System.out.println("  Connect REST    " + stack.worker().restUrl());
+    System.out.println("  S3 endpoint     " + stack.s3().endpoint() + "  (bucket " + LocalStack.BUCKET
+        + ", key " + LocalS3.ACCESS_KEY + ")");
+    System.out.println("  Iceberg catalog " + stack.catalogProperties().get("uri") + "  (JDBC, namespace cdc)");
+    System.out.println("  JMX             " + System.getProperty("com.sun.management.jmxremote.port", "(off)"));
+    System.out.println("  Logs            " + System.getProperty("floe.local.log", "floe-local.log"));
+    System.out.println(options.demo() ? "Demo workload: writing to schema demo." : "No workload (add --demo).");
+    System.out.println("Ctrl-C stops everything.");
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      System.err.println("Stopping " + closeable.getClass().getSimpleName() + ": " + e);
+    }
+  }
+}
