@@ -2,12 +2,14 @@ package dev.floe.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 
 /**
  * {@code floe-local up}: the whole pipeline on this machine. Starts the {@link LocalStack}, registers the
@@ -28,17 +30,14 @@ public final class FloeLocal {
     LocalStack stack = LocalStack.start(new LocalStack.Settings(options.dataDir(), options.externalPostgres(),
         options.postgresPort(), options.kafkaPort(), options.connectPort(), options.s3Port(),
         options.pluginArchives(), Map.of()));
-    CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C (or a TERM) stops the pipeline in order: workload, worker, Kafka, S3, Postgres. Shutdown hooks
+    // would run concurrently with embedded Postgres's own hook and pull the database from under the worker.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    for (String signal : List.of("INT", "TERM")) {
+      Signal.handle(new Signal(signal), s -> stopRequested.countDown());
+    }
     List<AutoCloseable> running = new ArrayList<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\nStopping ...");
-      for (AutoCloseable r : running) {
-        closeQuietly(r);
-      }
-      stack.close();
-      stopped.countDown();
-    }, "floe-local-shutdown"));
-
+    int exitCode = 0;
     try {
       if (options.demo()) {
         running.add(DemoWorkload.start(stack.source()));
@@ -46,12 +45,32 @@ public final class FloeLocal {
       register(stack, options.configDir());
       printEndpoints(stack, options);
       running.add(0, StatusReporter.start(stack, options.statusIntervalSeconds()));
+      stopRequested.await();
     } catch (Exception | Error e) {
       System.err.println("floe-local could not start: " + e);
       e.printStackTrace();
-      System.exit(1); // runs the shutdown hook, which stops what did start
+      exitCode = 1;
     }
-    stopped.await();
+    System.out.println("\nStopping ...");
+    haltIfStuck(Duration.ofSeconds(90));
+    running.forEach(FloeLocal::closeQuietly);
+    stack.close();
+    System.out.println("Stopped. Data kept in " + options.dataDir() + "; `floe-local up` resumes from it.");
+    System.exit(exitCode);
+  }
+
+  private static void haltIfStuck(Duration deadline) {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(deadline.toMillis());
+        System.err.println("Stopping took longer than " + deadline + ": halting.");
+        Runtime.getRuntime().halt(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "floe-local-stop-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   private static void register(LocalStack stack, Path configDir) throws Exception {

@@ -60,7 +60,7 @@ public final class LocalKafka implements AutoCloseable {
   private static void format(Path logDir) throws Exception {
     String dir = logDir.toAbsolutePath().toString();
     new Formatter()
-        .setPrintStream(System.out)
+        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
         .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
         .setClusterId(Uuid.randomUuid().toString())
         .setNodeId(1)
