@@ -1,6 +1,7 @@
 package dev.floe.sink;
 
 import dev.floe.common.FloeVersion;
+import dev.floe.sink.config.CatalogReachability;
 import dev.floe.sink.config.SinkConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +60,7 @@ public class IcebergCdcSinkConnector extends SinkConnector {
     Map<String, ConfigValue> byKey = new LinkedHashMap<>();
     config.configValues().forEach(value -> byKey.put(value.name(), value));
     SinkConfig.validate(connectorConfigs, byKey);
+    CatalogReachability.check(connectorConfigs, byKey);
     return new Config(new ArrayList<>(byKey.values()));
   }
 }

@@ -2,6 +2,7 @@ package dev.floe.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.local.ConnectRestClient;
+import dev.floe.local.FreePorts;
 import dev.floe.local.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,21 +25,34 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  * the files in config-examples/local (as a user would), and helpers to compare Postgres with Iceberg.
  */
 final class PipelineHarness implements AutoCloseable {
-  final LocalStack stack;
-  final Catalog catalog;
+  private final LocalStack.Settings settings;
+  LocalStack stack;
+  Catalog catalog;
 
-  private PipelineHarness(LocalStack stack) {
-    this.stack = stack;
-    this.catalog = CatalogUtil.buildIcebergCatalog("floe", stack.catalogProperties(), null);
+  private PipelineHarness(LocalStack.Settings settings) throws Exception {
+    this.settings = settings;
+    startStack();
   }
 
+  /** A stack with fixed (free) ports under a fresh folder in target/, so it can be restarted as it was. */
   static PipelineHarness start() throws Exception {
     Path data = Path.of("target", "it-data", UUID.randomUUID().toString());
     Files.createDirectories(data);
-    LocalStack stack = LocalStack.start(new LocalStack.Settings(data, null, 0, 0, 0, 0,
+    return new PipelineHarness(new LocalStack.Settings(data, null, FreePorts.pick(), FreePorts.pick(),
+        FreePorts.pick(), FreePorts.pick(),
         List.of(Path.of(System.getProperty("floe.source.archive")), Path.of(System.getProperty("floe.sink.archive"))),
         Map.of("offset.flush.interval.ms", "1000")));
-    return new PipelineHarness(stack);
+  }
+
+  private void startStack() throws Exception {
+    stack = LocalStack.start(settings);
+    catalog = CatalogUtil.buildIcebergCatalog("floe", stack.catalogProperties(), null);
+  }
+
+  /** Stops every service (worker, Kafka, S3, Postgres) and starts them again on the same data and ports. */
+  void restartEverything() throws Exception {
+    close();
+    startStack();
   }
 
   Connection postgres() throws SQLException {
@@ -75,10 +89,29 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   private void register(String name, Map<String, String> config) throws Exception {
+    stack.worker().rest().putConnector(name, config);
+    awaitRunning(name);
+  }
+
+  void awaitRunning(String name) throws Exception {
     ConnectRestClient rest = stack.worker().rest();
-    rest.putConnector(name, config);
     Waits.until(Duration.ofSeconds(90), "connector " + name + " running", () -> rest.isRunning(name),
         () -> String.valueOf(rest.status(name)));
+  }
+
+  /** {@code PUT /connector-plugins/{plugin}/config/validate}: key → error messages, for keys with errors. */
+  Map<String, String> validate(String plugin, Map<String, String> config) throws Exception {
+    Map<String, String> named = new HashMap<>(config);
+    named.putIfAbsent("name", "validation-probe");
+    JsonNode result = stack.worker().rest().put("connector-plugins/" + plugin + "/config/validate", named);
+    Map<String, String> errors = new HashMap<>();
+    for (JsonNode entry : result.path("configs")) {
+      JsonNode value = entry.path("value");
+      if (value.path("errors").size() > 0) {
+        errors.put(value.path("name").asText(), value.path("errors").toString());
+      }
+    }
+    return errors;
   }
 
   Table table(String name) {

@@ -151,4 +151,24 @@ class SnapshotThenStreamIT {
     assertTrue(table.snapshots().spliterator().estimateSize() >= steps.length,
         "each step was its own commit");
   }
+
+  @Test
+  void validationThroughRestNamesTheKeyToFix() throws Exception {
+    Map<String, String> config = pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"));
+    config.put("iceberg.catalog.uri", "jdbc:postgresql://127.0.0.1:1/nowhere");
+    Map<String, String> errors = pipeline.validate("IcebergCdcSinkConnector", config);
+    assertTrue(errors.containsKey("iceberg.catalog.uri"), errors.toString());
+    assertTrue(errors.get("iceberg.catalog.uri").contains("Cannot open the Iceberg catalog"), errors.toString());
+
+    config.remove("iceberg.catalog.type");
+    errors = pipeline.validate("IcebergCdcSinkConnector", config);
+    assertTrue(errors.get("iceberg.catalog.type").contains("iceberg.catalog.type"), errors.toString());
+
+    config = pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"));
+    config.put("commit.interval.ms", "10");
+    errors = pipeline.validate("IcebergCdcSinkConnector", config);
+    assertTrue(errors.containsKey("commit.interval.ms"), errors.toString());
+    assertEquals(Map.of(), pipeline.validate("IcebergCdcSinkConnector",
+        pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"))));
+  }
 }

@@ -26,6 +26,11 @@ public final class ConnectRestClient {
     return send("PUT", "connectors/" + name + "/config", JSON.writeValueAsString(config));
   }
 
+  /** A PUT of {@code body} as JSON to {@code path}, such as a config validation. */
+  public JsonNode put(String path, Map<String, String> body) throws IOException {
+    return send("PUT", path, JSON.writeValueAsString(body));
+  }
+
   /** {@code GET /connectors/{name}/status}, or null while Connect has no status for it. */
   public JsonNode status(String name) throws IOException {
     try {

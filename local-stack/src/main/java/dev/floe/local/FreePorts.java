@@ -6,10 +6,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Free loopback ports, for servers that must be told their port before they start. */
-final class FreePorts {
+public final class FreePorts {
   private FreePorts() {}
 
-  static int pick() {
+  public static int pick() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
