@@ -28,14 +28,18 @@ class ConfigExamplesTest {
   void everyExampleValidatesAgainstItsConnector() throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(Path.of("."))) {
-      files = walk.filter(p -> p.toString().endsWith(".json") && !p.toString().contains("target")).toList();
+      files =
+          walk.filter(p -> p.toString().endsWith(".json") && !p.toString().contains("target"))
+              .toList();
     }
     assertFalse(files.isEmpty(), "no examples found");
     for (Path file : files) {
       JsonNode json = new ObjectMapper().readTree(file.toFile());
       assertTrue(json.hasNonNull("name"), file + " has no connector name");
       Map<String, String> config = new HashMap<>();
-      json.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+      json.get("config")
+          .fields()
+          .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
       Connector connector = connectorFor(config.get("connector.class"));
       List<String> errors = new ArrayList<>();
       ConfigDef def = connector.config();

@@ -10,7 +10,9 @@ public final class FloeVersion {
 
   private FloeVersion() {}
 
-  /** The project version this jar was built from, or {@code unknown} when the resource is missing. */
+  /**
+   * The project version this jar was built from, or {@code unknown} when the resource is missing.
+   */
   public static String get() {
     return VERSION;
   }

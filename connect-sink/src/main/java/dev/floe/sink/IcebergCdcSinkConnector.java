@@ -14,9 +14,9 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
- * Floe's Iceberg CDC sink: applies Debezium change events (inserts, updates, deletes) to Iceberg tables. The
- * connector only validates and hands each task the same settings; the work happens in {@link
- * IcebergCdcSinkTask}.
+ * Floe's Iceberg CDC sink: applies Debezium change events (inserts, updates, deletes) to Iceberg
+ * tables. The connector only validates and hands each task the same settings; the work happens in
+ * {@link IcebergCdcSinkTask}.
  */
 public class IcebergCdcSinkConnector extends SinkConnector {
   private Map<String, String> props;

@@ -12,9 +12,9 @@ import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.write.TableWriters;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts Connect's sink calls to Floe's pieces: records are parsed ({@code event}), routed and buffered per
- * table ({@code route}, {@code write}), and committed on time or size ({@code commit}).
+ * Adapts Connect's sink calls to Floe's pieces: records are parsed ({@code event}), routed and
+ * buffered per table ({@code route}, {@code write}), and committed on time or size ({@code
+ * commit}).
  */
 public class IcebergCdcSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergCdcSinkTask.class);
@@ -44,9 +45,11 @@ public class IcebergCdcSinkTask extends SinkTask {
     SinkConfig config = new SinkConfig(props);
     String connector = props.getOrDefault("name", "floe-iceberg-sink");
     catalog = CatalogLoader.load(config);
-    TableWriters writers = new TableWriters(new TableRouter(config.namespace()),
-        new TableProvisioner(catalog, config.autoCreate(), config.formatVersion()),
-        ThreadLocalRandom.current().nextInt(1 << 20));
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter(config.namespace()),
+            new TableProvisioner(catalog, config.autoCreate(), config.formatVersion()),
+            ThreadLocalRandom.current().nextInt(1 << 20));
     cycle = new CommitCycle(writers, new SnapshotCommitter(connector), config.flushMaxRecords());
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
   }

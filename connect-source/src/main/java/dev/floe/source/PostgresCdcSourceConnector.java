@@ -7,9 +7,10 @@ import java.util.Map;
 import org.apache.kafka.common.config.Config;
 
 /**
- * Floe's Postgres CDC source: Debezium's {@link PostgresConnector} (pgoutput, consistent snapshot, then the WAL)
- * started with the defaults Floe's Iceberg sink expects. Every default can be overridden in the connector's
- * REST config; the class only adapts Connect's calls, the defaults live in {@link SourceDefaults}.
+ * Floe's Postgres CDC source: Debezium's {@link PostgresConnector} (pgoutput, consistent snapshot,
+ * then the WAL) started with the defaults Floe's Iceberg sink expects. Every default can be
+ * overridden in the connector's REST config; the class only adapts Connect's calls, the defaults
+ * live in {@link SourceDefaults}.
  */
 public class PostgresCdcSourceConnector extends PostgresConnector {
 

@@ -2,6 +2,7 @@ package dev.floe.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.local.ConnectRestClient;
+import dev.floe.local.ConnectorJson;
 import dev.floe.local.FreePorts;
 import dev.floe.local.LocalStack;
 import java.nio.file.Files;
@@ -21,8 +22,9 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
- * The local stack as the tests use it: started with free ports under target/, the connectors registered from
- * the files in config-examples/local (as a user would), and helpers to compare Postgres with Iceberg.
+ * The local stack as the tests use it: started with free ports under target/, the connectors
+ * registered from the files in config-examples/local (as a user would), and helpers to compare
+ * Postgres with Iceberg.
  */
 final class PipelineHarness implements AutoCloseable {
   private final LocalStack.Settings settings;
@@ -34,14 +36,25 @@ final class PipelineHarness implements AutoCloseable {
     startStack();
   }
 
-  /** A stack with fixed (free) ports under a fresh folder in target/, so it can be restarted as it was. */
+  /**
+   * A stack with fixed (free) ports under a fresh folder in target/, so it can be restarted as it
+   * was.
+   */
   static PipelineHarness start() throws Exception {
     Path data = Path.of("target", "it-data", UUID.randomUUID().toString());
     Files.createDirectories(data);
-    return new PipelineHarness(new LocalStack.Settings(data, null, FreePorts.pick(), FreePorts.pick(),
-        FreePorts.pick(), FreePorts.pick(),
-        List.of(Path.of(System.getProperty("floe.source.archive")), Path.of(System.getProperty("floe.sink.archive"))),
-        Map.of("offset.flush.interval.ms", "1000")));
+    return new PipelineHarness(
+        new LocalStack.Settings(
+            data,
+            null,
+            FreePorts.pick(),
+            FreePorts.pick(),
+            FreePorts.pick(),
+            FreePorts.pick(),
+            List.of(
+                Path.of(System.getProperty("floe.source.archive")),
+                Path.of(System.getProperty("floe.sink.archive"))),
+            Map.of("offset.flush.interval.ms", "1000")));
   }
 
   private void startStack() throws Exception {
@@ -49,19 +62,23 @@ final class PipelineHarness implements AutoCloseable {
     catalog = CatalogUtil.buildIcebergCatalog("floe", stack.catalogProperties(), null);
   }
 
-  /** Stops every service (worker, Kafka, S3, Postgres) and starts them again on the same data and ports. */
+  /**
+   * Stops every service (worker, Kafka, S3, Postgres) and starts them again on the same data and
+   * ports.
+   */
   void restartEverything() throws Exception {
     close();
     startStack();
   }
 
   Connection postgres() throws SQLException {
-    return java.sql.DriverManager.getConnection(stack.source().jdbcUrl(), stack.source().user(),
-        stack.source().password());
+    return java.sql.DriverManager.getConnection(
+        stack.source().jdbcUrl(), stack.source().user(), stack.source().password());
   }
 
   void sql(String... statements) throws SQLException {
-    try (Connection c = postgres(); Statement st = c.createStatement()) {
+    try (Connection c = postgres();
+        Statement st = c.createStatement()) {
       for (String statement : statements) {
         st.execute(statement);
       }
@@ -70,10 +87,7 @@ final class PipelineHarness implements AutoCloseable {
 
   /** The example connector's config, with this stack's endpoints and the given overrides. */
   static Map<String, String> example(String file) throws Exception {
-    JsonNode json = ConnectRestClient.readConnectorJson(Path.of(System.getProperty("floe.examples.dir"), file));
-    Map<String, String> config = new HashMap<>();
-    json.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
-    return config;
+    return ConnectorJson.read(Path.of(System.getProperty("floe.examples.dir"), file)).config();
   }
 
   void startSource(String name, Map<String, String> overrides) throws Exception {
@@ -95,15 +109,22 @@ final class PipelineHarness implements AutoCloseable {
 
   void awaitRunning(String name) throws Exception {
     ConnectRestClient rest = stack.worker().rest();
-    Waits.until(Duration.ofSeconds(90), "connector " + name + " running", () -> rest.isRunning(name),
+    Waits.until(
+        Duration.ofSeconds(90),
+        "connector " + name + " running",
+        () -> rest.isRunning(name),
         () -> String.valueOf(rest.status(name)));
   }
 
-  /** {@code PUT /connector-plugins/{plugin}/config/validate}: key → error messages, for keys with errors. */
+  /**
+   * {@code PUT /connector-plugins/{plugin}/config/validate}: key → error messages, for keys with
+   * errors.
+   */
   Map<String, String> validate(String plugin, Map<String, String> config) throws Exception {
     Map<String, String> named = new HashMap<>(config);
     named.putIfAbsent("name", "validation-probe");
-    JsonNode result = stack.worker().rest().put("connector-plugins/" + plugin + "/config/validate", named);
+    JsonNode result =
+        stack.worker().rest().put("connector-plugins/" + plugin + "/config/validate", named);
     Map<String, String> errors = new HashMap<>();
     for (JsonNode entry : result.path("configs")) {
       JsonNode value = entry.path("value");
@@ -118,21 +139,27 @@ final class PipelineHarness implements AutoCloseable {
     return catalog.loadTable(TableIdentifier.parse(name));
   }
 
-  /** Waits until the Iceberg table holds exactly what the Postgres table holds, and returns both. */
-  TableSnapshot awaitSameRows(String pgTable, String icebergTable, String keyColumn, Duration timeout)
-      throws Exception {
+  /**
+   * Waits until the Iceberg table holds exactly what the Postgres table holds, and returns both.
+   */
+  TableSnapshot awaitSameRows(
+      String pgTable, String icebergTable, String keyColumn, Duration timeout) throws Exception {
     TableSnapshot[] last = new TableSnapshot[2];
-    Waits.until(timeout, icebergTable + " equal to " + pgTable, () -> {
-      try (Connection c = postgres()) {
-        last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumn);
-      }
-      try {
-        last[1] = TableSnapshot.ofIceberg(table(icebergTable), keyColumn);
-      } catch (NoSuchTableException notYet) {
-        return false;
-      }
-      return last[0].equals(last[1]);
-    }, () -> "postgres " + last[0] + "\n iceberg " + last[1]);
+    Waits.until(
+        timeout,
+        icebergTable + " equal to " + pgTable,
+        () -> {
+          try (Connection c = postgres()) {
+            last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumn);
+          }
+          try {
+            last[1] = TableSnapshot.ofIceberg(table(icebergTable), keyColumn);
+          } catch (NoSuchTableException notYet) {
+            return false;
+          }
+          return last[0].equals(last[1]);
+        },
+        () -> "postgres " + last[0] + "\n iceberg " + last[1]);
     return last[1];
   }
 

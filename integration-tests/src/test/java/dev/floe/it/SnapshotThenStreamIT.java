@@ -20,9 +20,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The walking skeleton, end to end: Postgres rows that exist before the connectors start (the snapshot) and
- * the inserts, updates and deletes made after (the WAL) reach an Iceberg table on the S3 endpoint through the
- * two plugin archives loaded by a real Connect worker, and the table equals Postgres row for row.
+ * The walking skeleton, end to end: Postgres rows that exist before the connectors start (the
+ * snapshot) and the inserts, updates and deletes made after (the WAL) reach an Iceberg table on the
+ * S3 endpoint through the two plugin archives loaded by a real Connect worker, and the table equals
+ * Postgres row for row.
  */
 class SnapshotThenStreamIT {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
@@ -44,10 +45,19 @@ class SnapshotThenStreamIT {
             + "'2024-02-29 23:59:59.123456+00', '{}', '\\x', 9000000000)",
         "create table shop.accounts (id int primary key, owner text, amount numeric(12,2))",
         "create table shop.wallets (id int primary key, owner text, amount numeric(12,2))");
-    pipeline.startSource("it-source",
-        Map.of("topic.prefix", "it", "schema.include.list", "shop", "slot.name", "it_slot",
-            "publication.name", "it_publication"));
-    pipeline.startSink("it-sink", Map.of("topics.regex", "it\\.shop\\..*", "commit.interval.ms", "1000"));
+    pipeline.startSource(
+        "it-source",
+        Map.of(
+            "topic.prefix",
+            "it",
+            "schema.include.list",
+            "shop",
+            "slot.name",
+            "it_slot",
+            "publication.name",
+            "it_publication"));
+    pipeline.startSink(
+        "it-sink", Map.of("topics.regex", "it\\.shop\\..*", "commit.interval.ms", "1000"));
   }
 
   @AfterAll
@@ -69,7 +79,8 @@ class SnapshotThenStreamIT {
         "update shop.customers set email = 'alice@new.example.com', balance = 11.00, tags = '{a,b,c}' where id = 1",
         "update shop.customers set name = 'bobby', score = 3.75 where id = 2",
         "delete from shop.customers where id = 3");
-    TableSnapshot streamed = pipeline.awaitSameRows("shop.customers", "cdc.shop_customers", "id", CATCH_UP);
+    TableSnapshot streamed =
+        pipeline.awaitSameRows("shop.customers", "cdc.shop_customers", "id", CATCH_UP);
     assertEquals(Set.of("1", "2", "4"), streamed.rowsByKey.keySet());
     assertEquals("alice@new.example.com", streamed.rowsByKey.get("1").get("email"));
     assertEquals(0, streamed.duplicateKeys);
@@ -84,36 +95,51 @@ class SnapshotThenStreamIT {
     Set<String> stored = new HashSet<>();
     try (S3Client s3 = pipeline.stack.s3().client()) {
       s3.listObjectsV2Paginator(b -> b.bucket("floe-warehouse")).contents().stream()
-          .map(S3Object::key).forEach(key -> stored.add("s3://floe-warehouse/" + key));
+          .map(S3Object::key)
+          .forEach(key -> stored.add("s3://floe-warehouse/" + key));
     }
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
       for (FileScanTask task : tasks) {
         assertTrue(stored.contains(task.file().location()), task.file().location() + " not on S3");
-        task.deletes().forEach(d -> assertTrue(stored.contains(d.location()), d.location() + " not on S3"));
+        task.deletes()
+            .forEach(d -> assertTrue(stored.contains(d.location()), d.location() + " not on S3"));
       }
     }
-    table.snapshots().forEach(snapshot -> {
-      String offsets = snapshot.summary().get("floe.kafka.next-offsets");
-      assertTrue(offsets != null && offsets.startsWith("it.shop.customers/0="), snapshot.summary().toString());
-    });
+    table
+        .snapshots()
+        .forEach(
+            snapshot -> {
+              String offsets = snapshot.summary().get("floe.kafka.next-offsets");
+              assertTrue(
+                  offsets != null && offsets.startsWith("it.shop.customers/0="),
+                  snapshot.summary().toString());
+            });
   }
 
   @Test
   void connectorsComeFromThePluginArchivesNotTheTestClassPath() throws Exception {
-    assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.floe.sink.IcebergCdcSinkConnector"));
-    assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.floe.source.PostgresCdcSourceConnector"));
+    assertThrows(
+        ClassNotFoundException.class, () -> Class.forName("dev.floe.sink.IcebergCdcSinkConnector"));
+    assertThrows(
+        ClassNotFoundException.class,
+        () -> Class.forName("dev.floe.source.PostgresCdcSourceConnector"));
     Set<String> plugins = new HashSet<>();
     for (JsonNode plugin : pipeline.stack.worker().rest().get("connector-plugins")) {
       plugins.add(plugin.path("class").asText() + " " + plugin.path("version").asText());
     }
-    assertTrue(plugins.contains("dev.floe.sink.IcebergCdcSinkConnector 0.1.0-SNAPSHOT"), plugins.toString());
-    assertTrue(plugins.contains("dev.floe.source.PostgresCdcSourceConnector 0.1.0-SNAPSHOT"), plugins.toString());
+    assertTrue(
+        plugins.contains("dev.floe.sink.IcebergCdcSinkConnector 0.1.0-SNAPSHOT"),
+        plugins.toString());
+    assertTrue(
+        plugins.contains("dev.floe.source.PostgresCdcSourceConnector 0.1.0-SNAPSHOT"),
+        plugins.toString());
   }
 
   @Test
   void aKeyChurnedWithinOneCommitIntervalEndsInItsLastState() throws Exception {
     // one transaction: every change reaches the sink together, inside one commit interval
-    pipeline.sql("begin",
+    pipeline.sql(
+        "begin",
         "insert into shop.accounts values (1, 'ann', 1.00)",
         "update shop.accounts set amount = 2.00 where id = 1",
         "delete from shop.accounts where id = 1",
@@ -124,7 +150,8 @@ class SnapshotThenStreamIT {
         "insert into shop.accounts values (3, 'mover', 7.00)",
         "update shop.accounts set id = 4 where id = 3",
         "commit");
-    TableSnapshot result = pipeline.awaitSameRows("shop.accounts", "cdc.shop_accounts", "id", CATCH_UP);
+    TableSnapshot result =
+        pipeline.awaitSameRows("shop.accounts", "cdc.shop_accounts", "id", CATCH_UP);
     assertEquals(Set.of("1", "4"), result.rowsByKey.keySet());
     assertEquals("ann final", result.rowsByKey.get("1").get("owner"));
   }
@@ -145,30 +172,39 @@ class SnapshotThenStreamIT {
       pipeline.awaitSameRows("shop.wallets", "cdc.shop_wallets", "id", CATCH_UP);
       table = pipeline.table("cdc.shop_wallets");
     }
-    TableSnapshot result = pipeline.awaitSameRows("shop.wallets", "cdc.shop_wallets", "id", CATCH_UP);
+    TableSnapshot result =
+        pipeline.awaitSameRows("shop.wallets", "cdc.shop_wallets", "id", CATCH_UP);
     assertEquals("zed home", result.rowsByKey.get("10").get("owner"));
     assertFalse(result.rowsByKey.containsKey("11"));
-    assertTrue(table.snapshots().spliterator().estimateSize() >= steps.length,
+    assertTrue(
+        table.snapshots().spliterator().estimateSize() >= steps.length,
         "each step was its own commit");
   }
 
   @Test
   void validationThroughRestNamesTheKeyToFix() throws Exception {
-    Map<String, String> config = pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"));
+    Map<String, String> config =
+        pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"));
     config.put("iceberg.catalog.uri", "jdbc:postgresql://127.0.0.1:1/nowhere");
     Map<String, String> errors = pipeline.validate("IcebergCdcSinkConnector", config);
     assertTrue(errors.containsKey("iceberg.catalog.uri"), errors.toString());
-    assertTrue(errors.get("iceberg.catalog.uri").contains("Cannot open the Iceberg catalog"), errors.toString());
+    assertTrue(
+        errors.get("iceberg.catalog.uri").contains("Cannot open the Iceberg catalog"),
+        errors.toString());
 
     config.remove("iceberg.catalog.type");
     errors = pipeline.validate("IcebergCdcSinkConnector", config);
-    assertTrue(errors.get("iceberg.catalog.type").contains("iceberg.catalog.type"), errors.toString());
+    assertTrue(
+        errors.get("iceberg.catalog.type").contains("iceberg.catalog.type"), errors.toString());
 
     config = pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"));
     config.put("commit.interval.ms", "10");
     errors = pipeline.validate("IcebergCdcSinkConnector", config);
     assertTrue(errors.containsKey("commit.interval.ms"), errors.toString());
-    assertEquals(Map.of(), pipeline.validate("IcebergCdcSinkConnector",
-        pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"))));
+    assertEquals(
+        Map.of(),
+        pipeline.validate(
+            "IcebergCdcSinkConnector",
+            pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"))));
   }
 }

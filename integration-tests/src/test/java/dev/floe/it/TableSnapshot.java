@@ -25,17 +25,20 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
- * A table's rows in a form both sides can be compared in: key → column → canonical text. Postgres is read
- * through JDBC, Iceberg through its own generic reader; values are rendered by meaning (an instant for a
- * timestamptz, a plain decimal for a numeric), so the comparison checks content, not formatting.
+ * A table's rows in a form both sides can be compared in: key → column → canonical text. Postgres
+ * is read through JDBC, Iceberg through its own generic reader; values are rendered by meaning (an
+ * instant for a timestamptz, a plain decimal for a numeric), so the comparison checks content, not
+ * formatting.
  */
 final class TableSnapshot {
   final Map<String, Map<String, String>> rowsByKey = new TreeMap<>();
   int duplicateKeys;
 
-  static TableSnapshot ofPostgres(Connection connection, String table, String keyColumn) throws SQLException {
+  static TableSnapshot ofPostgres(Connection connection, String table, String keyColumn)
+      throws SQLException {
     TableSnapshot snapshot = new TableSnapshot();
-    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select * from " + table)) {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("select * from " + table)) {
       ResultSetMetaData meta = rs.getMetaData();
       while (rs.next()) {
         Map<String, String> row = new LinkedHashMap<>();
@@ -117,13 +120,17 @@ final class TableSnapshot {
 
   @Override
   public String toString() {
-    return rowsByKey.size() + " rows" + (duplicateKeys > 0 ? " (" + duplicateKeys + " duplicate keys)" : "")
-        + ": " + rowsByKey;
+    return rowsByKey.size()
+        + " rows"
+        + (duplicateKeys > 0 ? " (" + duplicateKeys + " duplicate keys)" : "")
+        + ": "
+        + rowsByKey;
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof TableSnapshot that && rowsByKey.equals(that.rowsByKey)
+    return other instanceof TableSnapshot that
+        && rowsByKey.equals(that.rowsByKey)
         && duplicateKeys == that.duplicateKeys;
   }
 

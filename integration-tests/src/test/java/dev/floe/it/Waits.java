@@ -8,7 +8,8 @@ import org.opentest4j.AssertionFailedError;
 final class Waits {
   private Waits() {}
 
-  static void until(Duration timeout, String what, Callable<Boolean> condition, Callable<String> lastSeen)
+  static void until(
+      Duration timeout, String what, Callable<Boolean> condition, Callable<String> lastSeen)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception lastError = null;
@@ -29,8 +30,9 @@ final class Waits {
     } catch (Exception e) {
       seen = "(could not tell: " + e + ")";
     }
-    AssertionFailedError failure = new AssertionFailedError("Timed out after " + timeout + " waiting for " + what
-        + "; last seen: " + seen);
+    AssertionFailedError failure =
+        new AssertionFailedError(
+            "Timed out after " + timeout + " waiting for " + what + "; last seen: " + seen);
     if (lastError != null) {
       failure.initCause(lastError);
     }

@@ -2,7 +2,6 @@ package dev.floe.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,11 +10,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** The few calls of Connect's REST API that the local stack and the tests make, as a user would make them. */
+/**
+ * The few calls of Connect's REST API that the local stack and the tests make, as a user would make
+ * them.
+ */
 public final class ConnectRestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public ConnectRestClient(URI base) {
     this.base = base;
@@ -69,18 +72,17 @@ public final class ConnectRestClient {
     return true;
   }
 
-  /** Reads a REST JSON file of the form {@code {"name": ..., "config": {...}}}. */
-  public static ObjectNode readConnectorJson(java.nio.file.Path file) throws IOException {
-    return (ObjectNode) JSON.readTree(file.toFile());
-  }
-
   private JsonNode send(String method, String path, String body) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json");
-    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json");
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -8,8 +8,9 @@ import java.sql.Statement;
 import java.util.Random;
 
 /**
- * A small shop that never sleeps: creates schema {@code demo} (customers, orders) if missing, then keeps
- * inserting, updating and deleting a few rows a second, so the pipeline has something to carry.
+ * A small shop that never sleeps: creates schema {@code demo} (customers, orders) if missing, then
+ * keeps inserting, updating and deleting a few rows a second, so the pipeline has something to
+ * carry.
  */
 final class DemoWorkload implements AutoCloseable {
   private final Thread thread;
@@ -21,12 +22,15 @@ final class DemoWorkload implements AutoCloseable {
   }
 
   static DemoWorkload start(PostgresEndpoint db) throws SQLException {
-    try (Connection c = connect(db); Statement st = c.createStatement()) {
+    try (Connection c = connect(db);
+        Statement st = c.createStatement()) {
       st.execute("create schema if not exists demo");
-      st.execute("create table if not exists demo.customers (id serial primary key, name text not null, "
-          + "email text, tier text, balance numeric(12,2) not null default 0, updated_at timestamptz not null default now())");
-      st.execute("create table if not exists demo.orders (id bigserial primary key, customer_id int not null, "
-          + "amount numeric(10,2) not null, status text not null, created_at timestamp not null default now())");
+      st.execute(
+          "create table if not exists demo.customers (id serial primary key, name text not null, "
+              + "email text, tier text, balance numeric(12,2) not null default 0, updated_at timestamptz not null default now())");
+      st.execute(
+          "create table if not exists demo.orders (id bigserial primary key, customer_id int not null, "
+              + "amount numeric(10,2) not null, status text not null, created_at timestamp not null default now())");
     }
     DemoWorkload workload = new DemoWorkload(db);
     workload.thread.start();
@@ -45,19 +49,33 @@ final class DemoWorkload implements AutoCloseable {
         while (running) {
           int choice = random.nextInt(10);
           if (choice < 3) {
-            exec(c, "insert into demo.customers (name, email, tier) values (?, ?, ?)",
-                "customer-" + random.nextInt(100_000), "c" + random.nextInt(1000) + "@example.com",
+            exec(
+                c,
+                "insert into demo.customers (name, email, tier) values (?, ?, ?)",
+                "customer-" + random.nextInt(100_000),
+                "c" + random.nextInt(1000) + "@example.com",
                 random.nextBoolean() ? "gold" : "basic");
           } else if (choice < 6) {
-            exec(c, "insert into demo.orders (customer_id, amount, status) values ("
-                + (1 + random.nextInt(50)) + ", " + random.nextInt(50_000) / 100.0 + ", 'new')");
+            exec(
+                c,
+                "insert into demo.orders (customer_id, amount, status) values ("
+                    + (1 + random.nextInt(50))
+                    + ", "
+                    + random.nextInt(50_000) / 100.0
+                    + ", 'new')");
           } else if (choice < 8) {
-            exec(c, "update demo.orders set status = ? where id = (select id from demo.orders order by random() limit 1)",
+            exec(
+                c,
+                "update demo.orders set status = ? where id = (select id from demo.orders order by random() limit 1)",
                 statuses[random.nextInt(statuses.length)]);
-            exec(c, "update demo.customers set balance = balance + 1, updated_at = now() "
-                + "where id = (select id from demo.customers order by random() limit 1)");
+            exec(
+                c,
+                "update demo.customers set balance = balance + 1, updated_at = now() "
+                    + "where id = (select id from demo.customers order by random() limit 1)");
           } else {
-            exec(c, "delete from demo.orders where id = (select id from demo.orders order by random() limit 1)");
+            exec(
+                c,
+                "delete from demo.orders where id = (select id from demo.orders order by random() limit 1)");
           }
           Thread.sleep(250);
         }

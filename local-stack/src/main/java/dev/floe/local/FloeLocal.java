@@ -1,20 +1,19 @@
 package dev.floe.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
- * {@code floe-local up}: the whole pipeline on this machine. Starts the {@link LocalStack}, registers the
- * source and sink from {@code config-examples/local/*.json} through Connect's REST API, optionally keeps a
- * demo workload writing, and prints one status line every few seconds until Ctrl-C.
+ * {@code floe-local up}: the whole pipeline on this machine. Starts the {@link LocalStack},
+ * registers the source and sink from {@code config-examples/local/*.json} through Connect's REST
+ * API, optionally keeps a demo workload writing, and prints one status line every few seconds until
+ * Ctrl-C.
  */
 public final class FloeLocal {
   private FloeLocal() {}
@@ -27,11 +26,21 @@ public final class FloeLocal {
     }
     Files.createDirectories(options.dataDir());
     System.out.println("Starting Floe's local pipeline (data in " + options.dataDir() + ") ...");
-    LocalStack stack = LocalStack.start(new LocalStack.Settings(options.dataDir(), options.externalPostgres(),
-        options.postgresPort(), options.kafkaPort(), options.connectPort(), options.s3Port(),
-        options.pluginArchives(), Map.of()));
-    // Ctrl-C (or a TERM) stops the pipeline in order: workload, worker, Kafka, S3, Postgres. Shutdown hooks
-    // would run concurrently with embedded Postgres's own hook and pull the database from under the worker.
+    LocalStack stack =
+        LocalStack.start(
+            new LocalStack.Settings(
+                options.dataDir(),
+                options.externalPostgres(),
+                options.postgresPort(),
+                options.kafkaPort(),
+                options.connectPort(),
+                options.s3Port(),
+                options.pluginArchives(),
+                Map.of()));
+    // Ctrl-C (or a TERM) stops the pipeline in order: workload, worker, Kafka, S3, Postgres.
+    // Shutdown hooks
+    // would run concurrently with embedded Postgres's own hook and pull the database from under the
+    // worker.
     CountDownLatch stopRequested = new CountDownLatch(1);
     for (String signal : List.of("INT", "TERM")) {
       Signal.handle(new Signal(signal), s -> stopRequested.countDown());
@@ -55,38 +64,34 @@ public final class FloeLocal {
     haltIfStuck(Duration.ofSeconds(90));
     running.forEach(FloeLocal::closeQuietly);
     stack.close();
-    System.out.println("Stopped. Data kept in " + options.dataDir() + "; `floe-local up` resumes from it.");
+    System.out.println(
+        "Stopped. Data kept in " + options.dataDir() + "; `floe-local up` resumes from it.");
     System.exit(exitCode);
   }
 
   private static void haltIfStuck(Duration deadline) {
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(deadline.toMillis());
-        System.err.println("Stopping took longer than " + deadline + ": halting.");
-        Runtime.getRuntime().halt(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "floe-local-stop-watchdog");
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(deadline.toMillis());
+                System.err.println("Stopping took longer than " + deadline + ": halting.");
+                Runtime.getRuntime().halt(2);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "floe-local-stop-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
   }
 
   private static void register(LocalStack stack, Path configDir) throws Exception {
     ConnectRestClient rest = stack.worker().rest();
-    Map<String, String> source = read(configDir.resolve("postgres-source.json"));
-    Map<String, String> sink = read(configDir.resolve("iceberg-sink.json"));
-    rest.putConnector(source.remove("name"), stack.sourceConfig(source));
-    rest.putConnector(sink.remove("name"), stack.sinkConfig(sink));
-  }
-
-  private static Map<String, String> read(Path file) throws Exception {
-    JsonNode json = ConnectRestClient.readConnectorJson(file);
-    Map<String, String> config = new HashMap<>();
-    json.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
-    config.put("name", json.get("name").asText());
-    return config;
+    ConnectorJson source = ConnectorJson.read(configDir.resolve("postgres-source.json"));
+    ConnectorJson sink = ConnectorJson.read(configDir.resolve("iceberg-sink.json"));
+    rest.putConnector(source.name(), stack.sourceConfig(source.config()));
+    rest.putConnector(sink.name(), stack.sinkConfig(sink.config()));
   }
 
   private static void printEndpoints(LocalStack stack, LocalOptions options) {
@@ -94,12 +99,22 @@ public final class FloeLocal {
     System.out.println("  Postgres        " + stack.source());
     System.out.println("  Kafka           " + stack.kafka().bootstrapServers());
     System.out.println("  Connect REST    " + stack.worker().restUrl());
-    System.out.println("  S3 endpoint     " + stack.s3().endpoint() + "  (bucket " + LocalStack.BUCKET
-        + ", key " + LocalS3.ACCESS_KEY + ")");
-    System.out.println("  Iceberg catalog " + stack.catalogProperties().get("uri") + "  (JDBC, namespace cdc)");
-    System.out.println("  JMX             " + System.getProperty("com.sun.management.jmxremote.port", "(off)"));
-    System.out.println("  Logs            " + System.getProperty("floe.local.log", "floe-local.log"));
-    System.out.println(options.demo() ? "Demo workload: writing to schema demo." : "No workload (add --demo).");
+    System.out.println(
+        "  S3 endpoint     "
+            + stack.s3().endpoint()
+            + "  (bucket "
+            + LocalStack.BUCKET
+            + ", key "
+            + LocalS3.ACCESS_KEY
+            + ")");
+    System.out.println(
+        "  Iceberg catalog " + stack.catalogProperties().get("uri") + "  (JDBC, namespace cdc)");
+    System.out.println(
+        "  JMX             " + System.getProperty("com.sun.management.jmxremote.port", "(off)"));
+    System.out.println(
+        "  Logs            " + System.getProperty("floe.local.log", "floe-local.log"));
+    System.out.println(
+        options.demo() ? "Demo workload: writing to schema demo." : "No workload (add --demo).");
     System.out.println("Ctrl-C stops everything.");
   }
 

@@ -22,11 +22,17 @@ public final class LocalConnectWorker implements AutoCloseable {
   }
 
   /**
-   * Starts a worker against {@code bootstrapServers} with REST on {@code restPort} (0 picks a free one).
-   * {@code overrides} replace any of the defaults (a test shortens the offset flush interval, say).
+   * Starts a worker against {@code bootstrapServers} with REST on {@code restPort} (0 picks a free
+   * one). {@code overrides} replace any of the defaults (a test shortens the offset flush interval,
+   * say).
    */
-  public static LocalConnectWorker start(String bootstrapServers, Path pluginPath, int restPort,
-      String groupId, Map<String, String> overrides) throws IOException {
+  public static LocalConnectWorker start(
+      String bootstrapServers,
+      Path pluginPath,
+      int restPort,
+      String groupId,
+      Map<String, String> overrides)
+      throws IOException {
     int port = restPort > 0 ? restPort : FreePorts.pick();
     Map<String, String> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrapServers);
@@ -45,7 +51,8 @@ public final class LocalConnectWorker implements AutoCloseable {
     props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
     props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     props.put("offset.flush.interval.ms", "5000");
-    // a sink subscribed by topics.regex sees a topic created after it started within seconds, not 5 minutes
+    // a sink subscribed by topics.regex sees a topic created after it started within seconds, not 5
+    // minutes
     props.put("consumer.metadata.max.age.ms", "5000");
     props.putAll(overrides);
     Connect<?> connect = new ConnectDistributed().startConnect(props);

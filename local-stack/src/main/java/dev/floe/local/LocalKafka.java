@@ -13,8 +13,9 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * One Kafka broker in KRaft mode (broker and controller in one process), the same server code a real
- * deployment runs. Its log folder is formatted once and kept, so topics and offsets survive a restart.
+ * One Kafka broker in KRaft mode (broker and controller in one process), the same server code a
+ * real deployment runs. Its log folder is formatted once and kept, so topics and offsets survive a
+ * restart.
  */
 public final class LocalKafka implements AutoCloseable {
   private final KafkaRaftServer server;
@@ -25,7 +26,10 @@ public final class LocalKafka implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
   }
 
-  /** Starts a broker listening on {@code port} (0 picks a free one), with its logs under {@code logDir}. */
+  /**
+   * Starts a broker listening on {@code port} (0 picks a free one), with its logs under {@code
+   * logDir}.
+   */
   public static LocalKafka start(Path logDir, int port) throws Exception {
     Files.createDirectories(logDir);
     int brokerPort = port > 0 ? port : FreePorts.pick();
@@ -34,7 +38,9 @@ public final class LocalKafka implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -47,7 +53,8 @@ public final class LocalKafka implements AutoCloseable {
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("num.partitions", "1");
-    // as in production: topics are created by whoever owns them (Connect, with the connector's settings)
+    // as in production: topics are created by whoever owns them (Connect, with the connector's
+    // settings)
     props.put("auto.create.topics.enable", "false");
     if (!Files.exists(logDir.resolve("meta.properties"))) {
       format(logDir);

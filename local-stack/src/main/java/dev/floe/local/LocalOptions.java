@@ -5,20 +5,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The command line of {@code floe-local up}. */
-record LocalOptions(Path dataDir, Path configDir, List<Path> pluginArchives, PostgresEndpoint externalPostgres,
-    int postgresPort, int kafkaPort, int connectPort, int s3Port, boolean demo, int statusIntervalSeconds) {
+record LocalOptions(
+    Path dataDir,
+    Path configDir,
+    List<Path> pluginArchives,
+    PostgresEndpoint externalPostgres,
+    int postgresPort,
+    int kafkaPort,
+    int connectPort,
+    int s3Port,
+    boolean demo,
+    int statusIntervalSeconds) {
 
-  static final String USAGE = String.join("\n",
-      "Usage: floe-local up [options]",
-      "  --demo                 create a demo schema and keep writing inserts, updates and deletes",
-      "  --postgres-url URL     capture an existing database (postgresql://user:password@host:port/db)",
-      "                         instead of starting an embedded one",
-      "  --data-dir DIR         where Postgres, Kafka and S3 keep their data (default .floe-local)",
-      "  --postgres-port N      embedded Postgres port (default 55432)",
-      "  --kafka-port N         Kafka port (default 9092)",
-      "  --connect-port N       Connect REST port (default 8083)",
-      "  --s3-port N            S3 endpoint port (default 9000)",
-      "  --status-every N       seconds between status lines (default 5)");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: floe-local up [options]",
+          "  --demo                 create a demo schema and keep writing inserts, updates and deletes",
+          "  --postgres-url URL     capture an existing database (postgresql://user:password@host:port/db)",
+          "                         instead of starting an embedded one",
+          "  --data-dir DIR         where Postgres, Kafka and S3 keep their data (default .floe-local)",
+          "  --postgres-port N      embedded Postgres port (default 55432)",
+          "  --kafka-port N         Kafka port (default 9092)",
+          "  --connect-port N       Connect REST port (default 8083)",
+          "  --s3-port N            S3 endpoint port (default 9000)",
+          "  --status-every N       seconds between status lines (default 5)");
 
   /** Parses the arguments after {@code up}; null when help was asked for. */
   static LocalOptions parse(String[] args) {
@@ -53,11 +64,21 @@ record LocalOptions(Path dataDir, Path configDir, List<Path> pluginArchives, Pos
         default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
       }
     }
-    List<Path> archives = List.of(
-        root.resolve("connect-source/target/floe-postgres-source-" + version + ".zip"),
-        root.resolve("connect-sink/target/floe-iceberg-sink-" + version + ".zip"));
-    return new LocalOptions(dataDir, root.resolve("config-examples/local"), archives, external, pg, kafka,
-        connect, s3, demo, every);
+    List<Path> archives =
+        List.of(
+            root.resolve("connect-source/target/floe-postgres-source-" + version + ".zip"),
+            root.resolve("connect-sink/target/floe-iceberg-sink-" + version + ".zip"));
+    return new LocalOptions(
+        dataDir,
+        root.resolve("config-examples/local"),
+        archives,
+        external,
+        pg,
+        kafka,
+        connect,
+        s3,
+        demo,
+        every);
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -11,8 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * An embedded PostgreSQL server with logical decoding on, its data kept in a folder so a restart resumes
- * where it stopped (the replication slot included).
+ * An embedded PostgreSQL server with logical decoding on, its data kept in a folder so a restart
+ * resumes where it stopped (the replication slot included).
  */
 public final class LocalPostgres implements AutoCloseable {
   public static final String USER = "postgres";
@@ -28,16 +28,18 @@ public final class LocalPostgres implements AutoCloseable {
   public static LocalPostgres start(Path dataDir, Path binariesDir, int port) throws IOException {
     Files.createDirectories(dataDir);
     Files.createDirectories(binariesDir);
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-        .setOverrideWorkingDirectory(binariesDir.toFile())
-        .setDataDirectory(dataDir)
-        .setCleanDataDirectory(false)
-        .setServerConfig("wal_level", "logical")
-        .setServerConfig("max_replication_slots", "10")
-        .setServerConfig("max_wal_senders", "10")
-        // logical decoding reads only flushed WAL; zonky turns synchronous_commit off by default
-        .setServerConfig("synchronous_commit", "on")
-        .setServerConfig("listen_addresses", "127.0.0.1");
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setOverrideWorkingDirectory(binariesDir.toFile())
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(false)
+            .setServerConfig("wal_level", "logical")
+            .setServerConfig("max_replication_slots", "10")
+            .setServerConfig("max_wal_senders", "10")
+            // logical decoding reads only flushed WAL; zonky turns synchronous_commit off by
+            // default
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("listen_addresses", "127.0.0.1");
     if (port > 0) {
       builder.setPort(port);
     }
@@ -58,8 +60,10 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** Creates {@code database} unless it exists. */
   public void ensureDatabase(String database) throws SQLException {
-    try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
+    try (Connection c = connect("postgres");
+        Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
         if (rs.next()) {
           return;
         }

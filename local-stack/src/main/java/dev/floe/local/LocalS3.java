@@ -13,8 +13,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * An S3-compatible endpoint (S3Proxy, in process) that keeps its objects as files under a folder, so tables
- * survive a restart. Buckets are folders under that one.
+ * An S3-compatible endpoint (S3Proxy, in process) that keeps its objects as files under a folder,
+ * so tables survive a restart. Buckets are folders under that one.
  */
 public final class LocalS3 implements AutoCloseable {
   public static final String ACCESS_KEY = "floe";
@@ -31,11 +31,12 @@ public final class LocalS3 implements AutoCloseable {
 
   public static LocalS3 start(Path dataDir, int port) throws Exception {
     Files.createDirectories(dataDir);
-    S3Proxy proxy = S3Proxy.builder()
-        .blobStore(new FilesystemNio2BlobStore(dataDir.toAbsolutePath().toString()))
-        .endpoint(URI.create("http://127.0.0.1:" + port))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .build();
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(new FilesystemNio2BlobStore(dataDir.toAbsolutePath().toString()))
+            .endpoint(URI.create("http://127.0.0.1:" + port))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .build();
     proxy.start();
     long deadline = System.currentTimeMillis() + 30_000;
     while (!"STARTED".equals(proxy.getState())) {
@@ -51,13 +52,16 @@ public final class LocalS3 implements AutoCloseable {
     return endpoint;
   }
 
-  /** A client for this endpoint, for creating buckets and for tests that look at the stored objects. */
+  /**
+   * A client for this endpoint, for creating buckets and for tests that look at the stored objects.
+   */
   public S3Client client() {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .forcePathStyle(true)
         .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole pipeline's infrastructure on one machine, on loopback only: Postgres with logical decoding, a
- * KRaft Kafka broker, an S3-compatible endpoint, and a Connect worker that loads Floe's plugin archives
- * from its {@code plugin.path}. The Iceberg catalog is a JDBC catalog in Postgres, its files on the S3
- * endpoint. Closing stops everything in reverse order.
+ * The whole pipeline's infrastructure on one machine, on loopback only: Postgres with logical
+ * decoding, a KRaft Kafka broker, an S3-compatible endpoint, and a Connect worker that loads Floe's
+ * plugin archives from its {@code plugin.path}. The Iceberg catalog is a JDBC catalog in Postgres,
+ * its files on the S3 endpoint. Closing stops everything in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
   public static final String SOURCE_DATABASE = "floe";
@@ -18,8 +18,15 @@ public final class LocalStack implements AutoCloseable {
   public static final String BUCKET = "floe-warehouse";
 
   /** Ports of 0 pick free ones; a null {@code externalPostgres} starts an embedded server. */
-  public record Settings(Path dataDir, PostgresEndpoint externalPostgres, int postgresPort, int kafkaPort,
-      int connectPort, int s3Port, List<Path> pluginArchives, Map<String, String> workerOverrides) {}
+  public record Settings(
+      Path dataDir,
+      PostgresEndpoint externalPostgres,
+      int postgresPort,
+      int kafkaPort,
+      int connectPort,
+      int s3Port,
+      List<Path> pluginArchives,
+      Map<String, String> workerOverrides) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalPostgres postgres;
@@ -45,27 +52,37 @@ public final class LocalStack implements AutoCloseable {
   private void startAll(Settings settings) throws Exception {
     Path data = settings.dataDir().toAbsolutePath();
     if (settings.externalPostgres() == null) {
-      postgres = started(LocalPostgres.start(data.resolve("postgres"), data.resolve("pg-binaries"),
-          settings.postgresPort()));
+      postgres =
+          started(
+              LocalPostgres.start(
+                  data.resolve("postgres"), data.resolve("pg-binaries"), settings.postgresPort()));
       postgres.ensureDatabase(SOURCE_DATABASE);
       postgres.ensureDatabase(CATALOG_DATABASE);
       source = embedded(SOURCE_DATABASE);
       catalog = embedded(CATALOG_DATABASE);
     } else {
       source = settings.externalPostgres();
-      catalog = settings.externalPostgres(); // the JDBC catalog keeps its two tables beside the data
+      catalog =
+          settings.externalPostgres(); // the JDBC catalog keeps its two tables beside the data
     }
     s3 = started(LocalS3.start(data.resolve("s3"), settings.s3Port()));
     s3.ensureBucket(BUCKET);
     kafka = started(LocalKafka.start(data.resolve("kafka"), settings.kafkaPort()));
     Path pluginPath = data.resolve("plugins");
     PluginArchives.install(pluginPath, settings.pluginArchives().toArray(Path[]::new));
-    worker = started(LocalConnectWorker.start(kafka.bootstrapServers(), pluginPath, settings.connectPort(),
-        "floe-local", settings.workerOverrides()));
+    worker =
+        started(
+            LocalConnectWorker.start(
+                kafka.bootstrapServers(),
+                pluginPath,
+                settings.connectPort(),
+                "floe-local",
+                settings.workerOverrides()));
   }
 
   private PostgresEndpoint embedded(String database) {
-    return new PostgresEndpoint("127.0.0.1", postgres.port(), LocalPostgres.USER, LocalPostgres.PASSWORD, database);
+    return new PostgresEndpoint(
+        "127.0.0.1", postgres.port(), LocalPostgres.USER, LocalPostgres.PASSWORD, database);
   }
 
   private <T extends AutoCloseable> T started(T service) {
@@ -91,7 +108,10 @@ public final class LocalStack implements AutoCloseable {
     return config;
   }
 
-  /** Iceberg catalog properties (as {@code CatalogUtil} takes them) for this stack's JDBC catalog on S3. */
+  /**
+   * Iceberg catalog properties (as {@code CatalogUtil} takes them) for this stack's JDBC catalog on
+   * S3.
+   */
   public Map<String, String> catalogProperties() {
     Map<String, String> props = new HashMap<>();
     props.put("type", "jdbc");
@@ -125,7 +145,10 @@ public final class LocalStack implements AutoCloseable {
     return worker;
   }
 
-  /** Stops the Connect worker alone (as a crash or an upgrade would), keeping Kafka, Postgres and S3. */
+  /**
+   * Stops the Connect worker alone (as a crash or an upgrade would), keeping Kafka, Postgres and
+   * S3.
+   */
   public void stopWorker() {
     worker.close();
     started.remove(worker);

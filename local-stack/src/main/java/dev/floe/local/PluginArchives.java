@@ -20,7 +20,8 @@ public final class PluginArchives {
     Files.createDirectories(pluginPath);
     for (Path archive : archives) {
       if (!Files.isRegularFile(archive)) {
-        throw new IOException("Plugin archive " + archive + " is missing: build it with ./mvnw package");
+        throw new IOException(
+            "Plugin archive " + archive + " is missing: build it with ./mvnw package");
       }
       unzip(archive, pluginPath);
     }

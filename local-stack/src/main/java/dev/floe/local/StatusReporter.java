@@ -20,20 +20,22 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Prints one line every few seconds: the connectors' states and, per Iceberg table, the change events applied
- * (summed from the sink's snapshot summaries) and the age of the last commit. Read from the catalog, as any
- * Iceberg reader would see it.
+ * Prints one line every few seconds: the connectors' states and, per Iceberg table, the change
+ * events applied (summed from the sink's snapshot summaries) and the age of the last commit. Read
+ * from the catalog, as any Iceberg reader would see it.
  */
 final class StatusReporter implements AutoCloseable {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   private final LocalStack stack;
   private final Catalog catalog;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "floe-local-status");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "floe-local-status");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<TableIdentifier, Long> appliedEvents = new HashMap<>();
   private final Map<TableIdentifier, Set<Long>> countedSnapshots = new HashMap<>();
 
@@ -44,15 +46,18 @@ final class StatusReporter implements AutoCloseable {
 
   static StatusReporter start(LocalStack stack, int everySeconds) {
     StatusReporter reporter = new StatusReporter(stack);
-    reporter.timer.scheduleWithFixedDelay(reporter::printLine, everySeconds, everySeconds, TimeUnit.SECONDS);
+    reporter.timer.scheduleWithFixedDelay(
+        reporter::printLine, everySeconds, everySeconds, TimeUnit.SECONDS);
     return reporter;
   }
 
   private void printLine() {
     StringBuilder line = new StringBuilder(LocalTime.now().format(CLOCK));
     try {
-      line.append(" source ").append(state("floe-postgres-source"))
-          .append(", sink ").append(state("floe-iceberg-sink"));
+      line.append(" source ")
+          .append(state("floe-postgres-source"))
+          .append(", sink ")
+          .append(state("floe-iceberg-sink"));
       for (String table : tables()) {
         line.append(" | ").append(table);
       }
@@ -79,7 +84,8 @@ final class StatusReporter implements AutoCloseable {
   private List<String> tables() {
     List<String> out = new ArrayList<>();
     Namespace namespace = Namespace.of("cdc");
-    if (catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces ns && !ns.namespaceExists(namespace)) {
+    if (catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces ns
+        && !ns.namespaceExists(namespace)) {
       out.add("no tables yet");
       return out;
     }
@@ -92,7 +98,13 @@ final class StatusReporter implements AutoCloseable {
       }
       countNewSnapshots(id, table);
       Duration age = Duration.ofMillis(System.currentTimeMillis() - current.timestampMillis());
-      out.add(id.name() + " " + appliedEvents.getOrDefault(id, 0L) + " events, last commit " + age.toSeconds() + "s ago");
+      out.add(
+          id.name()
+              + " "
+              + appliedEvents.getOrDefault(id, 0L)
+              + " events, last commit "
+              + age.toSeconds()
+              + "s ago");
     }
     return out;
   }

@@ -7,10 +7,11 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
 /**
- * The Iceberg catalog settings: a catalog name, plus everything under {@code iceberg.catalog.} passed through
- * to Iceberg's {@code CatalogUtil}, so REST, Glue, JDBC and Hadoop catalogs and S3FileIO work by configuration
- * alone (for example {@code iceberg.catalog.type=jdbc}, {@code iceberg.catalog.uri}, {@code
- * iceberg.catalog.warehouse}, {@code iceberg.catalog.io-impl}, {@code iceberg.catalog.s3.endpoint}).
+ * The Iceberg catalog settings: a catalog name, plus everything under {@code iceberg.catalog.}
+ * passed through to Iceberg's {@code CatalogUtil}, so REST, Glue, JDBC and Hadoop catalogs and
+ * S3FileIO work by configuration alone (for example {@code iceberg.catalog.type=jdbc}, {@code
+ * iceberg.catalog.uri}, {@code iceberg.catalog.warehouse}, {@code iceberg.catalog.io-impl}, {@code
+ * iceberg.catalog.s3.endpoint}).
  */
 public final class IcebergCatalogFragment {
   public static final String GROUP = "Iceberg catalog";
@@ -30,8 +31,17 @@ public final class IcebergCatalogFragment {
 
   /** Adds this fragment's keys to {@code def}, starting at {@code order} within its group. */
   public static ConfigDef define(ConfigDef def) {
-    return def.define(NAME, Type.STRING, "floe", new ConfigDef.NonEmptyString(), Importance.MEDIUM, NAME_DOC,
-        GROUP, 1, Width.MEDIUM, "Catalog name");
+    return def.define(
+        NAME,
+        Type.STRING,
+        "floe",
+        new ConfigDef.NonEmptyString(),
+        Importance.MEDIUM,
+        NAME_DOC,
+        GROUP,
+        1,
+        Width.MEDIUM,
+        "Catalog name");
   }
 
   /** The pass-through catalog properties, prefix removed. */
@@ -40,12 +50,15 @@ public final class IcebergCatalogFragment {
   }
 
   /**
-   * The problem with the catalog settings, or {@code null}: Iceberg needs either a catalog type or a
-   * catalog implementation class to know what to open.
+   * The problem with the catalog settings, or {@code null}: Iceberg needs either a catalog type or
+   * a catalog implementation class to know what to open.
    */
   public static String problem(Map<String, String> props) {
     if (isBlank(props.get(TYPE)) && isBlank(props.get(CATALOG_IMPL))) {
-      return "Set '" + TYPE + "' (rest, glue, jdbc, hadoop, ...) or '" + CATALOG_IMPL
+      return "Set '"
+          + TYPE
+          + "' (rest, glue, jdbc, hadoop, ...) or '"
+          + CATALOG_IMPL
           + "' (a Catalog class name) so the sink knows which Iceberg catalog to open.";
     }
     return null;

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Settings passed through by prefix: {@code iceberg.catalog.uri} reaches Iceberg's {@code CatalogUtil} as
- * {@code uri}. Passing through instead of re-declaring keeps every catalog and FileIO option usable without
- * Floe knowing it, the way Iceberg's own sink does.
+ * Settings passed through by prefix: {@code iceberg.catalog.uri} reaches Iceberg's {@code
+ * CatalogUtil} as {@code uri}. Passing through instead of re-declaring keeps every catalog and
+ * FileIO option usable without Floe knowing it, the way Iceberg's own sink does.
  */
 public final class PrefixedProperties {
   private PrefixedProperties() {}

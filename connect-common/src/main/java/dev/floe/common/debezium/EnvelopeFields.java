@@ -1,8 +1,8 @@
 package dev.floe.common.debezium;
 
 /**
- * Field names of Debezium's change-event envelope and of its {@code source} block, shared by the source
- * (which produces them) and the sink (which reads them), so neither spells them on its own.
+ * Field names of Debezium's change-event envelope and of its {@code source} block, shared by the
+ * source (which produces them) and the sink (which reads them), so neither spells them on its own.
  */
 public final class EnvelopeFields {
   public static final String OP = "op";
@@ -18,7 +18,9 @@ public final class EnvelopeFields {
   public static final String SOURCE_TS_MS = "ts_ms";
   public static final String SOURCE_SNAPSHOT = "snapshot";
 
-  /** The placeholder Debezium writes for an unchanged TOASTed column without REPLICA IDENTITY FULL. */
+  /**
+   * The placeholder Debezium writes for an unchanged TOASTed column without REPLICA IDENTITY FULL.
+   */
   public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
 
   private EnvelopeFields() {}

@@ -12,9 +12,17 @@ class IcebergCatalogFragmentTest {
   @Test
   void passesCatalogSettingsThroughWithoutThePrefix() {
     Map<String, String> props =
-        Map.of("iceberg.catalog.type", "jdbc", "iceberg.catalog.s3.endpoint", "http://127.0.0.1:9000",
-            "iceberg.catalog-name", "lake", "topics", "a");
-    assertEquals(Map.of("type", "jdbc", "s3.endpoint", "http://127.0.0.1:9000"),
+        Map.of(
+            "iceberg.catalog.type",
+            "jdbc",
+            "iceberg.catalog.s3.endpoint",
+            "http://127.0.0.1:9000",
+            "iceberg.catalog-name",
+            "lake",
+            "topics",
+            "a");
+    assertEquals(
+        Map.of("type", "jdbc", "s3.endpoint", "http://127.0.0.1:9000"),
         IcebergCatalogFragment.catalogProperties(props));
   }
 

@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits on time, even when no records arrive: Connect calls {@code put} only when the consumer returns,
- * which on a quiet topic can be a minute apart, and freshness must not depend on traffic. A failed commit is
- * kept and raised on Connect's task thread at its next call, which fails the task loudly.
+ * Commits on time, even when no records arrive: Connect calls {@code put} only when the consumer
+ * returns, which on a quiet topic can be a minute apart, and freshness must not depend on traffic.
+ * A failed commit is kept and raised on Connect's task thread at its next call, which fails the
+ * task loudly.
  */
 public final class CommitClock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommitClock.class);
@@ -21,24 +22,30 @@ public final class CommitClock implements AutoCloseable {
 
   public CommitClock(String name, long intervalMs, Runnable commit) {
     ClassLoader pluginLoader = Thread.currentThread().getContextClassLoader();
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      // Iceberg and Hadoop load classes through the context loader: keep the plugin's own
-      thread.setContextClassLoader(pluginLoader);
-      return thread;
-    });
-    timer.scheduleWithFixedDelay(() -> {
-      if (failure.get() != null) {
-        return;
-      }
-      try {
-        commit.run();
-      } catch (Throwable t) {
-        LOG.error("Commit failed; the task will fail at its next call", t);
-        failure.compareAndSet(null, t);
-      }
-    }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, name);
+              thread.setDaemon(true);
+              // Iceberg and Hadoop load classes through the context loader: keep the plugin's own
+              thread.setContextClassLoader(pluginLoader);
+              return thread;
+            });
+    timer.scheduleWithFixedDelay(
+        () -> {
+          if (failure.get() != null) {
+            return;
+          }
+          try {
+            commit.run();
+          } catch (Throwable t) {
+            LOG.error("Commit failed; the task will fail at its next call", t);
+            failure.compareAndSet(null, t);
+          }
+        },
+        intervalMs,
+        intervalMs,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Raises the first failed commit, if any, on the calling (Connect) thread. */

@@ -11,10 +11,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The task's write-then-commit loop: changes go into the table writers; at each commit every table's buffer is
- * written to files and committed as one snapshot per table, and only then do the consumed offsets become
- * safe to hand to Connect. Connect's task thread and the commit clock both call in, so every method holds
- * the same lock.
+ * The task's write-then-commit loop: changes go into the table writers; at each commit every
+ * table's buffer is written to files and committed as one snapshot per table, and only then do the
+ * consumed offsets become safe to hand to Connect. Connect's task thread and the commit clock both
+ * call in, so every method holds the same lock.
  */
 public final class CommitCycle {
   private final TableWriters writers;
@@ -43,8 +43,8 @@ public final class CommitCycle {
   }
 
   /**
-   * Writes and commits every table's buffer. If a table fails, the tables committed before it keep their
-   * snapshot (each is idempotent to replay), the rest are discarded, and no offset advances.
+   * Writes and commits every table's buffer. If a table fails, the tables committed before it keep
+   * their snapshot (each is idempotent to replay), the rest are discarded, and no offset advances.
    */
   public synchronized void commit() {
     List<TableFlush> flushes;

@@ -7,14 +7,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What this task may tell Connect to commit. A record's offset counts only once every change read before it
- * is in a committed snapshot, so {@code preCommit} never hands Connect an offset whose data could be lost.
+ * What this task may tell Connect to commit. A record's offset counts only once every change read
+ * before it is in a committed snapshot, so {@code preCommit} never hands Connect an offset whose
+ * data could be lost.
  */
 public final class CommittedOffsets {
   private final Map<TopicPartition, Long> consumed = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
 
-  /** Notes that the record at {@code offset} was read (applied, buffered, or skipped as a tombstone). */
+  /**
+   * Notes that the record at {@code offset} was read (applied, buffered, or skipped as a
+   * tombstone).
+   */
   public void consumed(TopicPartition partition, long offset) {
     consumed.merge(partition, offset + 1, Math::max);
   }
@@ -32,9 +36,10 @@ public final class CommittedOffsets {
   }
 
   public void forget(Collection<TopicPartition> partitions) {
-    partitions.forEach(tp -> {
-      consumed.remove(tp);
-      committed.remove(tp);
-    });
+    partitions.forEach(
+        tp -> {
+          consumed.remove(tp);
+          committed.remove(tp);
+        });
   }
 }

@@ -9,13 +9,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits one flush of one table as exactly one {@link RowDelta}: its data files and delete files become
- * visible together, and the snapshot summary records what the flush covered, so a reader (or a restarted
- * task) can tell which Kafka offsets and which source position the table holds.
+ * Commits one flush of one table as exactly one {@link RowDelta}: its data files and delete files
+ * become visible together, and the snapshot summary records what the flush covered, so a reader (or
+ * a restarted task) can tell which Kafka offsets and which source position the table holds.
  */
 public final class SnapshotCommitter {
-  /** Summary key: the next Kafka offset to read, per {@code topic/partition}, as {@code t/0=12,t/1=7}. */
+  /**
+   * Summary key: the next Kafka offset to read, per {@code topic/partition}, as {@code
+   * t/0=12,t/1=7}.
+   */
   public static final String OFFSETS = "floe.kafka.next-offsets";
+
   public static final String SOURCE_TS_MS = "floe.source.max-commit-ts-ms";
   public static final String SOURCE_LSN = "floe.source.max-lsn";
   public static final String EVENTS = "floe.events";
@@ -44,8 +48,12 @@ public final class SnapshotCommitter {
     delta.set(SOURCE_LSN, String.valueOf(flush.watermark().lsn()));
     delta.set(EVENTS, String.valueOf(flush.events()));
     delta.commit();
-    LOG.info("Committed {} change events to {}: {} data and {} delete files in {} ms", flush.events(),
-        flush.table().name(), flush.files().dataFiles().length, flush.files().deleteFiles().length,
+    LOG.info(
+        "Committed {} change events to {}: {} data and {} delete files in {} ms",
+        flush.events(),
+        flush.table().name(),
+        flush.files().dataFiles().length,
+        flush.files().deleteFiles().length,
         (System.nanoTime() - started) / 1_000_000);
   }
 
@@ -53,7 +61,9 @@ public final class SnapshotCommitter {
     Map<String, Long> sorted = new TreeMap<>();
     offsets.forEach((tp, offset) -> sorted.put(tp.topic() + "/" + tp.partition(), offset));
     StringBuilder out = new StringBuilder();
-    sorted.forEach((tp, offset) -> out.append(out.length() == 0 ? "" : ",").append(tp).append('=').append(offset));
+    sorted.forEach(
+        (tp, offset) ->
+            out.append(out.length() == 0 ? "" : ",").append(tp).append('=').append(offset));
     return out.toString();
   }
 }

@@ -14,7 +14,9 @@ import org.apache.kafka.common.config.ConfigValue;
 public final class CatalogReachability {
   private CatalogReachability() {}
 
-  /** Opens the catalog; on failure adds an error to {@code iceberg.catalog.uri} (or the type key). */
+  /**
+   * Opens the catalog; on failure adds an error to {@code iceberg.catalog.uri} (or the type key).
+   */
   public static void check(Map<String, String> props, Map<String, ConfigValue> byKey) {
     boolean alreadyWrong = byKey.values().stream().anyMatch(v -> !v.errorMessages().isEmpty());
     if (alreadyWrong) {
@@ -28,11 +30,20 @@ public final class CatalogReachability {
         namespaces.namespaceExists(Namespace.of(config.namespace().split("\\.")));
       }
     } catch (RuntimeException | LinkageError e) {
-      String key = props.containsKey(IcebergCatalogFragment.PREFIX + "uri")
-          ? IcebergCatalogFragment.PREFIX + "uri" : IcebergCatalogFragment.TYPE;
-      byKey.computeIfAbsent(key, ConfigValue::new).addErrorMessage("Cannot open the Iceberg catalog '"
-          + config.catalogName() + "': " + rootMessage(e) + ". Check " + key
-          + " and the catalog's credentials under iceberg.catalog.*.");
+      String key =
+          props.containsKey(IcebergCatalogFragment.PREFIX + "uri")
+              ? IcebergCatalogFragment.PREFIX + "uri"
+              : IcebergCatalogFragment.TYPE;
+      byKey
+          .computeIfAbsent(key, ConfigValue::new)
+          .addErrorMessage(
+              "Cannot open the Iceberg catalog '"
+                  + config.catalogName()
+                  + "': "
+                  + rootMessage(e)
+                  + ". Check "
+                  + key
+                  + " and the catalog's credentials under iceberg.catalog.*.");
     } finally {
       closeQuietly(catalog);
     }
@@ -43,7 +54,8 @@ public final class CatalogReachability {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   private static void closeQuietly(Catalog catalog) {

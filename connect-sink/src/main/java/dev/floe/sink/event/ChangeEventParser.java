@@ -17,33 +17,45 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Turns a Kafka record holding a Debezium change-event envelope into a {@link ChangeEvent}. Tombstones and
- * logical-decoding messages carry no row change and parse to {@code null}; anything the sink cannot apply is
- * a {@link DataException} that names the record.
+ * Turns a Kafka record holding a Debezium change-event envelope into a {@link ChangeEvent}.
+ * Tombstones and logical-decoding messages carry no row change and parse to {@code null}; anything
+ * the sink cannot apply is a {@link DataException} that names the record.
  */
 public final class ChangeEventParser {
 
-  /** The change in {@code record}, or null when the record carries none (tombstone, {@code m} message). */
+  /**
+   * The change in {@code record}, or null when the record carries none (tombstone, {@code m}
+   * message).
+   */
   public ChangeEvent parse(SinkRecord record) {
     RecordCoordinates at = RecordCoordinates.of(record);
     if (record.value() == null) {
       return null; // Debezium's tombstone after a delete exists for log compaction only
     }
     if (!(record.value() instanceof Struct value) || value.schema().field(OP) == null) {
-      throw new DataException("Record " + at + " is not a Debezium change event with a schema: use "
-          + "JsonConverter with schemas.enable=true (or a schema registry converter) on the sink.");
+      throw new DataException(
+          "Record "
+              + at
+              + " is not a Debezium change event with a schema: use "
+              + "JsonConverter with schemas.enable=true (or a schema registry converter) on the sink.");
     }
     Operation op = Operation.fromCode(value.getString(OP));
     if (op == Operation.MESSAGE) {
       return null;
     }
     if (op == Operation.TRUNCATE) {
-      throw new DataException("Record " + at + " is a truncate: applying truncates is not supported yet; "
-          + "keep the source's default skipped.operations=t.");
+      throw new DataException(
+          "Record "
+              + at
+              + " is a truncate: applying truncates is not supported yet; "
+              + "keep the source's default skipped.operations=t.");
     }
     if (!(record.key() instanceof Struct key)) {
-      throw new DataException("Record " + at + " has no primary key: the sink applies updates and deletes "
-          + "by key, so the Postgres table needs a primary key.");
+      throw new DataException(
+          "Record "
+              + at
+              + " has no primary key: the sink applies updates and deletes "
+              + "by key, so the Postgres table needs a primary key.");
     }
     Field rowField = value.schema().field(op == Operation.DELETE ? BEFORE : AFTER);
     Struct row = op == Operation.DELETE ? null : value.getStruct(AFTER);
@@ -51,8 +63,15 @@ public final class ChangeEventParser {
       throw new DataException("Record " + at + " (op " + op.code() + ") has no row state.");
     }
     Struct source = value.schema().field(SOURCE) == null ? null : value.getStruct(SOURCE);
-    return new ChangeEvent(op, sourceString(source, SOURCE_SCHEMA), sourceString(source, SOURCE_TABLE), key,
-        rowField.schema(), row, position(source), at);
+    return new ChangeEvent(
+        op,
+        sourceString(source, SOURCE_SCHEMA),
+        sourceString(source, SOURCE_TABLE),
+        key,
+        rowField.schema(),
+        row,
+        position(source),
+        at);
   }
 
   private static String sourceString(Struct source, String field) {

@@ -4,8 +4,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * A record's place in Kafka, taken from its original topic, partition and offset, so that a transform that
- * renames topics cannot corrupt the offsets Floe records.
+ * A record's place in Kafka, taken from its original topic, partition and offset, so that a
+ * transform that renames topics cannot corrupt the offsets Floe records.
  */
 public record RecordCoordinates(String topic, int partition, long offset) {
 

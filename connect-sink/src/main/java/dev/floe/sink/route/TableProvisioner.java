@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads a table, or creates it from the first change event that needs it: the row's columns, with the
- * record key's columns as required identifier fields (what equality deletes and upserts match on).
+ * Loads a table, or creates it from the first change event that needs it: the row's columns, with
+ * the record key's columns as required identifier fields (what equality deletes and upserts match
+ * on).
  */
 public final class TableProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TableProvisioner.class);
@@ -41,8 +42,11 @@ public final class TableProvisioner {
       return catalog.loadTable(id);
     } catch (NoSuchTableException missing) {
       if (!autoCreate) {
-        throw new ConnectException("Iceberg table " + id + " does not exist and iceberg.tables.auto-create "
-            + "is false: create it, or set iceberg.tables.auto-create=true.");
+        throw new ConnectException(
+            "Iceberg table "
+                + id
+                + " does not exist and iceberg.tables.auto-create "
+                + "is false: create it, or set iceberg.tables.auto-create=true.");
       }
     }
     Set<String> keyColumns = new HashSet<>();
@@ -52,8 +56,12 @@ public final class TableProvisioner {
     Schema schema = TypeMapping.toIcebergSchema(first.rowSchema(), keyColumns);
     ensureNamespace(id);
     try {
-      Table table = catalog.createTable(id, schema, PartitionSpec.unpartitioned(),
-          Map.of(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion)));
+      Table table =
+          catalog.createTable(
+              id,
+              schema,
+              PartitionSpec.unpartitioned(),
+              Map.of(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion)));
       LOG.info("Created Iceberg table {} with identifier fields {}", id, keyColumns);
       return table;
     } catch (AlreadyExistsException raced) {
@@ -62,7 +70,8 @@ public final class TableProvisioner {
   }
 
   private void ensureNamespace(TableIdentifier id) {
-    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(id.namespace())) {
+    if (catalog instanceof SupportsNamespaces namespaces
+        && !namespaces.namespaceExists(id.namespace())) {
       try {
         namespaces.createNamespace(id.namespace());
       } catch (AlreadyExistsException raced) {

@@ -6,9 +6,10 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
- * Decides which Iceberg table a change event belongs to: Postgres table {@code <schema>.<table>} goes to
- * {@code <namespace>.<schema>_<table>}. The names come from the event's {@code source} block, so a transform
- * that renames topics does not move data; without one, the topic's last two segments stand in.
+ * Decides which Iceberg table a change event belongs to: Postgres table {@code <schema>.<table>}
+ * goes to {@code <namespace>.<schema>_<table>}. The names come from the event's {@code source}
+ * block, so a transform that renames topics does not move data; without one, the topic's last two
+ * segments stand in.
  */
 public final class TableRouter {
   private final Namespace namespace;
@@ -23,8 +24,10 @@ public final class TableRouter {
     if (schema == null || table == null) {
       String[] parts = event.coordinates().topic().split("\\.");
       if (parts.length < 2) {
-        throw new DataException("Cannot tell the source table of " + event.coordinates()
-            + ": the event has no source block and the topic is not <prefix>.<schema>.<table>.");
+        throw new DataException(
+            "Cannot tell the source table of "
+                + event.coordinates()
+                + ": the event has no source block and the topic is not <prefix>.<schema>.<table>.");
       }
       schema = parts[parts.length - 2];
       table = parts[parts.length - 1];

@@ -21,8 +21,9 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
- * Converts a Debezium row ({@link Struct}) into an Iceberg {@link Record} of a table's schema, value by
- * value, following {@link TypeMapping}. A column the table does not have is an error, not a silent drop.
+ * Converts a Debezium row ({@link Struct}) into an Iceberg {@link Record} of a table's schema,
+ * value by value, following {@link TypeMapping}. A column the table does not have is an error, not
+ * a silent drop.
  */
 public final class RowConverter {
   private final Schema tableSchema;
@@ -46,11 +47,15 @@ public final class RowConverter {
     for (Field column : struct.schema().fields()) {
       NestedField target = type.field(column.name());
       if (target == null) {
-        throw new DataException("Column '" + column.name() + "' is not in the Iceberg table "
-            + "(schema evolution is not supported yet): the row cannot be applied without losing it.");
+        throw new DataException(
+            "Column '"
+                + column.name()
+                + "' is not in the Iceberg table "
+                + "(schema evolution is not supported yet): the row cannot be applied without losing it.");
       }
       Object value = struct.get(column);
-      record.setField(column.name(),
+      record.setField(
+          column.name(),
           value == null ? null : convert(column.name(), value, column.schema(), target.type()));
     }
     return record;
@@ -113,11 +118,17 @@ public final class RowConverter {
       return LocalDateTime.ofInstant(date.toInstant(), ZoneOffset.UTC);
     }
     long raw = ((Number) value).longValue();
-    // Debezium's adaptive precision picks the unit per column: millis up to timestamp(3), micros above
-    long nanos = TypeMapping.DBZ_TIMESTAMP_MILLIS.equals(semanticType) ? Math.multiplyExact(raw, 1_000_000L)
-        : TypeMapping.DBZ_TIMESTAMP_NANOS.equals(semanticType) ? raw
-        : Math.multiplyExact(raw, 1_000L);
-    return LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-        (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC);
+    // Debezium's adaptive precision picks the unit per column: millis up to timestamp(3), micros
+    // above
+    long nanos =
+        TypeMapping.DBZ_TIMESTAMP_MILLIS.equals(semanticType)
+            ? Math.multiplyExact(raw, 1_000_000L)
+            : TypeMapping.DBZ_TIMESTAMP_NANOS.equals(semanticType)
+                ? raw
+                : Math.multiplyExact(raw, 1_000L);
+    return LocalDateTime.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L),
+        (int) Math.floorMod(nanos, 1_000_000_000L),
+        ZoneOffset.UTC);
   }
 }

@@ -13,9 +13,10 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
- * Maps the Connect schema of a Debezium row onto an Iceberg schema. Debezium tells the Postgres type through
- * the Connect schema's name (its "semantic type"); the mapping keys on that name first, then on the Connect
- * type. Types not listed here are refused with the column's name rather than guessed.
+ * Maps the Connect schema of a Debezium row onto an Iceberg schema. Debezium tells the Postgres
+ * type through the Connect schema's name (its "semantic type"); the mapping keys on that name
+ * first, then on the Connect type. Types not listed here are refused with the column's name rather
+ * than guessed.
  *
  * <table>
  *   <caption>Connect / Debezium type to Iceberg type</caption>
@@ -50,10 +51,11 @@ public final class TypeMapping {
   private TypeMapping() {}
 
   /**
-   * The Iceberg schema for a row: one optional field per column, except the key columns, which are required
-   * and become the table's identifier fields.
+   * The Iceberg schema for a row: one optional field per column, except the key columns, which are
+   * required and become the table's identifier fields.
    */
-  public static Schema toIcebergSchema(org.apache.kafka.connect.data.Schema rowSchema, Set<String> keyColumns) {
+  public static Schema toIcebergSchema(
+      org.apache.kafka.connect.data.Schema rowSchema, Set<String> keyColumns) {
     AtomicInteger ids = new AtomicInteger(0);
     List<NestedField> fields = new ArrayList<>();
     List<Integer> identifiers = new ArrayList<>();
@@ -61,19 +63,23 @@ public final class TypeMapping {
       int id = ids.incrementAndGet();
       Type type = toIcebergType(column.name(), column.schema(), ids);
       boolean key = keyColumns.contains(column.name());
-      fields.add(key ? NestedField.required(id, column.name(), type)
-          : NestedField.optional(id, column.name(), type));
+      fields.add(
+          key
+              ? NestedField.required(id, column.name(), type)
+              : NestedField.optional(id, column.name(), type));
       if (key) {
         identifiers.add(id);
       }
     }
     if (identifiers.size() != keyColumns.size()) {
-      throw new DataException("Key columns " + keyColumns + " are not all columns of the row " + rowSchema.name());
+      throw new DataException(
+          "Key columns " + keyColumns + " are not all columns of the row " + rowSchema.name());
     }
     return new Schema(fields, Set.copyOf(identifiers));
   }
 
-  static Type toIcebergType(String column, org.apache.kafka.connect.data.Schema schema, AtomicInteger ids) {
+  static Type toIcebergType(
+      String column, org.apache.kafka.connect.data.Schema schema, AtomicInteger ids) {
     String name = schema.name() == null ? "" : schema.name();
     switch (name) {
       case Decimal.LOGICAL_NAME:
@@ -118,8 +124,12 @@ public final class TypeMapping {
         Type element = toIcebergType(column, schema.valueSchema(), ids);
         return Types.ListType.ofOptional(ids.incrementAndGet(), element);
       default:
-        throw new DataException("Column '" + column + "' has a type the sink cannot map yet: "
-            + schema.type() + (name.isEmpty() ? "" : " (" + name + ")"));
+        throw new DataException(
+            "Column '"
+                + column
+                + "' has a type the sink cannot map yet: "
+                + schema.type()
+                + (name.isEmpty() ? "" : " (" + name + ")"));
     }
   }
 

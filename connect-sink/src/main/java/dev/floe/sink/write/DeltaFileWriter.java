@@ -15,16 +15,24 @@ import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
- * Writes one flush of an unpartitioned table: Parquet data files for new row states, equality deletes on the
- * identifier fields for keys that may exist in earlier snapshots, and position deletes for a key written
- * twice in this flush (Iceberg's {@code BaseEqualityDeltaWriter} decides between the two).
+ * Writes one flush of an unpartitioned table: Parquet data files for new row states, equality
+ * deletes on the identifier fields for keys that may exist in earlier snapshots, and position
+ * deletes for a key written twice in this flush (Iceberg's {@code BaseEqualityDeltaWriter} decides
+ * between the two).
  */
 final class DeltaFileWriter extends BaseTaskWriter<Record> {
   private final KeyedDelta delta;
 
   DeltaFileWriter(Table table, int partitionId, long taskId) {
-    super(table.spec(), FileFormat.PARQUET, fileFactory(table), outputFiles(table, partitionId, taskId),
-        table.io(), PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+    super(
+        table.spec(),
+        FileFormat.PARQUET,
+        fileFactory(table),
+        outputFiles(table, partitionId, taskId),
+        table.io(),
+        PropertyUtil.propertyAsLong(
+            table.properties(),
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT));
     this.delta = new KeyedDelta(table.schema(), keySchema(table));
   }

@@ -16,9 +16,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /**
- * A table's buffer that folds changes by key: within one flush each key is written at most once, with the
- * state of its last change (an upsert's row, or nothing after a delete). Each key written is first deleted by
- * equality, so a row from an earlier snapshot is replaced and replays change nothing.
+ * A table's buffer that folds changes by key: within one flush each key is written at most once,
+ * with the state of its last change (an upsert's row, or nothing after a delete). Each key written
+ * is first deleted by equality, so a row from an earlier snapshot is replaced and replays change
+ * nothing.
  */
 public final class FoldingTableWriter implements TableWriter {
   private final Table table;
@@ -27,19 +28,26 @@ public final class FoldingTableWriter implements TableWriter {
   private final int partitionId;
   private final long taskId;
 
-  private StructLikeMap<Record> latestByKey; // a null value means the key's last change was a delete
+  private StructLikeMap<Record>
+      latestByKey; // a null value means the key's last change was a delete
   private Map<TopicPartition, Long> nextOffsets = new HashMap<>();
   private SourcePosition watermark = SourcePosition.UNKNOWN;
   private int events;
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
     if (table.spec().isPartitioned()) {
-      throw new ConnectException("Iceberg table " + table.name() + " is partitioned: writing partitioned "
-          + "tables is not supported yet.");
+      throw new ConnectException(
+          "Iceberg table "
+              + table.name()
+              + " is partitioned: writing partitioned "
+              + "tables is not supported yet.");
     }
     if (table.schema().identifierFieldIds().isEmpty()) {
-      throw new ConnectException("Iceberg table " + table.name() + " has no identifier fields: set them "
-          + "to the Postgres primary key columns so updates and deletes can find their rows.");
+      throw new ConnectException(
+          "Iceberg table "
+              + table.name()
+              + " has no identifier fields: set them "
+              + "to the Postgres primary key columns so updates and deletes can find their rows.");
     }
     this.table = table;
     this.keySchema = DeltaFileWriter.keySchema(table);
@@ -53,7 +61,8 @@ public final class FoldingTableWriter implements TableWriter {
   public void write(ChangeEvent event) {
     Record key = RowConverter.toKeyRecord(event.key(), keySchema);
     latestByKey.put(key, event.isDelete() ? null : rows.toRecord(event.row()));
-    nextOffsets.merge(event.coordinates().topicPartition(), event.coordinates().offset() + 1, Math::max);
+    nextOffsets.merge(
+        event.coordinates().topicPartition(), event.coordinates().offset() + 1, Math::max);
     watermark = watermark.max(event.position());
     events++;
   }

@@ -7,9 +7,9 @@ import org.apache.iceberg.io.WriteResult;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The files one flush of one table wrote, and what they cover: for each Kafka partition that fed the table,
- * the next offset to read, and the largest source position applied. Committing it makes all of it visible
- * at once.
+ * The files one flush of one table wrote, and what they cover: for each Kafka partition that fed
+ * the table, the next offset to read, and the largest source position applied. Committing it makes
+ * all of it visible at once.
  *
  * @param table the table the files belong to
  * @param files the data and delete files written

@@ -27,7 +27,8 @@ public final class TableWriters {
     TableIdentifier id = router.route(event);
     TableWriter writer = byTable.get(id);
     if (writer == null) {
-      writer = new FoldingTableWriter(provisioner.loadOrCreate(id, event), taskId, System.nanoTime());
+      writer =
+          new FoldingTableWriter(provisioner.loadOrCreate(id, event), taskId, System.nanoTime());
       byTable.put(id, writer);
     }
     writer.write(event);

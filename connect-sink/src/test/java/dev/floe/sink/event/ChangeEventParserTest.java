@@ -36,19 +36,28 @@ class ChangeEventParserTest {
 
   @Test
   void tombstonesCarryNoChange() {
-    SinkRecord tombstone = new SinkRecord("it.public.items", 0, ChangeEvents.KEY, null, null, null, 3);
+    SinkRecord tombstone =
+        new SinkRecord("it.public.items", 0, ChangeEvents.KEY, null, null, null, 3);
     assertNull(parser.parse(tombstone));
   }
 
   @Test
   void recordsWithoutSchemaOrKeyAreRefusedWithTheReason() {
-    SinkRecord schemaless = new SinkRecord("t", 0, null, null, null, java.util.Map.of("op", "c"), 5);
+    SinkRecord schemaless =
+        new SinkRecord("t", 0, null, null, null, java.util.Map.of("op", "c"), 5);
     DataException noSchema = assertThrows(DataException.class, () -> parser.parse(schemaless));
     assertTrue(noSchema.getMessage().contains("schemas.enable=true"), noSchema.getMessage());
 
     SinkRecord keyless = ChangeEvents.record("c", 1, "x", 6);
-    SinkRecord withoutKey = keyless.newRecord(keyless.topic(), 0, Schema.OPTIONAL_STRING_SCHEMA, null,
-        keyless.valueSchema(), keyless.value(), keyless.timestamp());
+    SinkRecord withoutKey =
+        keyless.newRecord(
+            keyless.topic(),
+            0,
+            Schema.OPTIONAL_STRING_SCHEMA,
+            null,
+            keyless.valueSchema(),
+            keyless.value(),
+            keyless.timestamp());
     DataException noKey = assertThrows(DataException.class, () -> parser.parse(withoutKey));
     assertTrue(noKey.getMessage().contains("primary key"), noKey.getMessage());
   }

@@ -5,27 +5,52 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-/** Builds Debezium-shaped records for unit tests: table {@code public.items(id int key, name text)}. */
+/**
+ * Builds Debezium-shaped records for unit tests: table {@code public.items(id int key, name text)}.
+ */
 public final class ChangeEvents {
-  public static final Schema KEY = SchemaBuilder.struct().name("it.public.items.Key")
-      .field("id", Schema.INT32_SCHEMA).build();
-  public static final Schema ROW = SchemaBuilder.struct().name("it.public.items.Value").optional()
-      .field("id", Schema.INT32_SCHEMA).field("name", Schema.OPTIONAL_STRING_SCHEMA).build();
-  static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-      .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
-      .field("ts_ms", Schema.INT64_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
-  public static final Schema ENVELOPE = SchemaBuilder.struct().name("it.public.items.Envelope")
-      .field("before", ROW).field("after", ROW).field("source", SOURCE)
-      .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+  public static final Schema KEY =
+      SchemaBuilder.struct().name("it.public.items.Key").field("id", Schema.INT32_SCHEMA).build();
+  public static final Schema ROW =
+      SchemaBuilder.struct()
+          .name("it.public.items.Value")
+          .optional()
+          .field("id", Schema.INT32_SCHEMA)
+          .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+          .build();
+  static final Schema SOURCE =
+      SchemaBuilder.struct()
+          .name("io.debezium.connector.postgresql.Source")
+          .field("schema", Schema.STRING_SCHEMA)
+          .field("table", Schema.STRING_SCHEMA)
+          .field("ts_ms", Schema.INT64_SCHEMA)
+          .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+          .build();
+  public static final Schema ENVELOPE =
+      SchemaBuilder.struct()
+          .name("it.public.items.Envelope")
+          .field("before", ROW)
+          .field("after", ROW)
+          .field("source", SOURCE)
+          .field("op", Schema.STRING_SCHEMA)
+          .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+          .build();
 
   private ChangeEvents() {}
 
-  /** A record of op {@code op} for key {@code id}; {@code name} is the row's new name (ignored for deletes). */
+  /**
+   * A record of op {@code op} for key {@code id}; {@code name} is the row's new name (ignored for
+   * deletes).
+   */
   public static SinkRecord record(String op, int id, String name, long offset) {
     Struct key = new Struct(KEY).put("id", id);
     Struct row = new Struct(ROW).put("id", id).put("name", name);
-    Struct source = new Struct(SOURCE).put("schema", "public").put("table", "items")
-        .put("ts_ms", 1_000L + offset).put("lsn", 100L + offset);
+    Struct source =
+        new Struct(SOURCE)
+            .put("schema", "public")
+            .put("table", "items")
+            .put("ts_ms", 1_000L + offset)
+            .put("lsn", 100L + offset);
     Struct value = new Struct(ENVELOPE).put("op", op).put("source", source);
     if (op.equals("d")) {
       value.put("before", new Struct(ROW).put("id", id));

@@ -18,14 +18,26 @@ import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
 
 class TypeMappingTest {
-  private static final org.apache.kafka.connect.data.Schema ROW = SchemaBuilder.struct()
-      .field("id", org.apache.kafka.connect.data.Schema.INT64_SCHEMA)
-      .field("price", Decimal.builder(2).parameter("connect.decimal.precision", "10").optional().build())
-      .field("at_ms", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
-      .field("at_us", SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").optional().build())
-      .field("at_tz", SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").optional().build())
-      .field("tags", SchemaBuilder.array(org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).optional().build())
-      .build();
+  private static final org.apache.kafka.connect.data.Schema ROW =
+      SchemaBuilder.struct()
+          .field("id", org.apache.kafka.connect.data.Schema.INT64_SCHEMA)
+          .field(
+              "price",
+              Decimal.builder(2).parameter("connect.decimal.precision", "10").optional().build())
+          .field(
+              "at_ms", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
+          .field(
+              "at_us",
+              SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").optional().build())
+          .field(
+              "at_tz",
+              SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").optional().build())
+          .field(
+              "tags",
+              SchemaBuilder.array(org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+                  .optional()
+                  .build())
+          .build();
 
   @Test
   void keyColumnsBecomeRequiredIdentifierFields() {
@@ -40,9 +52,14 @@ class TypeMappingTest {
   @Test
   void convertsValuesByTheirDebeziumSemanticType() {
     Schema schema = TypeMapping.toIcebergSchema(ROW, Set.of("id"));
-    Struct row = new Struct(ROW).put("id", 1L).put("price", new BigDecimal("12.50"))
-        .put("at_ms", 1_700_000_000_123L).put("at_us", 1_700_000_000_123_456L)
-        .put("at_tz", "2024-01-01T10:00:00.5+02:00").put("tags", java.util.List.of("a", "b"));
+    Struct row =
+        new Struct(ROW)
+            .put("id", 1L)
+            .put("price", new BigDecimal("12.50"))
+            .put("at_ms", 1_700_000_000_123L)
+            .put("at_us", 1_700_000_000_123_456L)
+            .put("at_tz", "2024-01-01T10:00:00.5+02:00")
+            .put("tags", java.util.List.of("a", "b"));
     Record record = new RowConverter(schema).toRecord(row);
     assertEquals(LocalDateTime.parse("2023-11-14T22:13:20.123"), record.getField("at_ms"));
     assertEquals(LocalDateTime.parse("2023-11-14T22:13:20.123456"), record.getField("at_us"));
@@ -53,12 +70,19 @@ class TypeMappingTest {
 
   @Test
   void unmappableColumnsAreNamed() {
-    org.apache.kafka.connect.data.Schema withMap = SchemaBuilder.struct()
-        .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
-        .field("attrs", SchemaBuilder.map(org.apache.kafka.connect.data.Schema.STRING_SCHEMA,
-            org.apache.kafka.connect.data.Schema.STRING_SCHEMA).optional().build())
-        .build();
-    DataException e = assertThrows(DataException.class, () -> TypeMapping.toIcebergSchema(withMap, Set.of("id")));
+    org.apache.kafka.connect.data.Schema withMap =
+        SchemaBuilder.struct()
+            .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+            .field(
+                "attrs",
+                SchemaBuilder.map(
+                        org.apache.kafka.connect.data.Schema.STRING_SCHEMA,
+                        org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                    .optional()
+                    .build())
+            .build();
+    DataException e =
+        assertThrows(DataException.class, () -> TypeMapping.toIcebergSchema(withMap, Set.of("id")));
     assertTrue(e.getMessage().contains("attrs"), e.getMessage());
   }
 }

@@ -29,8 +29,9 @@ class FoldingTableWriterTest {
   void createTable() {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
-    table = new TableProvisioner(catalog, true, 2)
-        .loadOrCreate(TableIdentifier.of("cdc", "public_items"), event("c", 1, "x", 0));
+    table =
+        new TableProvisioner(catalog, true, 2)
+            .loadOrCreate(TableIdentifier.of("cdc", "public_items"), event("c", 1, "x", 0));
   }
 
   @Test
@@ -48,11 +49,16 @@ class FoldingTableWriterTest {
     assertEquals(Map.of(1, "one reborn"), rows());
     assertEquals(6, flush.events());
     // one data row for key 1 only: the fold wrote no row twice, so no position delete was needed
-    assertEquals(1L, Arrays.stream(flush.files().dataFiles()).mapToLong(f -> f.recordCount()).sum());
-    assertEquals(0, Arrays.stream(flush.files().deleteFiles())
-        .filter(f -> f.content() == FileContent.POSITION_DELETES).count());
+    assertEquals(
+        1L, Arrays.stream(flush.files().dataFiles()).mapToLong(f -> f.recordCount()).sum());
+    assertEquals(
+        0,
+        Arrays.stream(flush.files().deleteFiles())
+            .filter(f -> f.content() == FileContent.POSITION_DELETES)
+            .count());
     assertEquals(1, table.snapshots().spliterator().estimateSize());
-    assertEquals("it.public.items/0=6", table.currentSnapshot().summary().get(SnapshotCommitter.OFFSETS));
+    assertEquals(
+        "it.public.items/0=6", table.currentSnapshot().summary().get(SnapshotCommitter.OFFSETS));
     assertEquals("105", table.currentSnapshot().summary().get(SnapshotCommitter.SOURCE_LSN));
     assertNull(writer.flush(), "nothing is left to flush");
   }
@@ -84,7 +90,8 @@ class FoldingTableWriterTest {
     Map<Integer, String> rows = new TreeMap<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       for (Record r : records) {
-        assertNull(rows.put((Integer) r.getField("id"), (String) r.getField("name")), "duplicate key");
+        assertNull(
+            rows.put((Integer) r.getField("id"), (String) r.getField("name")), "duplicate key");
       }
     }
     return rows;

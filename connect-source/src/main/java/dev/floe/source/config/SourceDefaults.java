@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Debezium settings Floe uses unless the user sets them: each one is what the Iceberg sink needs or what
- * keeps a production database safe. A value the user gives always wins.
+ * The Debezium settings Floe uses unless the user sets them: each one is what the Iceberg sink
+ * needs or what keeps a production database safe. A value the user gives always wins.
  */
 public final class SourceDefaults {
 
@@ -18,15 +18,18 @@ public final class SourceDefaults {
     DEFAULTS.put("plugin.name", "pgoutput");
     DEFAULTS.put("slot.name", "floe_slot");
     DEFAULTS.put("publication.name", "floe_publication");
-    // Floe creates the publication and keeps it to the captured tables, so other tables' WAL is not decoded.
+    // Floe creates the publication and keeps it to the captured tables, so other tables' WAL is not
+    // decoded.
     DEFAULTS.put("publication.autocreate.mode", "filtered");
     // Decimals as exact values (Iceberg decimal), never doubles.
     DEFAULTS.put("decimal.handling.mode", "precise");
     // Microsecond temporal types map one to one onto Iceberg's time and timestamp types.
     DEFAULTS.put("time.precision.mode", "adaptive_time_microseconds");
-    // A heartbeat lets the slot advance while captured tables are idle, so Postgres can recycle WAL.
+    // A heartbeat lets the slot advance while captured tables are idle, so Postgres can recycle
+    // WAL.
     DEFAULTS.put("heartbeat.interval.ms", "10000");
-    // Debezium 3.6's parallel snapshot ignores the exported snapshot: one thread keeps the seam consistent.
+    // Debezium 3.6's parallel snapshot ignores the exported snapshot: one thread keeps the seam
+    // consistent.
     DEFAULTS.put("snapshot.max.threads", "1");
     DEFAULTS.put("snapshot.mode", "initial");
   }
