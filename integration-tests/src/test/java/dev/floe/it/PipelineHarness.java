@@ -5,6 +5,7 @@ import dev.floe.local.ConnectRestClient;
 import dev.floe.local.ConnectorJson;
 import dev.floe.local.FreePorts;
 import dev.floe.local.LocalStack;
+import dev.floe.local.PostgresEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,12 +42,19 @@ final class PipelineHarness implements AutoCloseable {
    * was.
    */
   static PipelineHarness start() throws Exception {
+    return start(null);
+  }
+
+  /**
+   * As {@link #start()}, capturing {@code externalPostgres} instead of an embedded database if set.
+   */
+  static PipelineHarness start(PostgresEndpoint externalPostgres) throws Exception {
     Path data = Path.of("target", "it-data", UUID.randomUUID().toString());
     Files.createDirectories(data);
     return new PipelineHarness(
         new LocalStack.Settings(
             data,
-            null,
+            externalPostgres,
             FreePorts.pick(),
             FreePorts.pick(),
             FreePorts.pick(),
