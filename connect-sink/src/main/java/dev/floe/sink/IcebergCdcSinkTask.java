@@ -1,9 +1,9 @@
 package dev.floe.sink;
 
 import dev.floe.common.FloeVersion;
+import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitClock;
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.commit.SnapshotCommitter;
 import dev.floe.sink.config.CatalogLoader;
 import dev.floe.sink.config.SinkConfig;
 import dev.floe.sink.event.ChangeEvent;
@@ -50,7 +50,9 @@ public class IcebergCdcSinkTask extends SinkTask {
             new TableRouter(config.namespace()),
             new TableProvisioner(catalog, config.autoCreate(), config.formatVersion()),
             ThreadLocalRandom.current().nextInt(1 << 20));
-    cycle = new CommitCycle(writers, new SnapshotCommitter(connector), config.flushMaxRecords());
+    cycle =
+        new CommitCycle(
+            writers, connector, new AppliedOffsets(connector), config.flushMaxRecords());
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
   }
 
@@ -72,6 +74,11 @@ public class IcebergCdcSinkTask extends SinkTask {
       Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
     clock.raiseFailure();
     return cycle.safeOffsets();
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    cycle.assigned();
   }
 
   @Override

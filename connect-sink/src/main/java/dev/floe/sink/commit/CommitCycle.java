@@ -3,6 +3,7 @@ package dev.floe.sink.commit;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.write.TableFlush;
+import dev.floe.sink.write.TableWriter;
 import dev.floe.sink.write.TableWriters;
 import java.util.Collection;
 import java.util.List;
@@ -20,17 +21,26 @@ public final class CommitCycle {
   private final TableWriters writers;
   private final SnapshotCommitter committer;
   private final CommittedOffsets offsets = new CommittedOffsets();
+  private final AppliedOffsets applied;
   private final int flushMaxRecords;
 
-  public CommitCycle(TableWriters writers, SnapshotCommitter committer, int flushMaxRecords) {
+  public CommitCycle(
+      TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
     this.writers = writers;
-    this.committer = committer;
+    this.applied = applied;
+    this.committer = new SnapshotCommitter(connectorName, applied);
     this.flushMaxRecords = flushMaxRecords;
   }
 
-  /** Buffers one change; commits early when the buffer reaches its bound. */
+  /**
+   * Buffers one change, unless its table already holds it (a replay); commits early when the buffer
+   * reaches its bound.
+   */
   public synchronized void apply(ChangeEvent event) {
-    writers.write(event);
+    TableWriter writer = writers.writerFor(event);
+    if (!applied.alreadyApplied(writer.table(), event.coordinates())) {
+      writers.write(writer, event);
+    }
     consumed(event.coordinates());
     if (writers.pendingEvents() >= flushMaxRecords) {
       commit();
@@ -66,5 +76,10 @@ public final class CommitCycle {
 
   public synchronized void forget(Collection<TopicPartition> partitions) {
     offsets.forget(partitions);
+  }
+
+  /** New partitions: what the tables hold may have moved on under other tasks, so read it again. */
+  public synchronized void assigned() {
+    applied.forgetAll();
   }
 }

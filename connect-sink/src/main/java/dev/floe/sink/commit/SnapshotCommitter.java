@@ -1,40 +1,102 @@
 package dev.floe.sink.commit;
 
 import dev.floe.sink.write.TableFlush;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits one flush of one table as exactly one {@link RowDelta}: its data files and delete files
- * become visible together, and the snapshot summary records what the flush covered, so a reader (or
- * a restarted task) can tell which Kafka offsets and which source position the table holds.
+ * Commits one flush of one table as exactly one {@link RowDelta}: its data and delete files become
+ * visible together, and the snapshot summary records what the flush covered (next Kafka offset per
+ * partition, source watermark), which is what a restarted task resumes from.
+ *
+ * <p>The commit is a compare-and-set: it is validated against the snapshot at which this task last
+ * checked who committed what, and fails if another task committed one of its partitions further.
  */
 public final class SnapshotCommitter {
-  /**
-   * Summary key: the next Kafka offset to read, per {@code topic/partition}, as {@code
-   * t/0=12,t/1=7}.
-   */
   public static final String OFFSETS = "floe.kafka.next-offsets";
-
   public static final String SOURCE_TS_MS = "floe.source.max-commit-ts-ms";
   public static final String SOURCE_LSN = "floe.source.max-lsn";
   public static final String EVENTS = "floe.events";
   public static final String CONNECTOR = "floe.connector";
-
+  private static final int MAX_ATTEMPTS = 20;
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotCommitter.class);
 
   private final String connectorName;
+  private final AppliedOffsets applied;
 
-  public SnapshotCommitter(String connectorName) {
+  public SnapshotCommitter(String connectorName, AppliedOffsets applied) {
     this.connectorName = connectorName;
+    this.applied = applied;
   }
 
   public void commit(TableFlush flush) {
     long started = System.nanoTime();
+    Table table = flush.table();
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      table.refresh();
+      Snapshot base = table.currentSnapshot();
+      AppliedOffsets.TableView view = applied.view(table);
+      Map<TopicPartition, Long> since =
+          applied.committedSince(table, base, view.syncedSnapshotId());
+      fence(flush, since);
+      try {
+        rowDelta(flush, base).commit();
+      } catch (ValidationException concurrentCommit) {
+        LOG.debug("{} changed while committing; checking again", table.name(), concurrentCommit);
+        continue; // another writer committed in between: check the fence against it, then retry
+      }
+      Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
+      next.putAll(since);
+      next.putAll(flush.nextOffsets());
+      applied.synced(table, table.currentSnapshot().snapshotId(), next);
+      LOG.info(
+          "Committed {} change events to {}: {} data and {} delete files in {} ms",
+          flush.events(),
+          table.name(),
+          flush.files().dataFiles().length,
+          flush.files().deleteFiles().length,
+          (System.nanoTime() - started) / 1_000_000);
+      return;
+    }
+    throw new ConnectException(
+        "Could not commit to "
+            + table.name()
+            + ": it kept changing under "
+            + MAX_ATTEMPTS
+            + " tries");
+  }
+
+  private static void fence(TableFlush flush, Map<TopicPartition, Long> committedByOthers) {
+    flush
+        .firstOffsets()
+        .forEach(
+            (tp, first) -> {
+              Long other = committedByOthers.get(tp);
+              if (other != null && other > first) {
+                throw new StaleAssignmentException(
+                    "Another task committed "
+                        + tp
+                        + " up to offset "
+                        + other
+                        + " in "
+                        + flush.table().name()
+                        + ", beyond this task's flush starting at "
+                        + first
+                        + ": this task's assignment is stale. Its flush is dropped; the partition's "
+                        + "owner applies those records.");
+              }
+            });
+  }
+
+  private RowDelta rowDelta(TableFlush flush, Snapshot base) {
     RowDelta delta = flush.table().newRowDelta();
     for (var file : flush.files().dataFiles()) {
       delta.addRows(file);
@@ -42,28 +104,16 @@ public final class SnapshotCommitter {
     for (var file : flush.files().deleteFiles()) {
       delta.addDeletes(file);
     }
+    if (base != null) {
+      delta.validateFromSnapshot(base.snapshotId());
+      delta.validateNoConflictingDataFiles();
+      delta.validateNoConflictingDeleteFiles();
+    }
     delta.set(CONNECTOR, connectorName);
-    delta.set(OFFSETS, encodeOffsets(flush.nextOffsets()));
+    delta.set(OFFSETS, OffsetsSummary.encode(flush.nextOffsets()));
     delta.set(SOURCE_TS_MS, String.valueOf(flush.watermark().commitTimeMs()));
     delta.set(SOURCE_LSN, String.valueOf(flush.watermark().lsn()));
     delta.set(EVENTS, String.valueOf(flush.events()));
-    delta.commit();
-    LOG.info(
-        "Committed {} change events to {}: {} data and {} delete files in {} ms",
-        flush.events(),
-        flush.table().name(),
-        flush.files().dataFiles().length,
-        flush.files().deleteFiles().length,
-        (System.nanoTime() - started) / 1_000_000);
-  }
-
-  static String encodeOffsets(Map<TopicPartition, Long> offsets) {
-    Map<String, Long> sorted = new TreeMap<>();
-    offsets.forEach((tp, offset) -> sorted.put(tp.topic() + "/" + tp.partition(), offset));
-    StringBuilder out = new StringBuilder();
-    sorted.forEach(
-        (tp, offset) ->
-            out.append(out.length() == 0 ? "" : ",").append(tp).append('=').append(offset));
-    return out.toString();
+    return delta;
   }
 }

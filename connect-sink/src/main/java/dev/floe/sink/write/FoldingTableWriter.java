@@ -30,6 +30,7 @@ public final class FoldingTableWriter implements TableWriter {
 
   private StructLikeMap<Record>
       latestByKey; // a null value means the key's last change was a delete
+  private Map<TopicPartition, Long> firstOffsets = new HashMap<>();
   private Map<TopicPartition, Long> nextOffsets = new HashMap<>();
   private SourcePosition watermark = SourcePosition.UNKNOWN;
   private int events;
@@ -61,10 +62,17 @@ public final class FoldingTableWriter implements TableWriter {
   public void write(ChangeEvent event) {
     Record key = RowConverter.toKeyRecord(event.key(), keySchema);
     latestByKey.put(key, event.isDelete() ? null : rows.toRecord(event.row()));
+    firstOffsets.merge(
+        event.coordinates().topicPartition(), event.coordinates().offset(), Math::min);
     nextOffsets.merge(
         event.coordinates().topicPartition(), event.coordinates().offset() + 1, Math::max);
     watermark = watermark.max(event.position());
     events++;
+  }
+
+  @Override
+  public Table table() {
+    return table;
   }
 
   @Override
@@ -92,7 +100,9 @@ public final class FoldingTableWriter implements TableWriter {
       abort(files);
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
-    TableFlush flush = new TableFlush(table, written, Map.copyOf(nextOffsets), watermark, events);
+    TableFlush flush =
+        new TableFlush(
+            table, written, Map.copyOf(firstOffsets), Map.copyOf(nextOffsets), watermark, events);
     discard();
     return flush;
   }
@@ -100,6 +110,7 @@ public final class FoldingTableWriter implements TableWriter {
   @Override
   public void discard() {
     latestByKey = StructLikeMap.create(keySchema.asStruct());
+    firstOffsets = new HashMap<>();
     nextOffsets = new HashMap<>();
     watermark = SourcePosition.UNKNOWN;
     events = 0;

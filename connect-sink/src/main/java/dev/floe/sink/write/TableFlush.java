@@ -13,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param table the table the files belong to
  * @param files the data and delete files written
+ * @param firstOffsets per partition, the first record this flush applied
  * @param nextOffsets per partition, the offset after the last record this flush applied
  * @param watermark the largest source commit time and LSN in this flush
  * @param events how many change events the flush folded into its files
@@ -20,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 public record TableFlush(
     Table table,
     WriteResult files,
+    Map<TopicPartition, Long> firstOffsets,
     Map<TopicPartition, Long> nextOffsets,
     SourcePosition watermark,
     int events) {}

@@ -11,6 +11,9 @@ public interface TableWriter {
   /** Takes one change; changes of one key must arrive in Kafka offset order. */
   void write(ChangeEvent event);
 
+  /** The table this writer writes. */
+  org.apache.iceberg.Table table();
+
   /** How many changes are buffered since the last flush. */
   int pendingEvents();
 

@@ -23,7 +23,8 @@ public final class TableWriters {
     this.taskId = taskId;
   }
 
-  public void write(ChangeEvent event) {
+  /** The writer of the table {@code event} belongs to, opening (or creating) it on first use. */
+  public TableWriter writerFor(ChangeEvent event) {
     TableIdentifier id = router.route(event);
     TableWriter writer = byTable.get(id);
     if (writer == null) {
@@ -31,6 +32,11 @@ public final class TableWriters {
           new FoldingTableWriter(provisioner.loadOrCreate(id, event), taskId, System.nanoTime());
       byTable.put(id, writer);
     }
+    return writer;
+  }
+
+  /** Buffers {@code event} in {@code writer}, one of this object's writers. */
+  public void write(TableWriter writer, ChangeEvent event) {
     writer.write(event);
     pendingEvents++;
   }

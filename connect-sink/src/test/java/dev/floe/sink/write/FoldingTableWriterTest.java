@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The fold by key within a flush, and one RowDelta per flush, on Iceberg's in-memory catalog. */
 class FoldingTableWriterTest {
   private Table table;
-  private final SnapshotCommitter committer = new SnapshotCommitter("test");
+  private final SnapshotCommitter committer =
+      new SnapshotCommitter("test", new dev.floe.sink.commit.AppliedOffsets("test"));
 
   @BeforeEach
   void createTable() {
