@@ -28,7 +28,7 @@ class ExternalPostgresIT {
       PostgresEndpoint url =
           PostgresEndpoint.parse(
               "postgresql://postgres:postgres@127.0.0.1:" + theirs.port() + "/orders_db");
-      try (PipelineHarness pipeline = PipelineHarness.start(url)) {
+      try (PipelineHarness pipeline = PipelineHarness.start(url, false)) {
         pipeline.sql(
             "create table public.orders (id bigint primary key, item text, qty int)",
             "insert into public.orders select g, 'item ' || g, g % 5 from generate_series(1, 50) g");

@@ -42,13 +42,19 @@ final class PipelineHarness implements AutoCloseable {
    * was.
    */
   static PipelineHarness start() throws Exception {
-    return start(null);
+    return start(null, false);
+  }
+
+  /** As {@link #start()}, with the Connect worker in a process of its own, so it can be killed. */
+  static PipelineHarness startWithForkedWorker() throws Exception {
+    return start(null, true);
   }
 
   /**
    * As {@link #start()}, capturing {@code externalPostgres} instead of an embedded database if set.
    */
-  static PipelineHarness start(PostgresEndpoint externalPostgres) throws Exception {
+  static PipelineHarness start(PostgresEndpoint externalPostgres, boolean forkedWorker)
+      throws Exception {
     Path data = Path.of("target", "it-data", UUID.randomUUID().toString());
     Files.createDirectories(data);
     return new PipelineHarness(
@@ -62,7 +68,14 @@ final class PipelineHarness implements AutoCloseable {
             List.of(
                 Path.of(System.getProperty("floe.source.archive")),
                 Path.of(System.getProperty("floe.sink.archive"))),
-            Map.of("offset.flush.interval.ms", "1000")));
+            Map.of(
+                "offset.flush.interval.ms", "1000",
+                // a killed worker's group memberships expire in seconds, not the default 45
+                "session.timeout.ms", "6000",
+                "heartbeat.interval.ms", "1000",
+                "consumer.session.timeout.ms", "6000",
+                "consumer.heartbeat.interval.ms", "1000"),
+            forkedWorker));
   }
 
   private void startStack() throws Exception {

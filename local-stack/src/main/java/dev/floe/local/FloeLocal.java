@@ -36,11 +36,11 @@ public final class FloeLocal {
                 options.connectPort(),
                 options.s3Port(),
                 options.pluginArchives(),
-                Map.of()));
+                Map.of(),
+                false));
     // Ctrl-C (or a TERM) stops the pipeline in order: workload, worker, Kafka, S3, Postgres.
-    // Shutdown hooks
-    // would run concurrently with embedded Postgres's own hook and pull the database from under the
-    // worker.
+    // Shutdown hooks would run concurrently with embedded Postgres's own hook and pull the
+    // database from under the worker.
     CountDownLatch stopRequested = new CountDownLatch(1);
     for (String signal : List.of("INT", "TERM")) {
       Signal.handle(new Signal(signal), s -> stopRequested.countDown());

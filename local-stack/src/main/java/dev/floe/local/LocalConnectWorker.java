@@ -12,7 +12,7 @@ import org.apache.kafka.connect.runtime.Connect;
  * A Kafka Connect worker in distributed mode, started through {@link ConnectDistributed} (what
  * {@code connect-distributed.sh} runs), loading plugins from {@code plugin.path} only.
  */
-public final class LocalConnectWorker implements AutoCloseable {
+public final class LocalConnectWorker implements ConnectWorker {
   private final Connect<?> connect;
   private final URI restUrl;
 
@@ -59,12 +59,9 @@ public final class LocalConnectWorker implements AutoCloseable {
     return new LocalConnectWorker(connect, URI.create("http://127.0.0.1:" + port + "/"));
   }
 
+  @Override
   public URI restUrl() {
     return restUrl;
-  }
-
-  public ConnectRestClient rest() {
-    return new ConnectRestClient(restUrl);
   }
 
   @Override

@@ -26,7 +26,8 @@ public final class LocalStack implements AutoCloseable {
       int connectPort,
       int s3Port,
       List<Path> pluginArchives,
-      Map<String, String> workerOverrides) {}
+      Map<String, String> workerOverrides,
+      boolean forkedWorker) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalPostgres postgres;
@@ -34,7 +35,9 @@ public final class LocalStack implements AutoCloseable {
   private PostgresEndpoint catalog;
   private LocalS3 s3;
   private LocalKafka kafka;
-  private LocalConnectWorker worker;
+  private ConnectWorker worker;
+  private Settings settings;
+  private Path pluginPath;
 
   private LocalStack() {}
 
@@ -68,16 +71,32 @@ public final class LocalStack implements AutoCloseable {
     s3 = started(LocalS3.start(data.resolve("s3"), settings.s3Port()));
     s3.ensureBucket(BUCKET);
     kafka = started(LocalKafka.start(data.resolve("kafka"), settings.kafkaPort()));
-    Path pluginPath = data.resolve("plugins");
+    pluginPath = data.resolve("plugins");
     PluginArchives.install(pluginPath, settings.pluginArchives().toArray(Path[]::new));
+    this.settings = settings;
+    startWorker(Map.of());
+  }
+
+  /**
+   * Starts the Connect worker (again). A forked worker gets {@code systemProperties}, such as a
+   * Floe failpoint; an in-process one ignores them.
+   */
+  public void startWorker(Map<String, String> systemProperties) throws Exception {
+    int port = settings.connectPort() > 0 ? settings.connectPort() : FreePorts.pick();
+    String group = "floe-local";
     worker =
         started(
-            LocalConnectWorker.start(
-                kafka.bootstrapServers(),
-                pluginPath,
-                settings.connectPort(),
-                "floe-local",
-                settings.workerOverrides()));
+            settings.forkedWorker()
+                ? ForkedConnectWorker.start(
+                    kafka.bootstrapServers(),
+                    pluginPath,
+                    port,
+                    group,
+                    settings.workerOverrides(),
+                    systemProperties,
+                    settings.dataDir().resolve("connect-worker.log"))
+                : LocalConnectWorker.start(
+                    kafka.bootstrapServers(), pluginPath, port, group, settings.workerOverrides()));
   }
 
   private PostgresEndpoint embedded(String database) {
@@ -141,8 +160,14 @@ public final class LocalStack implements AutoCloseable {
     return kafka;
   }
 
-  public LocalConnectWorker worker() {
+  public ConnectWorker worker() {
     return worker;
+  }
+
+  /** Kills the Connect worker (SIGKILL when forked), keeping Kafka, Postgres and S3 running. */
+  public void killWorker() {
+    worker.kill();
+    started.remove(worker);
   }
 
   /**

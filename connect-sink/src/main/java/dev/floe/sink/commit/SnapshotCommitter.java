@@ -47,6 +47,7 @@ public final class SnapshotCommitter {
       Map<TopicPartition, Long> since =
           applied.committedSince(table, base, view.syncedSnapshotId());
       fence(flush, since);
+      Failpoint.beforeCommit();
       try {
         rowDelta(flush, base).commit();
       } catch (ValidationException concurrentCommit) {

@@ -12,7 +12,6 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -64,8 +63,13 @@ public final class TableProvisioner {
               Map.of(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion)));
       LOG.info("Created Iceberg table {} with identifier fields {}", id, keyColumns);
       return table;
-    } catch (AlreadyExistsException raced) {
-      return catalog.loadTable(id); // another task created it first
+    } catch (RuntimeException raced) {
+      // another task created it first: catalogs report that as AlreadyExists, or (JDBC) as a
+      // unique-key violation
+      if (catalog.tableExists(id)) {
+        return catalog.loadTable(id);
+      }
+      throw raced;
     }
   }
 
@@ -74,8 +78,10 @@ public final class TableProvisioner {
         && !namespaces.namespaceExists(id.namespace())) {
       try {
         namespaces.createNamespace(id.namespace());
-      } catch (AlreadyExistsException raced) {
-        // another task created it first
+      } catch (RuntimeException raced) {
+        if (!namespaces.namespaceExists(id.namespace())) {
+          throw raced;
+        } // else another task created it first
       }
     }
   }
