@@ -6,6 +6,7 @@ import dev.floe.sink.commit.CommitClock;
 import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.config.CatalogLoader;
 import dev.floe.sink.config.SinkConfig;
+import dev.floe.sink.errors.BadRecordHandler;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
@@ -18,6 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -34,6 +37,7 @@ public class IcebergCdcSinkTask extends SinkTask {
   private Catalog catalog;
   private CommitCycle cycle;
   private CommitClock clock;
+  private BadRecordHandler badRecords;
 
   @Override
   public String version() {
@@ -53,6 +57,7 @@ public class IcebergCdcSinkTask extends SinkTask {
     cycle =
         new CommitCycle(
             writers, connector, new AppliedOffsets(connector), config.flushMaxRecords());
+    badRecords = new BadRecordHandler(errantRecordReporter());
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
   }
 
@@ -60,11 +65,16 @@ public class IcebergCdcSinkTask extends SinkTask {
   public void put(Collection<SinkRecord> records) {
     clock.raiseFailure();
     for (SinkRecord record : records) {
-      ChangeEvent event = parser.parse(record);
-      if (event == null) {
+      try {
+        ChangeEvent event = parser.parse(record);
+        if (event == null) {
+          cycle.consumed(RecordCoordinates.of(record));
+        } else {
+          cycle.apply(event);
+        }
+      } catch (DataException unusable) {
+        badRecords.handle(record, unusable);
         cycle.consumed(RecordCoordinates.of(record));
-      } else {
-        cycle.apply(event);
       }
     }
   }
@@ -86,6 +96,14 @@ public class IcebergCdcSinkTask extends SinkTask {
     // commit what was read from the partitions before they move to another task
     cycle.commit();
     cycle.forget(partitions);
+  }
+
+  private ErrantRecordReporter errantRecordReporter() {
+    try {
+      return context.errantRecordReporter();
+    } catch (NoSuchMethodError | NoClassDefFoundError olderWorker) {
+      return null; // a worker before Kafka 2.6 has no dead letter queue for sink tasks
+    }
   }
 
   @Override

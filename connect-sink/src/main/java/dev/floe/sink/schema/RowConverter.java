@@ -54,6 +54,9 @@ public final class RowConverter {
                 + "(schema evolution is not supported yet): the row cannot be applied without losing it.");
       }
       Object value = struct.get(column);
+      if (ToastPlaceholder.isPlaceholder(value)) {
+        throw ToastPlaceholder.refuse(column.name());
+      }
       record.setField(
           column.name(),
           value == null ? null : convert(column.name(), value, column.schema(), target.type()));
