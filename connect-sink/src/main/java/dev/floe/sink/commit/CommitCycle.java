@@ -1,5 +1,6 @@
 package dev.floe.sink.commit;
 
+import dev.floe.common.debezium.Operation;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.write.TableFlush;
@@ -38,8 +39,13 @@ public final class CommitCycle {
    */
   public synchronized void apply(ChangeEvent event) {
     TableWriter writer = writers.writerFor(event);
-    if (!applied.alreadyApplied(writer.table(), event.coordinates())) {
-      writers.write(writer, event);
+    if (writer != null && !applied.alreadyApplied(writer.table(), event.coordinates())) {
+      if (event.operation() == Operation.TRUNCATE) {
+        commit(); // what came before the truncate lands first, in its own snapshots
+        committer.truncate(writer.table(), event);
+      } else {
+        writers.write(writer, event);
+      }
     }
     consumed(event.coordinates());
     if (writers.pendingEvents() >= flushMaxRecords) {

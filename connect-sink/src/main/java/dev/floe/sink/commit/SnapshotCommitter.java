@@ -1,12 +1,15 @@
 package dev.floe.sink.commit;
 
+import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.write.TableFlush;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -75,26 +78,57 @@ public final class SnapshotCommitter {
             + " tries");
   }
 
+  /**
+   * Empties {@code table} for a Postgres {@code TRUNCATE}, as one snapshot that records the
+   * truncate's offset, so a replay does not truncate again what was written after it.
+   */
+  public void truncate(Table table, ChangeEvent truncate) {
+    table.refresh();
+    AppliedOffsets.TableView view = applied.view(table);
+    Map<TopicPartition, Long> since =
+        applied.committedSince(table, table.currentSnapshot(), view.syncedSnapshotId());
+    TopicPartition tp = truncate.coordinates().topicPartition();
+    fence(table, Map.of(tp, truncate.coordinates().offset()), since);
+    Map<TopicPartition, Long> covered = Map.of(tp, truncate.coordinates().offset() + 1);
+    DeleteFiles delete = table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue());
+    delete.set(CONNECTOR, connectorName);
+    delete.set(OFFSETS, OffsetsSummary.encode(covered));
+    delete.set(SOURCE_TS_MS, String.valueOf(truncate.position().commitTimeMs()));
+    delete.set(SOURCE_LSN, String.valueOf(truncate.position().lsn()));
+    delete.set(EVENTS, "1");
+    delete.commit();
+    Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
+    next.putAll(since);
+    next.putAll(covered);
+    applied.synced(table, table.currentSnapshot().snapshotId(), next);
+    LOG.info("Truncated {} at {}", table.name(), truncate.coordinates());
+  }
+
   private static void fence(TableFlush flush, Map<TopicPartition, Long> committedByOthers) {
-    flush
-        .firstOffsets()
-        .forEach(
-            (tp, first) -> {
-              Long other = committedByOthers.get(tp);
-              if (other != null && other > first) {
-                throw new StaleAssignmentException(
-                    "Another task committed "
-                        + tp
-                        + " up to offset "
-                        + other
-                        + " in "
-                        + flush.table().name()
-                        + ", beyond this task's flush starting at "
-                        + first
-                        + ": this task's assignment is stale. Its flush is dropped; the partition's "
-                        + "owner applies those records.");
-              }
-            });
+    fence(flush.table(), flush.firstOffsets(), committedByOthers);
+  }
+
+  private static void fence(
+      Table table,
+      Map<TopicPartition, Long> firstOffsets,
+      Map<TopicPartition, Long> committedByOthers) {
+    firstOffsets.forEach(
+        (tp, first) -> {
+          Long other = committedByOthers.get(tp);
+          if (other != null && other > first) {
+            throw new StaleAssignmentException(
+                "Another task committed "
+                    + tp
+                    + " up to offset "
+                    + other
+                    + " in "
+                    + table.name()
+                    + ", beyond this task's flush starting at "
+                    + first
+                    + ": this task's assignment is stale. Its flush is dropped; the partition's "
+                    + "owner applies those records.");
+          }
+        });
   }
 
   private RowDelta rowDelta(TableFlush flush, Snapshot base) {

@@ -17,61 +17,75 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Turns a Kafka record holding a Debezium change-event envelope into a {@link ChangeEvent}.
- * Tombstones and logical-decoding messages carry no row change and parse to {@code null}; anything
- * the sink cannot apply is a {@link DataException} that names the record.
+ * Turns a Kafka record into a {@link ChangeEvent}. Three shapes are understood: Debezium's envelope
+ * ({@code op}, {@code before}, {@code after}, {@code source}); rows already flattened by Debezium's
+ * {@code ExtractNewRecordState} (with {@code __op}/{@code __deleted} when added); and plain keyed
+ * rows (an upsert of the key). A tombstone deletes its key: after a Debezium delete that changes
+ * nothing, on a flattened or compacted topic it is the delete. Logical-decoding messages parse to
+ * {@code null}; anything the sink cannot apply is a {@link DataException} that names the record.
  */
 public final class ChangeEventParser {
+  private final FlatRowReader flatRows = new FlatRowReader();
 
-  /**
-   * The change in {@code record}, or null when the record carries none (tombstone, {@code m}
-   * message).
-   */
+  /** The change in {@code record}, or null when it carries none (an {@code m} message). */
   public ChangeEvent parse(SinkRecord record) {
     RecordCoordinates at = RecordCoordinates.of(record);
     if (record.value() == null) {
-      return null; // Debezium's tombstone after a delete exists for log compaction only
+      Struct key = requireKey(record, at);
+      return new ChangeEvent(
+          Operation.DELETE, null, null, key, null, null, SourcePosition.UNKNOWN, at);
     }
-    if (!(record.value() instanceof Struct value) || value.schema().field(OP) == null) {
+    if (!(record.value() instanceof Struct value)) {
       throw new DataException(
           "Record "
               + at
-              + " is not a Debezium change event with a schema: use "
-              + "JsonConverter with schemas.enable=true (or a schema registry converter) on the sink.");
+              + " has no schema: use JsonConverter with schemas.enable=true (or a schema"
+              + " registry converter) for the sink's keys and values.");
+    }
+    if (value.schema().field(OP) == null) {
+      return flatRows.parse(requireKey(record, at), value, at);
     }
     Operation op = Operation.fromCode(value.getString(OP));
+    Struct source = value.schema().field(SOURCE) == null ? null : value.getStruct(SOURCE);
     if (op == Operation.MESSAGE) {
       return null;
     }
     if (op == Operation.TRUNCATE) {
-      throw new DataException(
-          "Record "
-              + at
-              + " is a truncate: applying truncates is not supported yet; "
-              + "keep the source's default skipped.operations=t.");
-    }
-    if (!(record.key() instanceof Struct key)) {
-      throw new DataException(
-          "Record "
-              + at
-              + " has no primary key: the sink applies updates and deletes "
-              + "by key, so the Postgres table needs a primary key.");
+      return new ChangeEvent(
+          op,
+          sourceString(source, SOURCE_SCHEMA),
+          sourceString(source, SOURCE_TABLE),
+          null,
+          null,
+          null,
+          position(source),
+          at);
     }
     Field rowField = value.schema().field(op == Operation.DELETE ? BEFORE : AFTER);
     Struct row = op == Operation.DELETE ? null : value.getStruct(AFTER);
     if (rowField == null || (row == null && op != Operation.DELETE)) {
       throw new DataException("Record " + at + " (op " + op.code() + ") has no row state.");
     }
-    Struct source = value.schema().field(SOURCE) == null ? null : value.getStruct(SOURCE);
     return new ChangeEvent(
         op,
         sourceString(source, SOURCE_SCHEMA),
         sourceString(source, SOURCE_TABLE),
-        key,
+        requireKey(record, at),
         rowField.schema(),
         row,
         position(source),
         at);
+  }
+
+  private static Struct requireKey(SinkRecord record, RecordCoordinates at) {
+    if (record.key() instanceof Struct key) {
+      return key;
+    }
+    throw new DataException(
+        "Record "
+            + at
+            + " has no primary key with a schema: the sink applies updates and deletes by key,"
+            + " so the Postgres table needs a primary key and the key converter needs schemas.");
   }
 
   private static String sourceString(Struct source, String field) {
@@ -88,12 +102,12 @@ public final class ChangeEventParser {
     return new SourcePosition(longField(source, SOURCE_TS_MS), longField(source, SOURCE_LSN));
   }
 
-  private static long longField(Struct source, String name) {
-    Field field = source.schema().field(name);
+  static long longField(Struct struct, String name) {
+    Field field = struct.schema().field(name);
     if (field == null || field.schema().type() != Schema.Type.INT64) {
       return -1;
     }
-    Long value = source.getInt64(name);
+    Long value = struct.getInt64(name);
     return value == null ? -1 : value;
   }
 }

@@ -36,10 +36,17 @@ public final class TableProvisioner {
     this.formatVersion = formatVersion;
   }
 
+  /**
+   * The table, created from {@code first} if missing; null when {@code first} carries no row (a
+   * tombstone, a truncate) and the table does not exist: there is nothing to delete.
+   */
   public Table loadOrCreate(TableIdentifier id, ChangeEvent first) {
     try {
       return catalog.loadTable(id);
     } catch (NoSuchTableException missing) {
+      if (first.rowSchema() == null) {
+        return null;
+      }
       if (!autoCreate) {
         throw new ConnectException(
             "Iceberg table "

@@ -4,9 +4,11 @@ import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /** One writer per table this task feeds, opened on the first change routed to the table. */
@@ -15,6 +17,7 @@ public final class TableWriters {
   private final TableProvisioner provisioner;
   private final int taskId;
   private final Map<TableIdentifier, TableWriter> byTable = new LinkedHashMap<>();
+  private final Map<String, TableIdentifier> tableByTopic = new HashMap<>();
   private int pendingEvents;
 
   public TableWriters(TableRouter router, TableProvisioner provisioner, int taskId) {
@@ -23,16 +26,37 @@ public final class TableWriters {
     this.taskId = taskId;
   }
 
-  /** The writer of the table {@code event} belongs to, opening (or creating) it on first use. */
+  /**
+   * The writer of the table {@code event} belongs to, opening (or creating) it on first use; null
+   * when the event only deletes or truncates and its table does not exist, so there is nothing to
+   * do.
+   */
   public TableWriter writerFor(ChangeEvent event) {
-    TableIdentifier id = router.route(event);
+    TableIdentifier id = route(event);
     TableWriter writer = byTable.get(id);
     if (writer == null) {
-      writer =
-          new FoldingTableWriter(provisioner.loadOrCreate(id, event), taskId, System.nanoTime());
+      Table table = provisioner.loadOrCreate(id, event);
+      if (table == null) {
+        return null;
+      }
+      writer = new FoldingTableWriter(table, taskId, System.nanoTime());
       byTable.put(id, writer);
     }
     return writer;
+  }
+
+  /**
+   * A tombstone names no table: it goes where the last change on its topic went, which is right
+   * even when a transform renamed the topic.
+   */
+  private TableIdentifier route(ChangeEvent event) {
+    String topic = event.coordinates().topic();
+    if (event.sourceTable() == null && tableByTopic.containsKey(topic)) {
+      return tableByTopic.get(topic);
+    }
+    TableIdentifier id = router.route(event);
+    tableByTopic.put(topic, id);
+    return id;
   }
 
   /** Buffers {@code event} in {@code writer}, one of this object's writers. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.floe.sink.event.ChangeEvents;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.write.TableWriters;
@@ -84,6 +85,27 @@ class CommitCycleTest {
     replay.commit();
     assertEquals(before, rows());
     assertEquals(snapshots, table().snapshots().spliterator().estimateSize());
+  }
+
+  @Test
+  void aTruncateEmptiesTheTableInOrderAndIsNotReplayed() throws Exception {
+    CommitCycle task = task();
+    task.apply(event("c", 1, "a", 0));
+    task.apply(event("c", 2, "b", 1));
+    task.apply(ChangeEvents.truncate(2));
+    task.apply(event("c", 3, "c", 3));
+    task.apply(event("c", 1, "a again", 4));
+    task.commit();
+    assertEquals(Map.of(1, "a again", 3, "c"), rows());
+
+    CommitCycle replay = task();
+    replay.apply(event("c", 1, "a", 0));
+    replay.apply(event("c", 2, "b", 1));
+    replay.apply(ChangeEvents.truncate(2));
+    replay.apply(event("c", 3, "c", 3));
+    replay.apply(event("c", 1, "a again", 4));
+    replay.commit();
+    assertEquals(Map.of(1, "a again", 3, "c"), rows());
   }
 
   @Test

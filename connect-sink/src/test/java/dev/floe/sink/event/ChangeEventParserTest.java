@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.common.debezium.Operation;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -35,10 +37,62 @@ class ChangeEventParserTest {
   }
 
   @Test
-  void tombstonesCarryNoChange() {
+  void aTombstoneDeletesItsKey() {
     SinkRecord tombstone =
-        new SinkRecord("it.public.items", 0, ChangeEvents.KEY, null, null, null, 3);
-    assertNull(parser.parse(tombstone));
+        new SinkRecord(
+            "it.public.items",
+            0,
+            ChangeEvents.KEY,
+            new Struct(ChangeEvents.KEY).put("id", 9),
+            null,
+            null,
+            3);
+    ChangeEvent event = parser.parse(tombstone);
+    assertTrue(event.isDelete());
+    assertEquals(9, event.key().getInt32("id"));
+    assertNull(event.rowSchema(), "a tombstone names no columns");
+  }
+
+  @Test
+  void flattenedRowsLoseDebeziumsMetadataFieldsAndKeepTheirOperation() {
+    Schema flat =
+        SchemaBuilder.struct()
+            .field("id", Schema.INT32_SCHEMA)
+            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("__op", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("__table", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("__lsn", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("__deleted", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    Struct key = new Struct(ChangeEvents.KEY).put("id", 5);
+    Struct update =
+        new Struct(flat)
+            .put("id", 5)
+            .put("name", "five")
+            .put("__op", "u")
+            .put("__table", "items")
+            .put("__lsn", 77L)
+            .put("__deleted", "false");
+    ChangeEvent event =
+        parser.parse(new SinkRecord("renamed", 0, ChangeEvents.KEY, key, flat, update, 1));
+    assertEquals(Operation.UPDATE, event.operation());
+    assertEquals("items", event.sourceTable());
+    assertEquals(77L, event.position().lsn());
+    assertEquals(2, event.rowSchema().fields().size(), event.rowSchema().fields().toString());
+    assertEquals("five", event.row().getString("name"));
+
+    Struct deleted = new Struct(flat).put("id", 5).put("__op", "d").put("__deleted", "true");
+    assertTrue(
+        parser
+            .parse(new SinkRecord("renamed", 0, ChangeEvents.KEY, key, flat, deleted, 2))
+            .isDelete());
+
+    Schema plain = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+    ChangeEvent upsert =
+        parser.parse(
+            new SinkRecord(
+                "t", 0, ChangeEvents.KEY, key, plain, new Struct(plain).put("id", 5), 3));
+    assertEquals(Operation.UPDATE, upsert.operation(), "a plain keyed row is an upsert");
   }
 
   @Test

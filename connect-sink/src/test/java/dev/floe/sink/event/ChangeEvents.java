@@ -60,6 +60,19 @@ public final class ChangeEvents {
     return new SinkRecord("it.public.items", 0, KEY, key, ENVELOPE, value, offset);
   }
 
+  /** A Debezium truncate of {@code public.items}: no key, no row. */
+  public static ChangeEvent truncate(long offset) {
+    Struct source =
+        new Struct(SOURCE)
+            .put("schema", "public")
+            .put("table", "items")
+            .put("ts_ms", 1_000L + offset)
+            .put("lsn", 100L + offset);
+    Struct value = new Struct(ENVELOPE).put("op", "t").put("source", source);
+    return new ChangeEventParser()
+        .parse(new SinkRecord("it.public.items", 0, null, null, ENVELOPE, value, offset));
+  }
+
   public static ChangeEvent event(String op, int id, String name, long offset) {
     return new ChangeEventParser().parse(record(op, id, name, offset));
   }

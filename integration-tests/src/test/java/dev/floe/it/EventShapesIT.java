@@ -1,0 +1,83 @@
+package dev.floe.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The record shapes besides the plain envelope: a Postgres TRUNCATE (Debezium's {@code t}) empties
+ * the table in order with the changes around it, and rows flattened by Debezium's
+ * ExtractNewRecordState on the sink ({@code __op}, {@code __deleted}, tombstones) apply like
+ * envelopes.
+ */
+class EventShapesIT {
+  private static final Duration CATCH_UP = Duration.ofSeconds(120);
+  private static PipelineHarness pipeline;
+
+  @BeforeAll
+  static void startPipeline() throws Exception {
+    pipeline = PipelineHarness.start();
+    pipeline.sql(
+        "create schema shapes",
+        "create table shapes.logs (id int primary key, msg text)",
+        "create table shapes.flat (id int primary key, v text, n int)",
+        "insert into shapes.flat select g, 'v' || g, g from generate_series(1, 30) g");
+    pipeline.startSource(
+        "shapes-source",
+        Map.of(
+            "topic.prefix", "shp",
+            "schema.include.list", "shapes",
+            "slot.name", "shp_slot",
+            "publication.name", "shp_publication",
+            "skipped.operations", "none"));
+  }
+
+  @AfterAll
+  static void stopPipeline() throws Exception {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  @Test
+  void aTruncateEmptiesTheTableBetweenTheChangesAroundIt() throws Exception {
+    pipeline.startSink(
+        "logs-sink", Map.of("topics.regex", "shp\\.shapes\\.logs", "commit.interval.ms", "1000"));
+    pipeline.sql(
+        "insert into shapes.logs select g, 'before ' || g from generate_series(1, 50) g",
+        "update shapes.logs set msg = 'updated' where id < 10",
+        "truncate shapes.logs",
+        "insert into shapes.logs select g, 'after ' || g from generate_series(45, 60) g",
+        "delete from shapes.logs where id = 50");
+    TableSnapshot rows = pipeline.awaitSameRows("shapes.logs", "cdc.shapes_logs", "id", CATCH_UP);
+    assertEquals(15, rows.rowsByKey.size());
+  }
+
+  @Test
+  void rowsFlattenedByExtractNewRecordStateApplyLikeEnvelopes() throws Exception {
+    Map<String, String> sink = new HashMap<>();
+    sink.put("topics.regex", "shp\\.shapes\\.flat");
+    sink.put("commit.interval.ms", "1000");
+    sink.put("transforms", "unwrap");
+    sink.put("transforms.unwrap.type", "io.debezium.transforms.ExtractNewRecordState");
+    sink.put("transforms.unwrap.add.fields", "op,table,schema,lsn,source.ts_ms");
+    sink.put("transforms.unwrap.delete.tombstone.handling.mode", "rewrite-with-tombstone");
+    pipeline.startSink("flat-sink", sink);
+    pipeline.sql(
+        "update shapes.flat set v = 'changed', n = n * 10 where id % 3 = 0",
+        "delete from shapes.flat where id % 5 = 0",
+        "update shapes.flat set id = id + 100 where id = 7",
+        "insert into shapes.flat values (5, 'back', 0)");
+    TableSnapshot rows = pipeline.awaitSameRows("shapes.flat", "cdc.shapes_flat", "id", CATCH_UP);
+    assertEquals(25, rows.rowsByKey.size());
+    assertEquals(
+        3,
+        pipeline.table("cdc.shapes_flat").schema().columns().size(),
+        "Debezium's __ fields are not columns");
+  }
+}
