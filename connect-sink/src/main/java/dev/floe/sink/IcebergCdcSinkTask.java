@@ -51,8 +51,13 @@ public class IcebergCdcSinkTask extends SinkTask {
     catalog = CatalogLoader.load(config);
     TableWriters writers =
         new TableWriters(
-            new TableRouter(config.namespace()),
-            new TableProvisioner(catalog, config.autoCreate(), config.formatVersion()),
+            new TableRouter(config.namespace(), config.routeRegex(), config.routeReplacement()),
+            new TableProvisioner(
+                catalog,
+                config.autoCreate(),
+                config.formatVersion(),
+                config.tableProperties(),
+                config::partitionBy),
             ThreadLocalRandom.current().nextInt(1 << 20));
     cycle =
         new CommitCycle(

@@ -165,16 +165,22 @@ final class PipelineHarness implements AutoCloseable {
    */
   TableSnapshot awaitSameRows(
       String pgTable, String icebergTable, String keyColumn, Duration timeout) throws Exception {
+    return awaitSameRowsByKeys(pgTable, icebergTable, new String[] {keyColumn}, timeout);
+  }
+
+  /** As {@link #awaitSameRows}, for a table whose key has several columns. */
+  TableSnapshot awaitSameRowsByKeys(
+      String pgTable, String icebergTable, String[] keyColumns, Duration timeout) throws Exception {
     TableSnapshot[] last = new TableSnapshot[2];
     Waits.until(
         timeout,
         icebergTable + " equal to " + pgTable,
         () -> {
           try (Connection c = postgres()) {
-            last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumn);
+            last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumns);
           }
           try {
-            last[1] = TableSnapshot.ofIceberg(table(icebergTable), keyColumn);
+            last[1] = TableSnapshot.ofIceberg(table(icebergTable), keyColumns);
           } catch (NoSuchTableException notYet) {
             return false;
           }

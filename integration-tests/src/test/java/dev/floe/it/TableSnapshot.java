@@ -34,7 +34,7 @@ final class TableSnapshot {
   final Map<String, Map<String, String>> rowsByKey = new TreeMap<>();
   int duplicateKeys;
 
-  static TableSnapshot ofPostgres(Connection connection, String table, String keyColumn)
+  static TableSnapshot ofPostgres(Connection connection, String table, String... keyColumns)
       throws SQLException {
     TableSnapshot snapshot = new TableSnapshot();
     try (Statement st = connection.createStatement();
@@ -45,13 +45,13 @@ final class TableSnapshot {
         for (int i = 1; i <= meta.getColumnCount(); i++) {
           row.put(meta.getColumnName(i), canonicalPostgres(rs, i, meta.getColumnTypeName(i)));
         }
-        snapshot.add(row.get(keyColumn), row);
+        snapshot.add(key(row, keyColumns), row);
       }
     }
     return snapshot;
   }
 
-  static TableSnapshot ofIceberg(Table table, String keyColumn) throws Exception {
+  static TableSnapshot ofIceberg(Table table, String... keyColumns) throws Exception {
     table.refresh();
     TableSnapshot snapshot = new TableSnapshot();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
@@ -60,10 +60,18 @@ final class TableSnapshot {
         for (Types.NestedField field : table.schema().columns()) {
           row.put(field.name(), canonical(record.getField(field.name())));
         }
-        snapshot.add(row.get(keyColumn), row);
+        snapshot.add(key(row, keyColumns), row);
       }
     }
     return snapshot;
+  }
+
+  private static String key(Map<String, String> row, String[] keyColumns) {
+    StringBuilder key = new StringBuilder();
+    for (String column : keyColumns) {
+      key.append(key.length() == 0 ? "" : "|").append(row.get(column));
+    }
+    return key.toString();
   }
 
   private void add(String key, Map<String, String> row) {

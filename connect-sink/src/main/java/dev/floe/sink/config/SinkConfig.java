@@ -1,6 +1,8 @@
 package dev.floe.sink.config;
 
 import dev.floe.common.config.IcebergCatalogFragment;
+import dev.floe.common.config.PrefixedProperties;
+import dev.floe.sink.route.PartitionSpecText;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -21,6 +23,17 @@ public final class SinkConfig extends AbstractConfig {
   public static final String NAMESPACE = "iceberg.tables.namespace";
   public static final String AUTO_CREATE = "iceberg.tables.auto-create";
   public static final String FORMAT_VERSION = "iceberg.tables.format-version";
+  public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
+  public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
+
+  /** Per-table settings: {@code iceberg.table.<namespace>.<table>.partition-by}. */
+  public static final String TABLE_PREFIX = "iceberg.table.";
+
+  public static final String PARTITION_BY_SUFFIX = ".partition-by";
+
+  /** Properties of the tables the sink creates: {@code iceberg.tables.properties.<key>}. */
+  public static final String TABLE_PROPERTIES_PREFIX = "iceberg.tables.properties.";
+
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String FLUSH_MAX_RECORDS = "flush.max.records";
 
@@ -28,6 +41,26 @@ public final class SinkConfig extends AbstractConfig {
 
   public SinkConfig(Map<String, String> props) {
     super(CONFIG_DEF, props);
+  }
+
+  /** Accepts null or a pattern that compiles. */
+  static final class RegexValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null) {
+        try {
+          java.util.regex.Pattern.compile((String) value);
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new org.apache.kafka.common.config.ConfigException(
+              name, value, "not a regular expression: " + e.getDescription());
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "a Java regular expression";
+    }
   }
 
   private static ConfigDef definition() {
@@ -68,6 +101,34 @@ public final class SinkConfig extends AbstractConfig {
         Width.SHORT,
         "Format version");
     def.define(
+        ROUTE_REGEX,
+        Type.STRING,
+        null,
+        new RegexValidator(),
+        Importance.MEDIUM,
+        "A regular expression matched against each event's source table, written"
+            + " <schema>.<table>. When it matches, the Iceberg table is named by "
+            + ROUTE_REPLACEMENT
+            + " (with $1, $2 for groups) instead of <schema>_<table>: for example"
+            + " 'public\\.orders_p\\d+' with 'public_orders' sends every partition of a"
+            + " partitioned Postgres table to one Iceberg table.",
+        TABLES_GROUP,
+        4,
+        Width.LONG,
+        "Route regex");
+    def.define(
+        ROUTE_REPLACEMENT,
+        Type.STRING,
+        null,
+        Importance.MEDIUM,
+        "The Iceberg table name (within the namespace) for source tables that match "
+            + ROUTE_REGEX
+            + "; may refer to the regex's groups as $1, $2.",
+        TABLES_GROUP,
+        5,
+        Width.MEDIUM,
+        "Route replacement");
+    def.define(
         COMMIT_INTERVAL_MS,
         Type.LONG,
         10_000L,
@@ -96,6 +157,23 @@ public final class SinkConfig extends AbstractConfig {
 
   /** Adds the cross-field problems to the per-key results of {@code ConfigDef.validate}. */
   public static void validate(Map<String, String> props, Map<String, ConfigValue> byKey) {
+    if ((props.get(ROUTE_REGEX) == null) != (props.get(ROUTE_REPLACEMENT) == null)) {
+      byKey
+          .computeIfAbsent(ROUTE_REPLACEMENT, ConfigValue::new)
+          .addErrorMessage("Set " + ROUTE_REGEX + " and " + ROUTE_REPLACEMENT + " together.");
+    }
+    props.forEach(
+        (key, value) -> {
+          if (key.startsWith(TABLE_PREFIX) && key.endsWith(PARTITION_BY_SUFFIX)) {
+            try {
+              PartitionSpecText.parse(value);
+            } catch (IllegalArgumentException e) {
+              byKey
+                  .computeIfAbsent(key, ConfigValue::new)
+                  .addErrorMessage("Cannot read the partition spec: " + e.getMessage() + ".");
+            }
+          }
+        });
     String catalogProblem = IcebergCatalogFragment.problem(props);
     if (catalogProblem != null) {
       byKey
@@ -106,6 +184,24 @@ public final class SinkConfig extends AbstractConfig {
 
   public Map<String, String> catalogProperties() {
     return IcebergCatalogFragment.catalogProperties(originalsStrings());
+  }
+
+  /** The partition spec text for {@code table} ({@code namespace.name}), or null. */
+  public String partitionBy(String table) {
+    return originalsStrings().get(TABLE_PREFIX + table + PARTITION_BY_SUFFIX);
+  }
+
+  /** Properties for the tables the sink creates. */
+  public Map<String, String> tableProperties() {
+    return PrefixedProperties.strip(originalsStrings(), TABLE_PROPERTIES_PREFIX);
+  }
+
+  public String routeRegex() {
+    return getString(ROUTE_REGEX);
+  }
+
+  public String routeReplacement() {
+    return getString(ROUTE_REPLACEMENT);
   }
 
   public String catalogName() {

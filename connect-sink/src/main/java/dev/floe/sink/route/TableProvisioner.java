@@ -2,17 +2,22 @@ package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.schema.TypeMapping;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdatePartitionSpec;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.expressions.Term;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -29,11 +34,28 @@ public final class TableProvisioner {
   private final Catalog catalog;
   private final boolean autoCreate;
   private final int formatVersion;
+  private final Map<String, String> tableProperties;
+  private final Function<String, String> partitionBy;
 
   public TableProvisioner(Catalog catalog, boolean autoCreate, int formatVersion) {
+    this(catalog, autoCreate, formatVersion, Map.of(), table -> null);
+  }
+
+  /**
+   * @param tableProperties properties of every table created
+   * @param partitionBy the partition spec text for a table ({@code namespace.name}), or null
+   */
+  public TableProvisioner(
+      Catalog catalog,
+      boolean autoCreate,
+      int formatVersion,
+      Map<String, String> tableProperties,
+      Function<String, String> partitionBy) {
     this.catalog = catalog;
     this.autoCreate = autoCreate;
     this.formatVersion = formatVersion;
+    this.tableProperties = tableProperties;
+    this.partitionBy = partitionBy;
   }
 
   /**
@@ -62,13 +84,12 @@ public final class TableProvisioner {
     Schema schema = TypeMapping.toIcebergSchema(first.rowSchema(), keyColumns);
     ensureNamespace(id);
     try {
-      Table table =
-          catalog.createTable(
-              id,
-              schema,
-              PartitionSpec.unpartitioned(),
-              Map.of(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion)));
-      LOG.info("Created Iceberg table {} with identifier fields {}", id, keyColumns);
+      Table table = create(id, schema);
+      LOG.info(
+          "Created Iceberg table {} with identifier fields {}, partitioned by {}",
+          id,
+          keyColumns,
+          table.spec());
       return table;
     } catch (RuntimeException raced) {
       // another task created it first: catalogs report that as AlreadyExists, or (JDBC) as a
@@ -78,6 +99,29 @@ public final class TableProvisioner {
       }
       throw raced;
     }
+  }
+
+  /**
+   * Creates the table unpartitioned, then adds its partition fields in the same transaction: the
+   * unpartitioned spec stays in the table's history, and the sink writes key deletes with it so
+   * they reach every partition.
+   */
+  private Table create(TableIdentifier id, Schema schema) {
+    Map<String, String> props = new HashMap<>(tableProperties);
+    props.put(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion));
+    String spec = partitionBy.apply(id.toString());
+    if (spec == null) {
+      return catalog.createTable(id, schema, PartitionSpec.unpartitioned(), props);
+    }
+    Transaction create =
+        catalog.newCreateTableTransaction(id, schema, PartitionSpec.unpartitioned(), props);
+    UpdatePartitionSpec partitioning = create.updateSpec();
+    for (Term term : PartitionSpecText.parse(spec)) {
+      partitioning.addField(term);
+    }
+    partitioning.commit();
+    create.commitTransaction();
+    return catalog.loadTable(id);
   }
 
   private void ensureNamespace(TableIdentifier id) {

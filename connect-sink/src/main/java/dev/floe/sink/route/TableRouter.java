@@ -1,21 +1,33 @@
 package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
- * Decides which Iceberg table a change event belongs to: Postgres table {@code <schema>.<table>}
- * goes to {@code <namespace>.<schema>_<table>}. The names come from the event's {@code source}
- * block, so a transform that renames topics does not move data; without one, the topic's last two
- * segments stand in.
+ * Decides which Iceberg table a change event belongs to. Postgres table {@code <schema>.<table>}
+ * goes to {@code <namespace>.<schema>_<table>}; a route regex, matched against {@code
+ * <schema>.<table>}, can rename it, and send several source tables (the partitions of a partitioned
+ * Postgres table, say) into one. The names come from the event's {@code source} block, so a
+ * transform that renames topics does not move data; without one, the topic's last two segments
+ * stand in.
  */
 public final class TableRouter {
   private final Namespace namespace;
+  private final Pattern routeRegex;
+  private final String routeReplacement;
 
   public TableRouter(String namespace) {
+    this(namespace, null, null);
+  }
+
+  public TableRouter(String namespace, String routeRegex, String routeReplacement) {
     this.namespace = Namespace.of(namespace.split("\\."));
+    this.routeRegex = routeRegex == null ? null : Pattern.compile(routeRegex);
+    this.routeReplacement = routeReplacement;
   }
 
   public TableIdentifier route(ChangeEvent event) {
@@ -32,10 +44,13 @@ public final class TableRouter {
       schema = parts[parts.length - 2];
       table = parts[parts.length - 1];
     }
+    String source = schema + "." + table;
+    if (routeRegex != null) {
+      Matcher matcher = routeRegex.matcher(source);
+      if (matcher.matches()) {
+        return TableIdentifier.of(namespace, matcher.replaceAll(routeReplacement));
+      }
+    }
     return TableIdentifier.of(namespace, schema + "_" + table);
-  }
-
-  public Namespace namespace() {
-    return namespace;
   }
 }

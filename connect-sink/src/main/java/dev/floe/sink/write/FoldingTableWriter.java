@@ -36,13 +36,7 @@ public final class FoldingTableWriter implements TableWriter {
   private int events;
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
-    if (table.spec().isPartitioned()) {
-      throw new ConnectException(
-          "Iceberg table "
-              + table.name()
-              + " is partitioned: writing partitioned "
-              + "tables is not supported yet.");
-    }
+    FlushFileWriter.globalSpec(table); // fail now, not at the first flush
     if (table.schema().identifierFieldIds().isEmpty()) {
       throw new ConnectException(
           "Iceberg table "
@@ -51,7 +45,7 @@ public final class FoldingTableWriter implements TableWriter {
               + "to the Postgres primary key columns so updates and deletes can find their rows.");
     }
     this.table = table;
-    this.keySchema = DeltaFileWriter.keySchema(table);
+    this.keySchema = FlushFileWriter.keySchema(table);
     this.rows = new RowConverter(table.schema());
     this.partitionId = partitionId;
     this.taskId = taskId;
@@ -86,7 +80,7 @@ public final class FoldingTableWriter implements TableWriter {
       return null;
     }
     table.refresh();
-    DeltaFileWriter files = new DeltaFileWriter(table, partitionId, taskId);
+    FlushFileWriter files = new FlushFileWriter(table, partitionId, taskId);
     WriteResult written;
     try {
       for (Map.Entry<org.apache.iceberg.StructLike, Record> change : latestByKey.entrySet()) {
@@ -97,7 +91,7 @@ public final class FoldingTableWriter implements TableWriter {
       }
       written = files.complete();
     } catch (IOException | RuntimeException e) {
-      abort(files);
+      files.abort();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     TableFlush flush =
@@ -114,13 +108,5 @@ public final class FoldingTableWriter implements TableWriter {
     nextOffsets = new HashMap<>();
     watermark = SourcePosition.UNKNOWN;
     events = 0;
-  }
-
-  private static void abort(DeltaFileWriter files) {
-    try {
-      files.abort();
-    } catch (IOException suppressed) {
-      // the flush already failed; its files are unreferenced and harmless
-    }
   }
 }

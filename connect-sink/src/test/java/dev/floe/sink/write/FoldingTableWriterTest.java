@@ -3,6 +3,7 @@ package dev.floe.sink.write;
 import static dev.floe.sink.event.ChangeEvents.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.commit.SnapshotCommitter;
 import dev.floe.sink.event.ChangeEvents;
@@ -84,6 +85,31 @@ class FoldingTableWriterTest {
     writer.write(event("d", 2, null, 4));
     committer.commit(writer.flush());
     assertEquals(Map.of(1, "a2", 3, "c"), rows());
+  }
+
+  @Test
+  void anUpdateThatMovesARowToAnotherPartitionLeavesNoCopyBehind() throws Exception {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    table =
+        new TableProvisioner(catalog, true, 2, Map.of(), name -> "truncate(name, 1)")
+            .loadOrCreate(TableIdentifier.of("cdc", "public_items"), event("c", 1, "x", 0));
+    assertEquals(1, table.spec().fields().size(), table.spec().toString());
+
+    FoldingTableWriter writer = new FoldingTableWriter(table, 1, 1);
+    writer.write(event("c", 1, "apple", 0));
+    writer.write(event("c", 2, "banana", 1));
+    committer.commit(writer.flush());
+    writer.write(event("u", 1, "cherry", 2)); // partition a -> c
+    writer.write(event("d", 2, null, 3)); // a key-only delete, as with REPLICA IDENTITY DEFAULT
+    committer.commit(writer.flush());
+
+    assertEquals(Map.of(1, "cherry"), rows());
+    table.refresh();
+    table
+        .currentSnapshot()
+        .addedDeleteFiles(table.io())
+        .forEach(d -> assertTrue(table.specs().get(d.specId()).isUnpartitioned(), "global delete"));
   }
 
   private Map<Integer, String> rows() throws Exception {

@@ -1,0 +1,118 @@
+package dev.floe.sink.write;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.FanoutDataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.RollingEqualityDeleteWriter;
+import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.util.PropertyUtil;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * Writes the files of one flush of one table: Parquet data files for the rows' new states, each in
+ * its partition, and equality deletes on the key for every key the flush touches. The deletes are
+ * written with the table's unpartitioned spec, which makes them global: they remove the key's
+ * earlier row whichever partition it is in, so an update that moves a row to another partition
+ * leaves no copy behind, even when the delete's before-image holds only the key (REPLICA IDENTITY
+ * DEFAULT).
+ *
+ * <p>The fold by key means no key is written twice in a flush, so no position delete is ever
+ * needed.
+ */
+final class FlushFileWriter {
+  private final Table table;
+  private final FanoutDataWriter<Record> data;
+  private final RollingEqualityDeleteWriter<Record> keyDeletes;
+  private final PartitionKey partitionKey;
+  private final InternalRecordWrapper internal;
+
+  FlushFileWriter(Table table, int partitionId, long taskId) {
+    this.table = table;
+    Schema keySchema = keySchema(table);
+    GenericFileWriterFactory factory =
+        new GenericFileWriterFactory.Builder(table)
+            .dataSchema(table.schema())
+            .dataFileFormat(FileFormat.PARQUET)
+            .deleteFileFormat(FileFormat.PARQUET)
+            .equalityFieldIds(keySchema.columns().stream().mapToInt(f -> f.fieldId()).toArray())
+            .equalityDeleteRowSchema(keySchema)
+            .build();
+    // a fresh operation id per flush keeps file names unique across tasks, restarts and retries
+    OutputFileFactory files =
+        OutputFileFactory.builderFor(table, partitionId, taskId)
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
+    long targetSize =
+        PropertyUtil.propertyAsLong(
+            table.properties(),
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    this.data = new FanoutDataWriter<>(factory, files, table.io(), targetSize);
+    this.keyDeletes =
+        new RollingEqualityDeleteWriter<>(
+            factory, files, table.io(), targetSize, globalSpec(table), null);
+    this.partitionKey = new PartitionKey(table.spec(), table.schema());
+    this.internal = new InternalRecordWrapper(table.schema().asStruct());
+  }
+
+  static Schema keySchema(Table table) {
+    return TypeUtil.select(table.schema(), table.schema().identifierFieldIds());
+  }
+
+  /** The unpartitioned spec among the table's specs: deletes written with it apply everywhere. */
+  static PartitionSpec globalSpec(Table table) {
+    return table.specs().values().stream()
+        .filter(PartitionSpec::isUnpartitioned)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ConnectException(
+                    "Iceberg table "
+                        + table.name()
+                        + " is partitioned and has no unpartitioned spec in its history, so a"
+                        + " key's delete cannot reach every partition. Let Floe create the table"
+                        + " (iceberg.table.<name>.partition-by), or create it unpartitioned and add"
+                        + " the partition fields afterwards."));
+  }
+
+  /** Removes any earlier row of {@code key}, in whichever partition it is. */
+  void deleteKey(Record key) {
+    keyDeletes.write(key);
+  }
+
+  void write(Record row) {
+    partitionKey.partition(internal.wrap(row));
+    data.write(row, table.spec(), partitionKey);
+  }
+
+  WriteResult complete() throws IOException {
+    data.close();
+    keyDeletes.close();
+    return WriteResult.builder()
+        .addDataFiles(data.result().dataFiles())
+        .addDeleteFiles(keyDeletes.result().deleteFiles())
+        .build();
+  }
+
+  /** Closes after a failure; the files written are never committed, so they are only garbage. */
+  void abort() {
+    try {
+      data.close();
+      keyDeletes.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the flush already failed
+    }
+  }
+}
