@@ -1,14 +1,18 @@
 package dev.floe.sink.schema;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
@@ -57,11 +61,18 @@ public final class RowConverter {
       if (ToastPlaceholder.isPlaceholder(value)) {
         throw ToastPlaceholder.refuse(column.name());
       }
-      record.setField(
-          column.name(),
-          value == null ? null : convert(column.name(), value, column.schema(), target.type()));
+      record.setField(column.name(), value == null ? null : convertValue(column, value, target));
     }
     return record;
+  }
+
+  private static Object convertValue(Field column, Object value, NestedField target) {
+    try {
+      return convert(column.name(), value, column.schema(), target.type());
+    } catch (ArithmeticException | DateTimeException | ClassCastException e) {
+      throw new DataException(
+          "Column '" + column.name() + "': cannot hold " + value + " as " + target.type(), e);
+    }
   }
 
   private static Object convert(
@@ -81,7 +92,20 @@ public final class RowConverter {
       case BINARY:
         return value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
       case DECIMAL:
-        return ((BigDecimal) value).setScale(((Types.DecimalType) type).scale());
+        return decimal(column, value, (Types.DecimalType) type);
+      case MAP:
+        Types.MapType mapType = (Types.MapType) type;
+        Map<Object, Object> map = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+          map.put(
+              convert(column, e.getKey(), schema.keySchema(), mapType.keyType()),
+              e.getValue() == null
+                  ? null
+                  : convert(column, e.getValue(), schema.valueSchema(), mapType.valueType()));
+        }
+        return map;
+      case STRUCT:
+        return convertStruct((Struct) value, (Types.StructType) type);
       case UUID:
         return UUID.fromString((String) value);
       case DATE:
@@ -92,7 +116,7 @@ public final class RowConverter {
         return time(value);
       case TIMESTAMP:
         return ((Types.TimestampType) type).shouldAdjustToUTC()
-            ? OffsetDateTime.parse((String) value)
+            ? zonedTimestamp((String) value)
             : timestamp(value, schema.name());
       case LIST:
         Type element = ((Types.ListType) type).elementType();
@@ -106,6 +130,24 @@ public final class RowConverter {
     }
   }
 
+  /** Exact or refused: a value is never rounded to fit its column. */
+  private static BigDecimal decimal(String column, Object value, Types.DecimalType type) {
+    BigDecimal decimal;
+    if (value instanceof Struct variableScale) { // io.debezium.data.VariableScaleDecimal
+      decimal =
+          new BigDecimal(
+              new BigInteger(variableScale.getBytes("value")), variableScale.getInt32("scale"));
+    } else {
+      decimal = (BigDecimal) value;
+    }
+    BigDecimal scaled = decimal.setScale(type.scale()); // throws ArithmeticException if it rounds
+    if (scaled.precision() > type.precision()) {
+      throw new DataException(
+          "Column '" + column + "': " + decimal + " has more digits than " + type + " holds");
+    }
+    return scaled;
+  }
+
   private static LocalTime time(Object value) {
     if (value instanceof java.util.Date date) {
       return LocalTime.ofNanoOfDay(date.getTime() * 1_000_000L);
@@ -116,22 +158,39 @@ public final class RowConverter {
     return LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000L);
   }
 
+  /**
+   * Postgres's {@code infinity} and {@code -infinity} for timestamptz: Debezium sends them as text,
+   * and the sink writes the same sentinels Debezium uses for timestamp (pgjdbc's infinity values,
+   * read as microseconds), so both kinds of column say "infinity" the same way.
+   */
+  static final long POSITIVE_INFINITY_MICROS = 9223372036825200000L;
+
+  static final long NEGATIVE_INFINITY_MICROS = -9223372036832400000L;
+
+  private static OffsetDateTime zonedTimestamp(String text) {
+    if ("infinity".equals(text) || "-infinity".equals(text)) {
+      long micros = text.startsWith("-") ? NEGATIVE_INFINITY_MICROS : POSITIVE_INFINITY_MICROS;
+      return OffsetDateTime.of(timestamp(micros, TypeMapping.DBZ_TIMESTAMP_MICROS), ZoneOffset.UTC);
+    }
+    return OffsetDateTime.parse(text);
+  }
+
   private static LocalDateTime timestamp(Object value, String semanticType) {
     if (value instanceof java.util.Date date) {
       return LocalDateTime.ofInstant(date.toInstant(), ZoneOffset.UTC);
     }
     long raw = ((Number) value).longValue();
     // Debezium's adaptive precision picks the unit per column: millis up to timestamp(3), micros
-    // above
-    long nanos =
+    // above. Seconds first, so Debezium's sentinels for +-infinity (near Long.MAX_VALUE micros)
+    // convert without overflow and are written back as the same microseconds.
+    long perSecond =
         TypeMapping.DBZ_TIMESTAMP_MILLIS.equals(semanticType)
-            ? Math.multiplyExact(raw, 1_000_000L)
-            : TypeMapping.DBZ_TIMESTAMP_NANOS.equals(semanticType)
-                ? raw
-                : Math.multiplyExact(raw, 1_000L);
+            ? 1_000L
+            : TypeMapping.DBZ_TIMESTAMP_NANOS.equals(semanticType) ? 1_000_000_000L : 1_000_000L;
+    long nanosPerUnit = 1_000_000_000L / perSecond;
     return LocalDateTime.ofEpochSecond(
-        Math.floorDiv(nanos, 1_000_000_000L),
-        (int) Math.floorMod(nanos, 1_000_000_000L),
+        Math.floorDiv(raw, perSecond),
+        (int) (Math.floorMod(raw, perSecond) * nanosPerUnit),
         ZoneOffset.UTC);
   }
 }

@@ -35,6 +35,10 @@ import org.apache.kafka.connect.errors.DataException;
  *       <td>timestamp</td></tr>
  *   <tr><td>{@code io.debezium.time.ZonedTimestamp}</td><td>timestamptz</td><td>timestamptz</td></tr>
  *   <tr><td>ARRAY</td><td>arrays</td><td>list</td></tr>
+ *   <tr><td>{@code io.debezium.data.VariableScaleDecimal}</td><td>numeric</td>
+ *       <td>decimal(38,18)</td></tr>
+ *   <tr><td>MAP</td><td>hstore (map mode)</td><td>map</td></tr>
+ *   <tr><td>STRUCT</td><td>point, geometry</td><td>struct</td></tr>
  * </table>
  */
 public final class TypeMapping {
@@ -47,6 +51,13 @@ public final class TypeMapping {
   static final String DBZ_ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
   static final String DBZ_UUID = "io.debezium.data.Uuid";
   static final String DECIMAL_PRECISION = "connect.decimal.precision";
+  static final String DBZ_VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
+
+  /**
+   * {@code numeric} without a declared scale has none in Iceberg either: such columns become
+   * decimal(38, 18), and a value that does not fit goes to the dead letter topic, never rounded.
+   */
+  static final int UNCONSTRAINED_NUMERIC_SCALE = 18;
 
   private TypeMapping() {}
 
@@ -100,6 +111,8 @@ public final class TypeMapping {
         return Types.TimestampType.withoutZone();
       case DBZ_ZONED_TIMESTAMP:
         return Types.TimestampType.withZone();
+      case DBZ_VARIABLE_SCALE_DECIMAL:
+        return Types.DecimalType.of(38, UNCONSTRAINED_NUMERIC_SCALE);
       default:
         break;
     }
@@ -123,6 +136,17 @@ public final class TypeMapping {
       case ARRAY:
         Type element = toIcebergType(column, schema.valueSchema(), ids);
         return Types.ListType.ofOptional(ids.incrementAndGet(), element);
+      case MAP:
+        Type key = toIcebergType(column, schema.keySchema(), ids);
+        Type value = toIcebergType(column, schema.valueSchema(), ids);
+        return Types.MapType.ofOptional(ids.incrementAndGet(), ids.incrementAndGet(), key, value);
+      case STRUCT:
+        List<NestedField> fields = new ArrayList<>();
+        for (Field field : schema.fields()) {
+          Type type = toIcebergType(column + "." + field.name(), field.schema(), ids);
+          fields.add(NestedField.optional(ids.incrementAndGet(), field.name(), type));
+        }
+        return Types.StructType.of(fields);
       default:
         throw new DataException(
             "Column '"

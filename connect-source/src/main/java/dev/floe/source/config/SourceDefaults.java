@@ -25,6 +25,9 @@ public final class SourceDefaults {
     DEFAULTS.put("decimal.handling.mode", "precise");
     // Microsecond temporal types map one to one onto Iceberg's time and timestamp types.
     DEFAULTS.put("time.precision.mode", "adaptive_time_microseconds");
+    // Iceberg has no interval type: ISO-8601 text keeps months, days and microseconds apart,
+    // where Debezium's numeric form folds a month into 30 days.
+    DEFAULTS.put("interval.handling.mode", "string");
     // A heartbeat lets the slot advance while captured tables are idle, so Postgres can recycle
     // WAL.
     DEFAULTS.put("heartbeat.interval.ms", "10000");
