@@ -7,6 +7,7 @@ import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.config.CatalogLoader;
 import dev.floe.sink.config.SinkConfig;
 import dev.floe.sink.errors.BadRecordHandler;
+import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
@@ -61,7 +62,11 @@ public class IcebergCdcSinkTask extends SinkTask {
             ThreadLocalRandom.current().nextInt(1 << 20));
     cycle =
         new CommitCycle(
-            writers, connector, new AppliedOffsets(connector), config.flushMaxRecords());
+            writers,
+            connector,
+            new AppliedOffsets(connector),
+            config.flushMaxRecords(),
+            new RetryBudget(config.commitRetryTimeoutMs()));
     badRecords = new BadRecordHandler(errantRecordReporter());
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
   }

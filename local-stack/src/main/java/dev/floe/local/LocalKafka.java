@@ -33,7 +33,7 @@ public final class LocalKafka implements AutoCloseable {
   public static LocalKafka start(Path logDir, int port) throws Exception {
     Files.createDirectories(logDir);
     int brokerPort = port > 0 ? port : FreePorts.pick();
-    int controllerPort = FreePorts.pick();
+    int controllerPort = controllerPort(logDir);
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
@@ -62,6 +62,17 @@ public final class LocalKafka implements AutoCloseable {
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
     server.startup();
     return new LocalKafka(server, "127.0.0.1:" + brokerPort);
+  }
+
+  /** The controller's port, picked once and kept with the log, so a restart finds its quorum. */
+  private static int controllerPort(Path logDir) throws java.io.IOException {
+    Path file = logDir.resolve("floe-controller.port");
+    if (Files.exists(file)) {
+      return Integer.parseInt(Files.readString(file).trim());
+    }
+    int port = FreePorts.pick();
+    Files.writeString(file, String.valueOf(port));
+    return port;
   }
 
   private static void format(Path logDir) throws Exception {

@@ -164,6 +164,29 @@ public final class LocalStack implements AutoCloseable {
     return worker;
   }
 
+  /** Takes the S3 endpoint away for {@code downtime}, then brings it back with the same objects. */
+  public void restartS3(java.time.Duration downtime) throws Exception {
+    int port = s3.endpoint().getPort();
+    stop(s3);
+    Thread.sleep(downtime.toMillis());
+    s3 = LocalS3.start(settings.dataDir().toAbsolutePath().resolve("s3"), port);
+    started.add(started.size() - (postgres == null ? 0 : 1), s3);
+  }
+
+  /** Stops the Kafka broker for {@code downtime}, then starts it again on its kept log. */
+  public void restartKafka(java.time.Duration downtime) throws Exception {
+    int port = Integer.parseInt(kafka.bootstrapServers().substring("127.0.0.1:".length()));
+    stop(kafka);
+    Thread.sleep(downtime.toMillis());
+    kafka = LocalKafka.start(settings.dataDir().toAbsolutePath().resolve("kafka"), port);
+    started.add(started.indexOf(s3), kafka);
+  }
+
+  private void stop(AutoCloseable service) throws Exception {
+    service.close();
+    started.remove(service);
+  }
+
   /** Kills the Connect worker (SIGKILL when forked), keeping Kafka, Postgres and S3 running. */
   public void killWorker() {
     worker.kill();

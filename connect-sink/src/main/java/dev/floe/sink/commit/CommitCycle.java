@@ -1,13 +1,13 @@
 package dev.floe.sink.commit;
 
 import dev.floe.common.debezium.Operation;
+import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.write.TableFlush;
 import dev.floe.sink.write.TableWriter;
 import dev.floe.sink.write.TableWriters;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -24,9 +24,20 @@ public final class CommitCycle {
   private final CommittedOffsets offsets = new CommittedOffsets();
   private final AppliedOffsets applied;
   private final int flushMaxRecords;
+  private final RetryBudget retries;
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
+    this(writers, connectorName, applied, flushMaxRecords, new RetryBudget(0));
+  }
+
+  public CommitCycle(
+      TableWriters writers,
+      String connectorName,
+      AppliedOffsets applied,
+      int flushMaxRecords,
+      RetryBudget retries) {
+    this.retries = retries;
     this.writers = writers;
     this.applied = applied;
     this.committer = new SnapshotCommitter(connectorName, applied);
@@ -42,7 +53,8 @@ public final class CommitCycle {
     if (writer != null && !applied.alreadyApplied(writer.table(), event.coordinates())) {
       if (event.operation() == Operation.TRUNCATE) {
         commit(); // what came before the truncate lands first, in its own snapshots
-        committer.truncate(writer.table(), event);
+        retries.run(
+            "Truncating " + writer.table().name(), () -> committer.truncate(writer.table(), event));
       } else {
         writers.write(writer, event);
       }
@@ -63,11 +75,19 @@ public final class CommitCycle {
    * their snapshot (each is idempotent to replay), the rest are discarded, and no offset advances.
    */
   public synchronized void commit() {
-    List<TableFlush> flushes;
     try {
-      flushes = writers.flushAll();
-      for (TableFlush flush : flushes) {
-        committer.commit(flush);
+      for (TableWriter writer : writers.pending()) {
+        // each attempt writes fresh files from the kept buffer: a failed attempt's files are
+        // never referenced, and a passing outage (S3, catalog, network) costs only time
+        retries.run(
+            "Committing to " + writer.table().name(),
+            () -> {
+              TableFlush flush = writer.flush();
+              if (flush != null) {
+                committer.commit(flush);
+              }
+            });
+        writers.committed(writer);
       }
     } catch (RuntimeException e) {
       writers.discardAll();

@@ -8,6 +8,8 @@ import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.RuntimeIOException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.kafka.common.TopicPartition;
@@ -53,6 +55,12 @@ public final class SnapshotCommitter {
       Failpoint.beforeCommit();
       try {
         rowDelta(flush, base).commit();
+      } catch (CommitStateUnknownException unknown) {
+        if (!landed(flush, view.syncedSnapshotId())) {
+          throw new RuntimeIOException(
+              new java.io.IOException("commit state unknown and not found in the table", unknown));
+        }
+        // it landed: carry on as after a commit that answered
       } catch (ValidationException concurrentCommit) {
         LOG.debug("{} changed while committing; checking again", table.name(), concurrentCommit);
         continue; // another writer committed in between: check the fence against it, then retry
@@ -102,6 +110,16 @@ public final class SnapshotCommitter {
     next.putAll(covered);
     applied.synced(table, table.currentSnapshot().snapshotId(), next);
     LOG.info("Truncated {} at {}", table.name(), truncate.coordinates());
+  }
+
+  /** After an unknown commit outcome: does the table now record this flush's offsets? */
+  private boolean landed(TableFlush flush, Long syncedSnapshotId) {
+    Table table = flush.table();
+    table.refresh();
+    Map<TopicPartition, Long> since =
+        applied.committedSince(table, table.currentSnapshot(), syncedSnapshotId);
+    return flush.nextOffsets().entrySet().stream()
+        .allMatch(e -> e.getValue().equals(since.get(e.getKey())));
   }
 
   private static void fence(TableFlush flush, Map<TopicPartition, Long> committedByOthers) {

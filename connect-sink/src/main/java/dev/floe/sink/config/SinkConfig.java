@@ -36,6 +36,7 @@ public final class SinkConfig extends AbstractConfig {
 
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String FLUSH_MAX_RECORDS = "flush.max.records";
+  public static final String COMMIT_RETRY_TIMEOUT_MS = "commit.retry.timeout.ms";
 
   public static final ConfigDef CONFIG_DEF = definition();
 
@@ -152,6 +153,20 @@ public final class SinkConfig extends AbstractConfig {
         2,
         Width.SHORT,
         "Flush at records");
+    def.define(
+        COMMIT_RETRY_TIMEOUT_MS,
+        Type.LONG,
+        120_000L,
+        Range.atLeast(0),
+        Importance.MEDIUM,
+        "How long a commit that fails for a passing reason (S3, the catalog or the network"
+            + " unavailable, a lost commit race) is retried, with exponential backoff, before the task"
+            + " fails. Nothing is committed partially meanwhile. Keep it below the consumer's"
+            + " max.poll.interval.ms (5 minutes by default).",
+        COMMIT_GROUP,
+        3,
+        Width.SHORT,
+        "Commit retry timeout (ms)");
     return def;
   }
 
@@ -222,6 +237,10 @@ public final class SinkConfig extends AbstractConfig {
 
   public long commitIntervalMs() {
     return getLong(COMMIT_INTERVAL_MS);
+  }
+
+  public long commitRetryTimeoutMs() {
+    return getLong(COMMIT_RETRY_TIMEOUT_MS);
   }
 
   public int flushMaxRecords() {

@@ -94,11 +94,13 @@ public final class FoldingTableWriter implements TableWriter {
       files.abort();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
-    TableFlush flush =
-        new TableFlush(
-            table, written, Map.copyOf(firstOffsets), Map.copyOf(nextOffsets), watermark, events);
+    return new TableFlush(
+        table, written, Map.copyOf(firstOffsets), Map.copyOf(nextOffsets), watermark, events);
+  }
+
+  @Override
+  public void committed() {
     discard();
-    return flush;
   }
 
   @Override

@@ -18,9 +18,13 @@ public interface TableWriter {
   int pendingEvents();
 
   /**
-   * Writes the buffered changes to files (not yet committed) and starts a new buffer; null if none.
+   * Writes the buffered changes to new files, not yet committed; null if none. The buffer is kept
+   * until {@link #committed()}, so a failed commit can be retried with fresh files.
    */
   TableFlush flush();
+
+  /** The last flush is in a committed snapshot: start a new buffer. */
+  void committed();
 
   /** Drops whatever is buffered: it was not committed, so Kafka will deliver it again. */
   void discard();

@@ -69,17 +69,21 @@ public final class TableWriters {
     return pendingEvents;
   }
 
-  /** Writes every table's buffer to files, in the order the tables were first seen. */
-  public List<TableFlush> flushAll() {
-    List<TableFlush> flushes = new ArrayList<>();
+  /** The writers with buffered changes, in the order their tables were first seen. */
+  public List<TableWriter> pending() {
+    List<TableWriter> pending = new ArrayList<>();
     for (TableWriter writer : byTable.values()) {
-      TableFlush flush = writer.flush();
-      if (flush != null) {
-        flushes.add(flush);
+      if (writer.pendingEvents() > 0) {
+        pending.add(writer);
       }
     }
-    pendingEvents = 0;
-    return flushes;
+    return pending;
+  }
+
+  /** {@code writer}'s flush is committed: its buffer starts again. */
+  public void committed(TableWriter writer) {
+    pendingEvents -= writer.pendingEvents();
+    writer.committed();
   }
 
   /** Drops every buffer: nothing in them was committed, so Kafka redelivers it. */

@@ -69,20 +69,50 @@ class TypeMappingTest {
   }
 
   @Test
-  void unmappableColumnsAreNamed() {
-    org.apache.kafka.connect.data.Schema withMap =
+  void mapsAndStructsMapFieldByField() {
+    org.apache.kafka.connect.data.Schema row =
         SchemaBuilder.struct()
             .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
             .field(
                 "attrs",
                 SchemaBuilder.map(
                         org.apache.kafka.connect.data.Schema.STRING_SCHEMA,
-                        org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                        org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+                    .optional()
+                    .build())
+            .field(
+                "point",
+                SchemaBuilder.struct()
+                    .name("io.debezium.data.geometry.Point")
+                    .field("x", org.apache.kafka.connect.data.Schema.FLOAT64_SCHEMA)
+                    .field("y", org.apache.kafka.connect.data.Schema.FLOAT64_SCHEMA)
                     .optional()
                     .build())
             .build();
+    Schema schema = TypeMapping.toIcebergSchema(row, Set.of("id"));
+    assertTrue(schema.findField("attrs").type().isMapType());
+    assertEquals(Types.DoubleType.get(), schema.findType("point.x"));
+    Struct value =
+        new Struct(row)
+            .put("id", 1)
+            .put("attrs", java.util.Map.of("a", "1"))
+            .put("point", new Struct(row.field("point").schema()).put("x", 1.5).put("y", -2.0));
+    Record record = new RowConverter(schema).toRecord(value);
+    assertEquals(java.util.Map.of("a", "1"), record.getField("attrs"));
+    assertEquals(-2.0, ((Record) record.getField("point")).getField("y"));
+  }
+
+  @Test
+  void aValueThatDoesNotFitIsRefusedNotRounded() {
+    org.apache.kafka.connect.data.Schema row =
+        SchemaBuilder.struct()
+            .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+            .field("amount", Decimal.builder(2).parameter("connect.decimal.precision", "5").build())
+            .build();
+    Schema schema = TypeMapping.toIcebergSchema(row, Set.of("id"));
+    Struct tooPrecise = new Struct(row).put("id", 1).put("amount", new BigDecimal("1.234"));
     DataException e =
-        assertThrows(DataException.class, () -> TypeMapping.toIcebergSchema(withMap, Set.of("id")));
-    assertTrue(e.getMessage().contains("attrs"), e.getMessage());
+        assertThrows(DataException.class, () -> new RowConverter(schema).toRecord(tooPrecise));
+    assertTrue(e.getMessage().contains("amount"), e.getMessage());
   }
 }

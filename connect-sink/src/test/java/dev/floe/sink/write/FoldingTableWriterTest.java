@@ -47,6 +47,7 @@ class FoldingTableWriterTest {
     writer.write(event("c", 1, "one reborn", 5));
     TableFlush flush = writer.flush();
     committer.commit(flush);
+    writer.committed();
 
     assertEquals(Map.of(1, "one reborn"), rows());
     assertEquals(6, flush.events());
@@ -71,10 +72,10 @@ class FoldingTableWriterTest {
     writer.write(event("r", 1, "a", 0));
     writer.write(event("r", 2, "b", 1));
     writer.write(event("r", 3, "c", 2));
-    committer.commit(writer.flush());
+    commit(writer);
     writer.write(event("u", 1, "a2", 3));
     writer.write(event("d", 2, null, 4));
-    committer.commit(writer.flush());
+    commit(writer);
     assertEquals(Map.of(1, "a2", 3, "c"), rows());
 
     // replaying both flushes' events again changes nothing
@@ -83,7 +84,7 @@ class FoldingTableWriterTest {
     writer.write(event("r", 3, "c", 2));
     writer.write(event("u", 1, "a2", 3));
     writer.write(event("d", 2, null, 4));
-    committer.commit(writer.flush());
+    commit(writer);
     assertEquals(Map.of(1, "a2", 3, "c"), rows());
   }
 
@@ -99,10 +100,10 @@ class FoldingTableWriterTest {
     FoldingTableWriter writer = new FoldingTableWriter(table, 1, 1);
     writer.write(event("c", 1, "apple", 0));
     writer.write(event("c", 2, "banana", 1));
-    committer.commit(writer.flush());
+    commit(writer);
     writer.write(event("u", 1, "cherry", 2)); // partition a -> c
     writer.write(event("d", 2, null, 3)); // a key-only delete, as with REPLICA IDENTITY DEFAULT
-    committer.commit(writer.flush());
+    commit(writer);
 
     assertEquals(Map.of(1, "cherry"), rows());
     table.refresh();
@@ -110,6 +111,11 @@ class FoldingTableWriterTest {
         .currentSnapshot()
         .addedDeleteFiles(table.io())
         .forEach(d -> assertTrue(table.specs().get(d.specId()).isUnpartitioned(), "global delete"));
+  }
+
+  private void commit(FoldingTableWriter writer) {
+    committer.commit(writer.flush());
+    writer.committed();
   }
 
   private Map<Integer, String> rows() throws Exception {

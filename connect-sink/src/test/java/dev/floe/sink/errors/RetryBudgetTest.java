@@ -1,0 +1,69 @@
+package dev.floe.sink.errors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.junit.jupiter.api.Test;
+
+class RetryBudgetTest {
+
+  @Test
+  void classifiesByTheCauseChain() {
+    assertTrue(ErrorClassifier.isRetriable(new RuntimeException(new IOException("reset"))));
+    assertTrue(
+        ErrorClassifier.isRetriable(
+            software.amazon.awssdk.core.exception.SdkClientException.create("refused")));
+    assertFalse(ErrorClassifier.isRetriable(new DataException("bad value")));
+    assertFalse(ErrorClassifier.isRetriable(new ValidationException("conflict")));
+  }
+
+  @Test
+  void retriesPassingFailuresUntilTheySucceed() {
+    AtomicInteger calls = new AtomicInteger();
+    new RetryBudget(10_000)
+        .run(
+            "flaky",
+            () -> {
+              if (calls.incrementAndGet() < 3) {
+                throw new UncheckedIOException(new IOException("S3 unavailable"));
+              }
+            });
+    assertEquals(3, calls.get());
+  }
+
+  @Test
+  void failsLoudlyOnceTheBudgetIsSpentAndAtOnceOnLastingFailures() {
+    ConnectException spent =
+        assertThrows(
+            ConnectException.class,
+            () ->
+                new RetryBudget(300)
+                    .run(
+                        "always down",
+                        () -> {
+                          throw new UncheckedIOException(new IOException("down"));
+                        }));
+    assertTrue(spent.getMessage().contains("commit.retry.timeout.ms"), spent.getMessage());
+
+    AtomicInteger calls = new AtomicInteger();
+    assertThrows(
+        DataException.class,
+        () ->
+            new RetryBudget(10_000)
+                .run(
+                    "bad",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new DataException("bad value");
+                    }));
+    assertEquals(1, calls.get());
+  }
+}
