@@ -58,7 +58,9 @@ public class IcebergCdcSinkTask extends SinkTask {
                 config.autoCreate(),
                 config.formatVersion(),
                 config.tableProperties(),
-                config::partitionBy),
+                config::partitionBy,
+                config.writeMode()),
+            config.writeMode(),
             ThreadLocalRandom.current().nextInt(1 << 20));
     cycle =
         new CommitCycle(

@@ -49,6 +49,10 @@ public final class CommitCycle {
    * reaches its bound.
    */
   public synchronized void apply(ChangeEvent event) {
+    if (event.isTombstone() && !writers.appliesTombstones()) {
+      consumed(event.coordinates());
+      return;
+    }
     TableWriter writer = writers.writerFor(event);
     if (writer != null && !applied.alreadyApplied(writer.table(), event.coordinates())) {
       if (event.operation() == Operation.TRUNCATE) {

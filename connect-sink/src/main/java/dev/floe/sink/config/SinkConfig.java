@@ -3,6 +3,7 @@ package dev.floe.sink.config;
 import dev.floe.common.config.IcebergCatalogFragment;
 import dev.floe.common.config.PrefixedProperties;
 import dev.floe.sink.route.PartitionSpecText;
+import dev.floe.sink.write.WriteMode;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -23,6 +24,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String NAMESPACE = "iceberg.tables.namespace";
   public static final String AUTO_CREATE = "iceberg.tables.auto-create";
   public static final String FORMAT_VERSION = "iceberg.tables.format-version";
+  public static final String WRITE_MODE = "iceberg.tables.write-mode";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
 
@@ -93,14 +95,32 @@ public final class SinkConfig extends AbstractConfig {
         FORMAT_VERSION,
         Type.INT,
         2,
-        Range.between(2, 2),
+        Range.between(2, 3),
         Importance.LOW,
-        "The Iceberg format version of tables the sink creates. Version 2 (merge-on-read with position and "
-            + "equality deletes) is supported.",
+        "The Iceberg format version of tables the sink creates: 2 (merge-on-read) or 3. The sink"
+            + " folds changes by key, so it writes no position deletes in either (a key is written at"
+            + " most once a flush); rows of earlier snapshots are removed by equality deletes on the"
+            + " key.",
         TABLES_GROUP,
         3,
         Width.SHORT,
         "Format version");
+    def.define(
+        WRITE_MODE,
+        Type.STRING,
+        WriteMode.UPSERT.configName(),
+        ConfigDef.ValidString.in("upsert", "soft-delete", "changelog"),
+        Importance.HIGH,
+        "How changes become rows. 'upsert': one row per key with its current state, a delete"
+            + " removes it. 'soft-delete': one row per key, a delete keeps the row (its before-image:"
+            + " every column with REPLICA IDENTITY FULL, else the key) with _floe_deleted=true."
+            + " 'changelog': every change is a row of its own, with _floe_op, _floe_lsn,"
+            + " _floe_commit_ts, _floe_kafka_partition and _floe_kafka_offset, for a table's history."
+            + " Soft-delete and changelog tables carry those _floe_ columns.",
+        TABLES_GROUP,
+        6,
+        Width.SHORT,
+        "Write mode");
     def.define(
         ROUTE_REGEX,
         Type.STRING,
@@ -209,6 +229,10 @@ public final class SinkConfig extends AbstractConfig {
   /** Properties for the tables the sink creates. */
   public Map<String, String> tableProperties() {
     return PrefixedProperties.strip(originalsStrings(), TABLE_PROPERTIES_PREFIX);
+  }
+
+  public WriteMode writeMode() {
+    return WriteMode.parse(getString(WRITE_MODE));
   }
 
   public String routeRegex() {

@@ -15,7 +15,8 @@ import org.apache.kafka.connect.data.Struct;
  * @param key the primary key, as the Kafka record key
  * @param rowSchema the schema of the row's columns (the envelope's {@code after}/{@code before}
  *     schema)
- * @param row the row after the change; null for a delete
+ * @param row the row after the change; for a delete, the before-image Debezium sent (only the key
+ *     columns without REPLICA IDENTITY FULL), or null for a tombstone
  * @param position the source position: commit time and LSN
  * @param coordinates the record's original topic, partition and offset
  */
@@ -31,5 +32,10 @@ public record ChangeEvent(
 
   public boolean isDelete() {
     return operation == Operation.DELETE;
+  }
+
+  /** A record with a key and no value: a delete of the key, carrying nothing else. */
+  public boolean isTombstone() {
+    return isDelete() && row == null && rowSchema == null;
   }
 }

@@ -62,7 +62,7 @@ public final class ChangeEventParser {
           at);
     }
     Field rowField = value.schema().field(op == Operation.DELETE ? BEFORE : AFTER);
-    Struct row = op == Operation.DELETE ? null : value.getStruct(AFTER);
+    Struct row = value.getStruct(op == Operation.DELETE ? BEFORE : AFTER);
     if (rowField == null || (row == null && op != Operation.DELETE)) {
       throw new DataException("Record " + at + " (op " + op.code() + ") has no row state.");
     }

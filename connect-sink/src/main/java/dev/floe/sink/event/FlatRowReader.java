@@ -51,12 +51,9 @@ final class FlatRowReader {
       op = Operation.DELETE;
     }
     Schema rowSchema = rowSchemas.computeIfAbsent(value.schema(), FlatRowReader::withoutMetadata);
-    Struct row = null;
-    if (op != Operation.DELETE) {
-      row = new Struct(rowSchema);
-      for (Field field : rowSchema.fields()) {
-        row.put(field.name(), value.get(field.name()));
-      }
+    Struct row = new Struct(rowSchema); // for a delete: the before-image, as Debezium sent it
+    for (Field field : rowSchema.fields()) {
+      row.put(field.name(), value.get(field.name()));
     }
     SourcePosition position =
         new SourcePosition(

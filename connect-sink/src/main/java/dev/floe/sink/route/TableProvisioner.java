@@ -1,7 +1,9 @@
 package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.TypeMapping;
+import dev.floe.sink.write.WriteMode;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -36,9 +38,10 @@ public final class TableProvisioner {
   private final int formatVersion;
   private final Map<String, String> tableProperties;
   private final Function<String, String> partitionBy;
+  private final WriteMode mode;
 
   public TableProvisioner(Catalog catalog, boolean autoCreate, int formatVersion) {
-    this(catalog, autoCreate, formatVersion, Map.of(), table -> null);
+    this(catalog, autoCreate, formatVersion, Map.of(), table -> null, WriteMode.UPSERT);
   }
 
   /**
@@ -50,7 +53,9 @@ public final class TableProvisioner {
       boolean autoCreate,
       int formatVersion,
       Map<String, String> tableProperties,
-      Function<String, String> partitionBy) {
+      Function<String, String> partitionBy,
+      WriteMode mode) {
+    this.mode = mode;
     this.catalog = catalog;
     this.autoCreate = autoCreate;
     this.formatVersion = formatVersion;
@@ -82,6 +87,9 @@ public final class TableProvisioner {
       keyColumns.add(field.name());
     }
     Schema schema = TypeMapping.toIcebergSchema(first.rowSchema(), keyColumns);
+    if (mode != WriteMode.UPSERT) {
+      schema = ChangeMetadata.withMetadata(schema, mode == WriteMode.SOFT_DELETE);
+    }
     ensureNamespace(id);
     try {
       Table table = create(id, schema);

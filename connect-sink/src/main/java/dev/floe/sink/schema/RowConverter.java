@@ -36,7 +36,10 @@ public final class RowConverter {
     this.tableSchema = tableSchema;
   }
 
-  /** The row as a record of the full table schema; columns absent from the row stay null. */
+  /**
+   * The row (or a key: its columns are the table's too) as a record of the full table schema;
+   * columns absent from it stay null.
+   */
   public Record toRecord(Struct row) {
     return convertStruct(row, tableSchema.asStruct());
   }

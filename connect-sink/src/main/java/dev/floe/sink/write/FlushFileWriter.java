@@ -40,14 +40,17 @@ final class FlushFileWriter {
   FlushFileWriter(Table table, int partitionId, long taskId) {
     this.table = table;
     Schema keySchema = keySchema(table);
-    GenericFileWriterFactory factory =
+    GenericFileWriterFactory.Builder factoryBuilder =
         new GenericFileWriterFactory.Builder(table)
             .dataSchema(table.schema())
             .dataFileFormat(FileFormat.PARQUET)
-            .deleteFileFormat(FileFormat.PARQUET)
-            .equalityFieldIds(keySchema.columns().stream().mapToInt(f -> f.fieldId()).toArray())
-            .equalityDeleteRowSchema(keySchema)
-            .build();
+            .deleteFileFormat(FileFormat.PARQUET);
+    if (!keySchema.columns().isEmpty()) {
+      factoryBuilder
+          .equalityFieldIds(keySchema.columns().stream().mapToInt(f -> f.fieldId()).toArray())
+          .equalityDeleteRowSchema(keySchema);
+    }
+    GenericFileWriterFactory factory = factoryBuilder.build();
     // a fresh operation id per flush keeps file names unique across tasks, restarts and retries
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, partitionId, taskId)
@@ -60,9 +63,12 @@ final class FlushFileWriter {
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     this.data = new FanoutDataWriter<>(factory, files, table.io(), targetSize);
+    // a changelog table has no key to delete by
     this.keyDeletes =
-        new RollingEqualityDeleteWriter<>(
-            factory, files, table.io(), targetSize, globalSpec(table), null);
+        keySchema.columns().isEmpty()
+            ? null
+            : new RollingEqualityDeleteWriter<>(
+                factory, files, table.io(), targetSize, globalSpec(table), null);
     this.partitionKey = new PartitionKey(table.spec(), table.schema());
     this.internal = new InternalRecordWrapper(table.schema().asStruct());
   }
@@ -99,18 +105,21 @@ final class FlushFileWriter {
 
   WriteResult complete() throws IOException {
     data.close();
-    keyDeletes.close();
-    return WriteResult.builder()
-        .addDataFiles(data.result().dataFiles())
-        .addDeleteFiles(keyDeletes.result().deleteFiles())
-        .build();
+    WriteResult.Builder result = WriteResult.builder().addDataFiles(data.result().dataFiles());
+    if (keyDeletes != null) {
+      keyDeletes.close();
+      result.addDeleteFiles(keyDeletes.result().deleteFiles());
+    }
+    return result.build();
   }
 
   /** Closes after a failure; the files written are never committed, so they are only garbage. */
   void abort() {
     try {
       data.close();
-      keyDeletes.close();
+      if (keyDeletes != null) {
+        keyDeletes.close();
+      }
     } catch (IOException | RuntimeException ignored) {
       // the flush already failed
     }

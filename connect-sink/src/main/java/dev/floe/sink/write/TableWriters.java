@@ -20,9 +20,17 @@ public final class TableWriters {
   private final Map<String, TableIdentifier> tableByTopic = new HashMap<>();
   private int pendingEvents;
 
+  private final WriteMode mode;
+
   public TableWriters(TableRouter router, TableProvisioner provisioner, int taskId) {
+    this(router, provisioner, WriteMode.UPSERT, taskId);
+  }
+
+  public TableWriters(
+      TableRouter router, TableProvisioner provisioner, WriteMode mode, int taskId) {
     this.router = router;
     this.provisioner = provisioner;
+    this.mode = mode;
     this.taskId = taskId;
   }
 
@@ -39,7 +47,11 @@ public final class TableWriters {
       if (table == null) {
         return null;
       }
-      writer = new FoldingTableWriter(table, taskId, System.nanoTime());
+      writer =
+          mode == WriteMode.CHANGELOG
+              ? new ChangelogTableWriter(table, taskId, System.nanoTime())
+              : new FoldingTableWriter(
+                  table, mode == WriteMode.SOFT_DELETE, taskId, System.nanoTime());
       byTable.put(id, writer);
     }
     return writer;
@@ -63,6 +75,15 @@ public final class TableWriters {
   public void write(TableWriter writer, ChangeEvent event) {
     writer.write(event);
     pendingEvents++;
+  }
+
+  /**
+   * Whether tombstones delete their key. In soft-delete and changelog modes the delete itself (an
+   * envelope {@code d}, a {@code __deleted} row) carries the row and its position; the tombstone
+   * that follows it would only record the delete a second time, without them.
+   */
+  public boolean appliesTombstones() {
+    return mode == WriteMode.UPSERT;
   }
 
   public int pendingEvents() {

@@ -29,10 +29,11 @@ class ChangeEventParserTest {
   }
 
   @Test
-  void deleteCarriesNoRowButTheRowSchema() {
+  void deleteCarriesItsBeforeImage() {
     ChangeEvent event = parser.parse(ChangeEvents.record("d", 7, null, 1));
     assertTrue(event.isDelete());
-    assertNull(event.row());
+    assertEquals(7, event.row().getInt32("id"));
+    assertNull(event.row().getString("name"), "REPLICA IDENTITY DEFAULT: key columns only");
     assertEquals(ChangeEvents.ROW, event.rowSchema());
   }
 

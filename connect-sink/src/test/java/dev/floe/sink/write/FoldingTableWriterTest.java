@@ -89,11 +89,31 @@ class FoldingTableWriterTest {
   }
 
   @Test
+  void formatVersion3TablesTakeTheSameChanges() throws Exception {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    table =
+        new TableProvisioner(catalog, true, 3)
+            .loadOrCreate(TableIdentifier.of("cdc", "public_items"), event("c", 1, "x", 0));
+    assertEquals(3, ((org.apache.iceberg.BaseTable) table).operations().current().formatVersion());
+    FoldingTableWriter writer = new FoldingTableWriter(table, 1, 1);
+    writer.write(event("c", 1, "a", 0));
+    writer.write(event("c", 2, "b", 1));
+    commit(writer);
+    writer.write(event("u", 1, "a2", 2));
+    writer.write(event("d", 2, null, 3));
+    writer.write(event("c", 3, "c", 4));
+    commit(writer);
+    assertEquals(Map.of(1, "a2", 3, "c"), rows());
+  }
+
+  @Test
   void anUpdateThatMovesARowToAnotherPartitionLeavesNoCopyBehind() throws Exception {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
     table =
-        new TableProvisioner(catalog, true, 2, Map.of(), name -> "truncate(name, 1)")
+        new TableProvisioner(
+                catalog, true, 2, Map.of(), name -> "truncate(name, 1)", WriteMode.UPSERT)
             .loadOrCreate(TableIdentifier.of("cdc", "public_items"), event("c", 1, "x", 0));
     assertEquals(1, table.spec().fields().size(), table.spec().toString());
 
