@@ -10,16 +10,23 @@ import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
 /**
- * A seeded random mix of changes on two tables, in small transactions: inserts, updates, deletes,
- * primary-key changes and re-inserts of deleted keys. It tracks which keys are live so every
- * statement changes something; the tables themselves are the expected result.
+ * A seeded random mix of changes on three tables, in small transactions: inserts, updates (some
+ * moving rows between partitions, in Postgres or in Iceberg), deletes, primary-key changes,
+ * re-inserts of deleted keys and, when asked, truncates. {@code chaos.readings} is partitioned in
+ * Postgres (by {@code zone}); {@code chaos.events} changes its {@code kind}, which the tests
+ * partition Iceberg by. It tracks which keys are live so every statement changes something; the
+ * tables themselves are the expected result.
  */
 final class RandomWorkload {
   static final String[] DDL = {
     "create schema chaos",
     "create table chaos.accounts (id int primary key, owner text not null, balance numeric(12,2), "
         + "version int not null)",
-    "create table chaos.events (id bigint primary key, kind text, payload text, at timestamptz)"
+    "create table chaos.events (id bigint primary key, kind text, payload text, at timestamptz)",
+    "create table chaos.readings (id bigint not null, zone int not null, v text,"
+        + " primary key (id, zone)) partition by list (zone)",
+    "create table chaos.readings_z0 partition of chaos.readings for values in (0)",
+    "create table chaos.readings_z1 partition of chaos.readings for values in (1)"
   };
 
   private final Random random;
@@ -28,12 +35,22 @@ final class RandomWorkload {
   private final List<Long> deletedAccounts = new ArrayList<>();
   private final List<Long> liveEvents = new ArrayList<>();
   private final List<Long> deletedEvents = new ArrayList<>();
+  private final List<Long> liveReadings = new ArrayList<>();
+  private final List<Long> deletedReadings = new ArrayList<>();
+  private final java.util.Map<Long, Integer> zoneOf = new java.util.HashMap<>();
+  private final boolean truncates;
   private long nextId = 1;
   int operations;
 
   RandomWorkload(long seed, Callable<Connection> connections) {
+    this(seed, connections, false);
+  }
+
+  /** With {@code truncates}, about one transaction in 700 truncates chaos.accounts. */
+  RandomWorkload(long seed, Callable<Connection> connections, boolean truncates) {
     this.random = new Random(seed);
     this.connections = connections;
+    this.truncates = truncates;
   }
 
   /** Runs {@code transactions} transactions of one to five changes each. */
@@ -55,11 +72,17 @@ final class RandomWorkload {
         }
         int changes = 1 + random.nextInt(5);
         for (int i = 0; i < changes; i++) {
-          boolean accounts = random.nextBoolean();
+          int table = random.nextInt(3);
           st.execute(
-              accounts
+              table == 0
                   ? change("chaos.accounts", liveAccounts, deletedAccounts)
-                  : change("chaos.events", liveEvents, deletedEvents));
+                  : table == 1 ? change("chaos.events", liveEvents, deletedEvents) : reading());
+          operations++;
+        }
+        if (truncates && random.nextInt(700) == 0) {
+          st.execute("truncate chaos.accounts");
+          deletedAccounts.addAll(liveAccounts);
+          liveAccounts.clear();
           operations++;
         }
         c.commit();
@@ -81,7 +104,12 @@ final class RandomWorkload {
               + (random.nextInt(10_000) - 5000) / 100.0
               + ", version = version + 1 where id = "
               + id
-          : "update chaos.events set payload = 'p" + random.nextInt() + "' where id = " + id;
+          : "update chaos.events set payload = 'p"
+              + random.nextInt()
+              + "', kind = 'k"
+              + random.nextInt(5)
+              + "' where id = "
+              + id;
     }
     live.remove(id);
     if (dice < 85) {
@@ -93,6 +121,37 @@ final class RandomWorkload {
     live.add(newId);
     deleted.add(id);
     return "update " + table + " set id = " + newId + " where id = " + id;
+  }
+
+  /** A change to the partitioned table: some move a row to the other partition. */
+  private String reading() {
+    int dice = random.nextInt(100);
+    if (liveReadings.size() < 20 || dice < 30) {
+      long id =
+          !deletedReadings.isEmpty() && random.nextInt(4) == 0 ? take(deletedReadings) : nextId++;
+      int zone = random.nextInt(2);
+      liveReadings.add(id);
+      zoneOf.put(id, zone);
+      return "insert into chaos.readings values ("
+          + id
+          + ", "
+          + zone
+          + ", 'r"
+          + random.nextInt()
+          + "')";
+    }
+    long id = liveReadings.get(random.nextInt(liveReadings.size()));
+    if (dice < 60) {
+      return "update chaos.readings set v = 'r" + random.nextInt() + "' where id = " + id;
+    }
+    if (dice < 80) {
+      int zone = 1 - zoneOf.get(id);
+      zoneOf.put(id, zone);
+      return "update chaos.readings set zone = " + zone + " where id = " + id;
+    }
+    liveReadings.remove(id);
+    deletedReadings.add(id);
+    return "delete from chaos.readings where id = " + id;
   }
 
   private String insert(String table, long id) {
