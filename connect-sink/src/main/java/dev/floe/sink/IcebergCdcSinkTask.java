@@ -68,6 +68,7 @@ public class IcebergCdcSinkTask extends SinkTask {
             connector,
             new AppliedOffsets(connector),
             config.flushMaxRecords(),
+            config.flushMaxBytes(),
             new RetryBudget(config.commitRetryTimeoutMs()));
     badRecords = new BadRecordHandler(errantRecordReporter());
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);

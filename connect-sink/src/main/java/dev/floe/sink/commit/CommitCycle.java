@@ -24,11 +24,12 @@ public final class CommitCycle {
   private final CommittedOffsets offsets = new CommittedOffsets();
   private final AppliedOffsets applied;
   private final int flushMaxRecords;
+  private final long flushMaxBytes;
   private final RetryBudget retries;
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
-    this(writers, connectorName, applied, flushMaxRecords, new RetryBudget(0));
+    this(writers, connectorName, applied, flushMaxRecords, Long.MAX_VALUE, new RetryBudget(0));
   }
 
   public CommitCycle(
@@ -36,7 +37,9 @@ public final class CommitCycle {
       String connectorName,
       AppliedOffsets applied,
       int flushMaxRecords,
+      long flushMaxBytes,
       RetryBudget retries) {
+    this.flushMaxBytes = flushMaxBytes;
     this.retries = retries;
     this.writers = writers;
     this.applied = applied;
@@ -64,7 +67,7 @@ public final class CommitCycle {
       }
     }
     consumed(event.coordinates());
-    if (writers.pendingEvents() >= flushMaxRecords) {
+    if (writers.pendingEvents() >= flushMaxRecords || writers.pendingBytes() >= flushMaxBytes) {
       commit();
     }
   }

@@ -39,6 +39,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String FLUSH_MAX_RECORDS = "flush.max.records";
   public static final String COMMIT_RETRY_TIMEOUT_MS = "commit.retry.timeout.ms";
+  public static final String FLUSH_MAX_BYTES = "flush.max.bytes";
 
   public static final ConfigDef CONFIG_DEF = definition();
 
@@ -174,6 +175,19 @@ public final class SinkConfig extends AbstractConfig {
         Width.SHORT,
         "Flush at records");
     def.define(
+        FLUSH_MAX_BYTES,
+        Type.LONG,
+        256L * 1024 * 1024,
+        Range.atLeast(1024),
+        Importance.MEDIUM,
+        "The most memory, estimated from the buffered rows, a task's buffers may take before it"
+            + " writes and commits early: the bound that holds when rows are wide (large text, JSON,"
+            + " bytea). Give the worker's heap a few times this much.",
+        COMMIT_GROUP,
+        4,
+        Width.SHORT,
+        "Flush at bytes");
+    def.define(
         COMMIT_RETRY_TIMEOUT_MS,
         Type.LONG,
         120_000L,
@@ -265,6 +279,10 @@ public final class SinkConfig extends AbstractConfig {
 
   public long commitRetryTimeoutMs() {
     return getLong(COMMIT_RETRY_TIMEOUT_MS);
+  }
+
+  public long flushMaxBytes() {
+    return getLong(FLUSH_MAX_BYTES);
   }
 
   public int flushMaxRecords() {

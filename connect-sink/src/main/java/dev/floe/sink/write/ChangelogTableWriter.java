@@ -34,7 +34,7 @@ public final class ChangelogTableWriter implements TableWriter {
   public void write(ChangeEvent event) {
     Record row = event.row() == null ? rows.toRecord(event.key()) : rows.toRecord(event.row());
     changes.add(ChangeMetadata.fill(row, event));
-    coverage.add(event);
+    coverage.add(event, row);
   }
 
   @Override
@@ -45,6 +45,11 @@ public final class ChangelogTableWriter implements TableWriter {
   @Override
   public int pendingEvents() {
     return coverage.events();
+  }
+
+  @Override
+  public long pendingBytes() {
+    return coverage.bytes();
   }
 
   @Override

@@ -17,8 +17,10 @@ final class FlushCoverage {
   private Map<TopicPartition, Long> nextOffsets = new HashMap<>();
   private SourcePosition watermark = SourcePosition.UNKNOWN;
   private int events;
+  private long bytes;
 
-  void add(ChangeEvent event) {
+  void add(ChangeEvent event, Object buffered) {
+    bytes += RecordSizes.estimate(buffered);
     TopicPartition tp = event.coordinates().topicPartition();
     firstOffsets.merge(tp, event.coordinates().offset(), Math::min);
     nextOffsets.merge(tp, event.coordinates().offset() + 1, Math::max);
@@ -28,6 +30,10 @@ final class FlushCoverage {
 
   int events() {
     return events;
+  }
+
+  long bytes() {
+    return bytes;
   }
 
   TableFlush flushOf(Table table, WriteResult files) {
@@ -40,5 +46,6 @@ final class FlushCoverage {
     nextOffsets = new HashMap<>();
     watermark = SourcePosition.UNKNOWN;
     events = 0;
+    bytes = 0;
   }
 }

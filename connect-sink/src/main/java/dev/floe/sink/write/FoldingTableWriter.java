@@ -65,7 +65,7 @@ public final class FoldingTableWriter implements TableWriter {
       state = null;
     }
     latestByKey.put(key, state == null ? null : ChangeMetadata.fill(state, event));
-    coverage.add(event);
+    coverage.add(event, state == null ? key : state);
   }
 
   @Override
@@ -76,6 +76,11 @@ public final class FoldingTableWriter implements TableWriter {
   @Override
   public int pendingEvents() {
     return coverage.events();
+  }
+
+  @Override
+  public long pendingBytes() {
+    return coverage.bytes();
   }
 
   @Override

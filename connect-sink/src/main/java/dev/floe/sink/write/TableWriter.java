@@ -17,6 +17,9 @@ public interface TableWriter {
   /** How many changes are buffered since the last flush. */
   int pendingEvents();
 
+  /** An estimate of the memory the buffered changes take. */
+  long pendingBytes();
+
   /**
    * Writes the buffered changes to new files, not yet committed; null if none. The buffer is kept
    * until {@link #committed()}, so a failed commit can be retried with fresh files.

@@ -90,6 +90,15 @@ public final class TableWriters {
     return pendingEvents;
   }
 
+  /** An estimate of the memory all buffers take. */
+  public long pendingBytes() {
+    long bytes = 0;
+    for (TableWriter writer : byTable.values()) {
+      bytes += writer.pendingBytes();
+    }
+    return bytes;
+  }
+
   /** The writers with buffered changes, in the order their tables were first seen. */
   public List<TableWriter> pending() {
     List<TableWriter> pending = new ArrayList<>();

@@ -109,6 +109,25 @@ class CommitCycleTest {
   }
 
   @Test
+  void wideRowsFlushEarlyWhenTheByteBoundIsReached() throws Exception {
+    TableWriters writers =
+        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
+    CommitCycle task =
+        new CommitCycle(
+            writers,
+            "sink",
+            new AppliedOffsets("sink"),
+            1_000_000,
+            10_000,
+            new dev.floe.sink.errors.RetryBudget(0));
+    String wide = "x".repeat(3_000); // about 6 KB as a Java string
+    task.apply(event("c", 1, wide, 0));
+    assertNull(table().currentSnapshot(), "under the bound: still buffered");
+    task.apply(event("c", 2, wide, 1));
+    assertEquals(2, rows().size(), "over the bound: written without waiting for the interval");
+  }
+
+  @Test
   void aStaleTaskCannotCommitOverTheNewOwner() throws Exception {
     CommitCycle seed = task();
     seed.apply(event("c", 1, "seed", 0));
