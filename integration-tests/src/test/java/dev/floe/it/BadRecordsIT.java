@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +26,11 @@ import org.junit.jupiter.api.Test;
  * one in production: an update of a table without REPLICA IDENTITY FULL that leaves a TOASTed
  * column unchanged, which Debezium sends as a placeholder.
  */
-class BadRecordsIT {
-  private static PipelineHarness pipeline;
+class BadRecordsIT extends PipelineTestBase {
 
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.start();
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

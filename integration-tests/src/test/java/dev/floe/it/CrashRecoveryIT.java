@@ -12,7 +12,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.iceberg.Snapshot;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,20 +21,12 @@ import org.junit.jupiter.api.Test;
  * Iceberg table equals its Postgres table, with no duplicate keys and nothing missing. Then the
  * sink's consumer offsets are reset to the beginning: the replay changes no table.
  */
-class CrashRecoveryIT {
+class CrashRecoveryIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(240);
-  private static PipelineHarness pipeline;
 
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.startWithForkedWorker();
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +14,8 @@ import org.junit.jupiter.api.Test;
  * ExtractNewRecordState on the sink ({@code __op}, {@code __deleted}, tombstones) apply like
  * envelopes.
  */
-class EventShapesIT {
+class EventShapesIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
-  private static PipelineHarness pipeline;
 
   @BeforeAll
   static void startPipeline() throws Exception {
@@ -35,13 +33,6 @@ class EventShapesIT {
             "slot.name", "shp_slot",
             "publication.name", "shp_publication",
             "skipped.operations", "none"));
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +14,11 @@ import org.junit.jupiter.api.Test;
  * sink retries its commits with backoff, committing nothing partial), then the Kafka broker
  * restarts. Nothing is restarted by hand, and at the end the tables still equal Postgres.
  */
-class OutagesIT {
-  private static PipelineHarness pipeline;
+class OutagesIT extends PipelineTestBase {
 
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.start();
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,20 +17,12 @@ import org.junit.jupiter.api.Test;
  * separate topics, lands in one Iceberg table through a route regex, rows moving between its
  * partitions included.
  */
-class PartitionedTablesIT {
+class PartitionedTablesIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
-  private static PipelineHarness pipeline;
 
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.start();
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,20 +13,12 @@ import org.junit.jupiter.api.Test;
  * restart of every service resumes the pipeline where it stopped, without re-registering anything,
  * and changes made after the restart arrive with nothing lost or doubled.
  */
-class RestartResumesIT {
+class RestartResumesIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
-  private static PipelineHarness pipeline;
 
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.start();
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

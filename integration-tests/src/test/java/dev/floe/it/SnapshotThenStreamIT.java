@@ -13,7 +13,6 @@ import java.util.Set;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,9 +24,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * S3 endpoint through the two plugin archives loaded by a real Connect worker, and the table equals
  * Postgres row for row.
  */
-class SnapshotThenStreamIT {
+class SnapshotThenStreamIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
-  private static PipelineHarness pipeline;
 
   @BeforeAll
   static void startPipeline() throws Exception {
@@ -58,13 +56,6 @@ class SnapshotThenStreamIT {
             "it_publication"));
     pipeline.startSink(
         "it-sink", Map.of("topics.regex", "it\\.shop\\..*", "commit.interval.ms", "1000"));
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

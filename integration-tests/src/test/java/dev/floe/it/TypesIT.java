@@ -26,7 +26,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +36,8 @@ import org.junit.jupiter.api.Test;
  * the same way (an instant in microseconds for a timestamptz, a decimal without trailing zeros, a
  * JSON object as a sorted map), so the comparison is about values, not formatting.
  */
-class TypesIT {
+class TypesIT extends PipelineTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static PipelineHarness pipeline;
 
   /**
    * Microseconds since the epoch; Postgres's +-infinity as the sentinels Debezium (and so Floe)
@@ -244,13 +242,6 @@ class TypesIT {
       sql.append(", ").append(value);
     }
     pipeline.sql(sql.append(")").toString());
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

@@ -15,7 +15,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,19 +22,11 @@ import org.junit.jupiter.api.Test;
  * The same change stream written three ways by three sinks: soft deletes keep deleted rows marked,
  * a changelog keeps every change once, in order, and both agree with Postgres about what is live.
  */
-class WriteModesIT {
-  private static PipelineHarness pipeline;
+class WriteModesIT extends PipelineTestBase {
 
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.start();
-  }
-
-  @AfterAll
-  static void stopPipeline() throws Exception {
-    if (pipeline != null) {
-      pipeline.close();
-    }
   }
 
   @Test

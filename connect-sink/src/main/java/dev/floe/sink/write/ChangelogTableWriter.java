@@ -2,9 +2,6 @@ package dev.floe.sink.write;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.schema.ChangeMetadata;
-import dev.floe.sink.schema.RowConverter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Table;
@@ -15,19 +12,11 @@ import org.apache.iceberg.data.Record;
  * position ({@link ChangeMetadata}); nothing is folded and nothing deleted. Exactly-once still
  * holds: a replayed change is skipped by its offset, so the history never holds a change twice.
  */
-public final class ChangelogTableWriter implements TableWriter {
-  private final Table table;
-  private final RowConverter rows;
-  private final int partitionId;
-  private final long taskId;
-  private final FlushCoverage coverage = new FlushCoverage();
+public final class ChangelogTableWriter extends BufferedTableWriter {
   private List<Record> changes = new ArrayList<>();
 
   public ChangelogTableWriter(Table table, int partitionId, long taskId) {
-    this.table = table;
-    this.rows = new RowConverter(table.schema());
-    this.partitionId = partitionId;
-    this.taskId = taskId;
+    super(table, partitionId, taskId);
   }
 
   @Override
@@ -38,44 +27,12 @@ public final class ChangelogTableWriter implements TableWriter {
   }
 
   @Override
-  public Table table() {
-    return table;
+  protected void writeBuffer(FlushFileWriter files) {
+    changes.forEach(files::write);
   }
 
   @Override
-  public int pendingEvents() {
-    return coverage.events();
-  }
-
-  @Override
-  public long pendingBytes() {
-    return coverage.bytes();
-  }
-
-  @Override
-  public TableFlush flush() {
-    if (changes.isEmpty()) {
-      return null;
-    }
-    table.refresh();
-    FlushFileWriter files = new FlushFileWriter(table, partitionId, taskId);
-    try {
-      changes.forEach(files::write);
-      return coverage.flushOf(table, files.complete());
-    } catch (IOException | RuntimeException e) {
-      files.abort();
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-    }
-  }
-
-  @Override
-  public void committed() {
-    discard();
-  }
-
-  @Override
-  public void discard() {
+  protected void clearBuffer() {
     changes = new ArrayList<>();
-    coverage.clear();
   }
 }

@@ -3,14 +3,11 @@ package dev.floe.sink.write;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.util.StructLikeMap;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -20,14 +17,9 @@ import org.apache.kafka.connect.errors.ConnectException;
  * mode the deleted row with its marker). Each key written is first deleted by equality, so a row
  * from an earlier snapshot is replaced and replays change nothing.
  */
-public final class FoldingTableWriter implements TableWriter {
-  private final Table table;
+public final class FoldingTableWriter extends BufferedTableWriter {
   private final Schema keySchema;
-  private final RowConverter rows;
   private final boolean softDelete;
-  private final int partitionId;
-  private final long taskId;
-  private final FlushCoverage coverage = new FlushCoverage();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
@@ -35,6 +27,7 @@ public final class FoldingTableWriter implements TableWriter {
   }
 
   public FoldingTableWriter(Table table, boolean softDelete, int partitionId, long taskId) {
+    super(table, partitionId, taskId);
     FlushFileWriter.globalSpec(table); // fail now, not at the first flush
     if (table.schema().identifierFieldIds().isEmpty()) {
       throw new ConnectException(
@@ -44,12 +37,8 @@ public final class FoldingTableWriter implements TableWriter {
               + " and deletes can find their rows (or write it with iceberg.tables.write-mode="
               + "changelog).");
     }
-    this.table = table;
     this.keySchema = FlushFileWriter.keySchema(table);
-    this.rows = new RowConverter(table.schema());
     this.softDelete = softDelete;
-    this.partitionId = partitionId;
-    this.taskId = taskId;
     this.latestByKey = StructLikeMap.create(keySchema.asStruct());
   }
 
@@ -69,50 +58,17 @@ public final class FoldingTableWriter implements TableWriter {
   }
 
   @Override
-  public Table table() {
-    return table;
-  }
-
-  @Override
-  public int pendingEvents() {
-    return coverage.events();
-  }
-
-  @Override
-  public long pendingBytes() {
-    return coverage.bytes();
-  }
-
-  @Override
-  public TableFlush flush() {
-    if (coverage.events() == 0) {
-      return null;
-    }
-    table.refresh();
-    FlushFileWriter files = new FlushFileWriter(table, partitionId, taskId);
-    try {
-      for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
-        files.deleteKey((Record) change.getKey());
-        if (change.getValue() != null) {
-          files.write(change.getValue());
-        }
+  protected void writeBuffer(FlushFileWriter files) {
+    for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
+      files.deleteKey((Record) change.getKey());
+      if (change.getValue() != null) {
+        files.write(change.getValue());
       }
-      WriteResult written = files.complete();
-      return coverage.flushOf(table, written);
-    } catch (IOException | RuntimeException e) {
-      files.abort();
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
   }
 
   @Override
-  public void committed() {
-    discard();
-  }
-
-  @Override
-  public void discard() {
+  protected void clearBuffer() {
     latestByKey = StructLikeMap.create(keySchema.asStruct());
-    coverage.clear();
   }
 }

@@ -1,0 +1,73 @@
+package dev.floe.sink.write;
+
+import dev.floe.sink.schema.RowConverter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.iceberg.Table;
+
+/**
+ * What every table buffer shares: the table, its row converter, what the buffer covers, and a flush
+ * that writes the buffer to fresh files and keeps it until the commit is known to have landed.
+ */
+abstract class BufferedTableWriter implements TableWriter {
+  protected final Table table;
+  protected final RowConverter rows;
+  protected final FlushCoverage coverage = new FlushCoverage();
+  private final int partitionId;
+  private final long taskId;
+
+  BufferedTableWriter(Table table, int partitionId, long taskId) {
+    this.table = table;
+    this.rows = new RowConverter(table.schema());
+    this.partitionId = partitionId;
+    this.taskId = taskId;
+  }
+
+  /** Writes the buffered rows (and key deletes) into {@code files}. */
+  protected abstract void writeBuffer(FlushFileWriter files);
+
+  /** Empties the buffer. */
+  protected abstract void clearBuffer();
+
+  @Override
+  public Table table() {
+    return table;
+  }
+
+  @Override
+  public int pendingEvents() {
+    return coverage.events();
+  }
+
+  @Override
+  public long pendingBytes() {
+    return coverage.bytes();
+  }
+
+  @Override
+  public TableFlush flush() {
+    if (coverage.events() == 0) {
+      return null;
+    }
+    table.refresh();
+    FlushFileWriter files = new FlushFileWriter(table, partitionId, taskId);
+    try {
+      writeBuffer(files);
+      return coverage.flushOf(table, files.complete());
+    } catch (IOException | RuntimeException e) {
+      files.abort();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  @Override
+  public void committed() {
+    discard();
+  }
+
+  @Override
+  public void discard() {
+    clearBuffer();
+    coverage.clear();
+  }
+}
