@@ -71,7 +71,7 @@ class CrashRecoveryIT extends PipelineTestBase {
         CompletableFuture.runAsync(
             () -> {
               try {
-                workload.runUntil(crashesDone::get, 1_000, 5);
+                workload.runUntil(crashesDone::get, 7_000, 2); // over 20,000 changes
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -95,6 +95,7 @@ class CrashRecoveryIT extends PipelineTestBase {
     crashesDone.set(true);
     writes.get();
     System.out.println("CrashRecoveryIT applied " + workload.operations + " operations");
+    assertTrue(workload.operations >= 20_000, "tens of thousands of changes");
 
     for (String table : new String[] {"accounts", "events"}) {
       TableSnapshot rows =
