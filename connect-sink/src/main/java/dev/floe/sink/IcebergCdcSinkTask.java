@@ -13,6 +13,7 @@ import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableWriters;
 import java.util.Collection;
 import java.util.Map;
@@ -69,7 +70,8 @@ public class IcebergCdcSinkTask extends SinkTask {
             new AppliedOffsets(connector),
             config.flushMaxRecords(),
             config.flushMaxBytes(),
-            new RetryBudget(config.commitRetryTimeoutMs()));
+            new RetryBudget(config.commitRetryTimeoutMs()),
+            new SchemaEvolver(config.evolveSchema()));
     badRecords = new BadRecordHandler(errantRecordReporter());
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
   }

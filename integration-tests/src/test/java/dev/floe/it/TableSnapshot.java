@@ -66,6 +66,26 @@ final class TableSnapshot {
     return snapshot;
   }
 
+  /** The same rows with only {@code columns} (a table that kept a column Postgres dropped, say). */
+  TableSnapshot project(java.util.Collection<String> columns) {
+    TableSnapshot projected = new TableSnapshot();
+    rowsByKey.forEach(
+        (key, row) -> {
+          Map<String, String> kept = new LinkedHashMap<>();
+          columns.forEach(c -> kept.put(c, row.get(c)));
+          projected.rowsByKey.put(key, kept);
+        });
+    projected.duplicateKeys = duplicateKeys;
+    return projected;
+  }
+
+  /** The column names of the first row, in order. */
+  java.util.List<String> columns() {
+    return rowsByKey.isEmpty()
+        ? java.util.List.of()
+        : new java.util.ArrayList<>(rowsByKey.values().iterator().next().keySet());
+  }
+
   private static String key(Map<String, String> row, String[] keyColumns) {
     StringBuilder key = new StringBuilder();
     for (String column : keyColumns) {

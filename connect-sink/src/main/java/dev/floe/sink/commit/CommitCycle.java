@@ -4,6 +4,7 @@ import dev.floe.common.debezium.Operation;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableFlush;
 import dev.floe.sink.write.TableWriter;
 import dev.floe.sink.write.TableWriters;
@@ -26,10 +27,18 @@ public final class CommitCycle {
   private final int flushMaxRecords;
   private final long flushMaxBytes;
   private final RetryBudget retries;
+  private final SchemaEvolver evolver;
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
-    this(writers, connectorName, applied, flushMaxRecords, Long.MAX_VALUE, new RetryBudget(0));
+    this(
+        writers,
+        connectorName,
+        applied,
+        flushMaxRecords,
+        Long.MAX_VALUE,
+        new RetryBudget(0),
+        new SchemaEvolver(true));
   }
 
   public CommitCycle(
@@ -38,7 +47,9 @@ public final class CommitCycle {
       AppliedOffsets applied,
       int flushMaxRecords,
       long flushMaxBytes,
-      RetryBudget retries) {
+      RetryBudget retries,
+      SchemaEvolver evolver) {
+    this.evolver = evolver;
     this.flushMaxBytes = flushMaxBytes;
     this.retries = retries;
     this.writers = writers;
@@ -63,13 +74,28 @@ public final class CommitCycle {
         retries.run(
             "Truncating " + writer.table().name(), () -> committer.truncate(writer.table(), event));
       } else {
-        writers.write(writer, event);
+        writers.write(evolvedFor(writer, event), event);
       }
     }
     consumed(event.coordinates());
     if (writers.pendingEvents() >= flushMaxRecords || writers.pendingBytes() >= flushMaxBytes) {
       commit();
     }
+  }
+
+  /**
+   * The writer for {@code event}, after the table's schema was changed to take it if needed. Rows
+   * of the old shape are committed first, in their own snapshot, so no flush mixes two schemas.
+   */
+  private TableWriter evolvedFor(TableWriter writer, ChangeEvent event) {
+    if (event.rowSchema() == null || !evolver.needsEvolution(writer.table(), event.rowSchema())) {
+      return writer;
+    }
+    commit();
+    retries.run(
+        "Evolving the schema of " + writer.table().name(),
+        () -> evolver.evolve(writer.table(), event.rowSchema()));
+    return writers.reopen(writer);
   }
 
   /** Notes a record that carries no change (a tombstone), so its offset can be committed too. */

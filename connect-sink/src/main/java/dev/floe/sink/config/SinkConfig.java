@@ -25,6 +25,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String AUTO_CREATE = "iceberg.tables.auto-create";
   public static final String FORMAT_VERSION = "iceberg.tables.format-version";
   public static final String WRITE_MODE = "iceberg.tables.write-mode";
+  public static final String EVOLVE_SCHEMA = "iceberg.tables.evolve-schema";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
 
@@ -122,6 +123,20 @@ public final class SinkConfig extends AbstractConfig {
         6,
         Width.SHORT,
         "Write mode");
+    def.define(
+        EVOLVE_SCHEMA,
+        Type.BOOLEAN,
+        true,
+        Importance.MEDIUM,
+        "Change a table's schema when its rows change shape, before writing them: a new column"
+            + " becomes an optional column, a dropped one stays and becomes optional, a type Iceberg"
+            + " can widen to is widened. A change Iceberg cannot represent is refused, naming the"
+            + " column and both types. When false, every record whose shape the table cannot take"
+            + " goes to the dead letter topic (or fails the task) with the reason.",
+        TABLES_GROUP,
+        7,
+        Width.SHORT,
+        "Evolve schema");
     def.define(
         ROUTE_REGEX,
         Type.STRING,
@@ -243,6 +258,10 @@ public final class SinkConfig extends AbstractConfig {
   /** Properties for the tables the sink creates. */
   public Map<String, String> tableProperties() {
     return PrefixedProperties.strip(originalsStrings(), TABLE_PROPERTIES_PREFIX);
+  }
+
+  public boolean evolveSchema() {
+    return getBoolean(EVOLVE_SCHEMA);
   }
 
   public WriteMode writeMode() {

@@ -47,14 +47,27 @@ public final class TableWriters {
       if (table == null) {
         return null;
       }
-      writer =
-          mode == WriteMode.CHANGELOG
-              ? new ChangelogTableWriter(table, taskId, System.nanoTime())
-              : new FoldingTableWriter(
-                  table, mode == WriteMode.SOFT_DELETE, taskId, System.nanoTime());
+      writer = open(table);
       byTable.put(id, writer);
     }
     return writer;
+  }
+
+  /**
+   * A new writer for {@code old}'s table, on its current schema (after a schema change); {@code
+   * old} must have nothing buffered.
+   */
+  public TableWriter reopen(TableWriter old) {
+    old.table().refresh();
+    TableWriter fresh = open(old.table());
+    byTable.replaceAll((id, writer) -> writer == old ? fresh : writer);
+    return fresh;
+  }
+
+  private TableWriter open(Table table) {
+    return mode == WriteMode.CHANGELOG
+        ? new ChangelogTableWriter(table, taskId, System.nanoTime())
+        : new FoldingTableWriter(table, mode == WriteMode.SOFT_DELETE, taskId, System.nanoTime());
   }
 
   /**

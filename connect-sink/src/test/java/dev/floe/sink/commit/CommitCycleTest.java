@@ -119,7 +119,8 @@ class CommitCycleTest {
             new AppliedOffsets("sink"),
             1_000_000,
             10_000,
-            new dev.floe.sink.errors.RetryBudget(0));
+            new dev.floe.sink.errors.RetryBudget(0),
+            new dev.floe.sink.schema.SchemaEvolver(true));
     String wide = "x".repeat(3_000); // about 6 KB as a Java string
     task.apply(event("c", 1, wide, 0));
     assertNull(table().currentSnapshot(), "under the bound: still buffered");

@@ -1,0 +1,135 @@
+package dev.floe.sink.commit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.event.ChangeEventParser;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.write.TableWriters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+/** New shapes of rows change the table's schema before they are written, or are refused. */
+class SchemaEvolutionTest {
+  private static final Schema KEY = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+  private final InMemoryCatalog catalog = new InMemoryCatalog();
+  private long offset;
+
+  private CommitCycle task(boolean evolve) {
+    catalog.initialize("mem", Map.of());
+    TableWriters writers =
+        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
+    return new CommitCycle(
+        writers,
+        "sink",
+        new AppliedOffsets("sink"),
+        1_000,
+        Long.MAX_VALUE,
+        new RetryBudget(0),
+        new SchemaEvolver(evolve));
+  }
+
+  /** An upsert of {@code id} whose row has the given (name, schema, value) columns besides id. */
+  private ChangeEvent upsert(int id, Object... columns) {
+    SchemaBuilder row =
+        SchemaBuilder.struct().name("row").optional().field("id", Schema.INT32_SCHEMA);
+    for (int i = 0; i < columns.length; i += 3) {
+      row.field((String) columns[i], (Schema) columns[i + 1]);
+    }
+    Schema rowSchema = row.build();
+    Struct after = new Struct(rowSchema).put("id", id);
+    for (int i = 0; i < columns.length; i += 3) {
+      after.put((String) columns[i], columns[i + 2]);
+    }
+    Schema envelope =
+        SchemaBuilder.struct().field("after", rowSchema).field("op", Schema.STRING_SCHEMA).build();
+    Struct value = new Struct(envelope).put("after", after).put("op", "u");
+    return new ChangeEventParser()
+        .parse(
+            new SinkRecord(
+                "t.public.items",
+                0,
+                KEY,
+                new Struct(KEY).put("id", id),
+                envelope,
+                value,
+                offset++));
+  }
+
+  @Test
+  void anAddedColumnIsAddedBeforeItsFirstRowAndEarlierRowsReadNull() throws Exception {
+    CommitCycle task = task(true);
+    task.apply(upsert(1, "name", Schema.OPTIONAL_STRING_SCHEMA, "a"));
+    task.apply(
+        upsert(2, "name", Schema.OPTIONAL_STRING_SCHEMA, "b", "qty", Schema.INT32_SCHEMA, 5));
+    task.commit();
+    assertEquals(List.of("1|a|null", "2|b|5"), rows("id", "name", "qty"));
+    assertEquals(2, table().snapshots().spliterator().estimateSize(), "no flush mixes two shapes");
+
+    // int -> bigint widens; a dropped column stays, read as null from then on
+    task.apply(upsert(3, "qty", Schema.INT64_SCHEMA, 9_000_000_000L));
+    task.commit();
+    assertEquals(Types.LongType.get(), table().schema().findType("qty"));
+    assertEquals(List.of("1|a|null", "2|b|5", "3|null|9000000000"), rows("id", "name", "qty"));
+  }
+
+  @Test
+  void aChangeIcebergCannotRepresentIsRefusedByName() {
+    CommitCycle task = task(true);
+    task.apply(upsert(1, "code", Schema.OPTIONAL_STRING_SCHEMA, "x"));
+    DataException e =
+        assertThrows(
+            DataException.class, () -> task.apply(upsert(2, "code", Schema.INT32_SCHEMA, 7)));
+    assertTrue(
+        e.getMessage().contains("'code'") && e.getMessage().contains("string"), e.getMessage());
+  }
+
+  @Test
+  void withEvolutionOffANewShapeIsRefused() {
+    CommitCycle task = task(false);
+    task.apply(upsert(1, "name", Schema.OPTIONAL_STRING_SCHEMA, "a"));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> task.apply(upsert(2, "extra", Schema.OPTIONAL_STRING_SCHEMA, "b")));
+    assertTrue(e.getMessage().contains("iceberg.tables.evolve-schema=false"), e.getMessage());
+  }
+
+  private Table table() {
+    return catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
+  }
+
+  private List<String> rows(String... columns) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table()).build()) {
+      for (Record r : records) {
+        List<String> values = new ArrayList<>();
+        for (String column : columns) {
+          values.add(String.valueOf(r.getField(column)));
+        }
+        rows.add(String.join("|", values));
+      }
+    }
+    rows.sort(null);
+    return rows;
+  }
+}

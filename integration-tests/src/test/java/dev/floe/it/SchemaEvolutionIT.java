@@ -1,0 +1,127 @@
+package dev.floe.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real ALTER TABLE statements between row changes: added columns (nullable, with a default, NOT
+ * NULL with a default), a widened type and a dropped column reach the Iceberg table before the rows
+ * that need them, the rows match Postgres, and an older snapshot still reads its old rows with
+ * their old columns.
+ */
+class SchemaEvolutionIT extends PipelineTestBase {
+  private static final Duration CATCH_UP = Duration.ofSeconds(120);
+
+  @BeforeAll
+  static void startPipeline() throws Exception {
+    pipeline = PipelineHarness.start();
+  }
+
+  @Test
+  void ddlFlowsIntoIcebergWithoutStoppingThePipeline() throws Exception {
+    pipeline.sql(
+        "create schema evo",
+        "create table evo.items (id int primary key, name text not null, qty int)",
+        "insert into evo.items select g, 'item ' || g, g from generate_series(1, 20) g");
+    pipeline.startSource(
+        "evo-source",
+        Map.of(
+            "topic.prefix",
+            "evo",
+            "schema.include.list",
+            "evo",
+            "slot.name",
+            "evo_slot",
+            "publication.name",
+            "evo_publication"));
+    pipeline.startSink(
+        "evo-sink", Map.of("topics.regex", "evo\\.evo\\..*", "commit.interval.ms", "1000"));
+    assertSame();
+    long beforeDdl = pipeline.table("cdc.evo_items").currentSnapshot().snapshotId();
+
+    pipeline.sql(
+        "alter table evo.items add column note text",
+        "update evo.items set note = 'noted' where id <= 5",
+        "alter table evo.items add column flag boolean not null default false",
+        "insert into evo.items values (21, 'item 21', 21, 'new', true)");
+    assertSame("id", "name", "qty", "note");
+    assertEquals(true, icebergRow(21).getField("flag"));
+    // Postgres fills a default without a change to send: rows read null until their next change
+    assertNull(icebergRow(6).getField("flag"));
+    pipeline.sql("update evo.items set qty = qty");
+    assertSame();
+
+    pipeline.sql(
+        "alter table evo.items alter column qty type bigint",
+        "insert into evo.items values (22, 'big', 9000000000, null, false)",
+        "alter table evo.items drop column name",
+        "insert into evo.items (id, qty, note, flag) values (23, 1, 'no name', true)",
+        "update evo.items set note = 'after drop' where id = 1");
+    TableSnapshot rows = assertSame();
+    assertEquals(0, rows.duplicateKeys);
+
+    Table table = pipeline.table("cdc.evo_items");
+    assertEquals(Types.LongType.get(), table.schema().findType("qty"));
+    assertTrue(table.schema().findField("name").isOptional(), "the dropped column stays, optional");
+    assertNull(icebergRow(23).getField("name"));
+
+    // time travel: the snapshot from before the DDL reads its rows with their old columns
+    Map<Integer, String> old = new TreeMap<>();
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(table).useSnapshot(beforeDdl).build()) {
+      for (Record r : records) {
+        assertEquals(3, r.struct().fields().size(), r.struct().toString());
+        old.put((Integer) r.getField("id"), r.getField("name") + "/" + r.getField("qty"));
+      }
+    }
+    assertEquals(20, old.size());
+    assertEquals("item 7/7", old.get(7));
+  }
+
+  /** Waits until Iceberg holds Postgres's rows, in all of Postgres's columns or in {@code only}. */
+  private static TableSnapshot assertSame(String... only) throws Exception {
+    TableSnapshot[] last = new TableSnapshot[2];
+    Waits.until(
+        CATCH_UP,
+        "evo.items in Iceberg",
+        () -> {
+          try (Connection c = pipeline.postgres()) {
+            last[0] = TableSnapshot.ofPostgres(c, "evo.items", "id");
+          }
+          if (only.length > 0) {
+            last[0] = last[0].project(java.util.List.of(only));
+          }
+          TableSnapshot iceberg = TableSnapshot.ofIceberg(pipeline.table("cdc.evo_items"), "id");
+          iceberg.rowsByKey.keySet().retainAll(last[0].rowsByKey.keySet());
+          last[1] = iceberg.project(last[0].columns());
+          return last[0].equals(last[1]);
+        },
+        () -> "postgres " + last[0] + "\n iceberg " + last[1]);
+    return last[1];
+  }
+
+  private static Record icebergRow(int id) throws Exception {
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(pipeline.table("cdc.evo_items")).build()) {
+      for (Record r : records) {
+        if (r.getField("id").equals(id)) {
+          return r;
+        }
+      }
+    }
+    throw new AssertionError("no row " + id);
+  }
+}
