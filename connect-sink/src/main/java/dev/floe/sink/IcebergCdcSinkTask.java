@@ -51,6 +51,7 @@ public class IcebergCdcSinkTask extends SinkTask {
     SinkConfig config = new SinkConfig(props);
     String connector = props.getOrDefault("name", "floe-iceberg-sink");
     catalog = CatalogLoader.load(config);
+    SchemaEvolver evolver = new SchemaEvolver(config.evolveSchema(), config::columnRenames);
     TableWriters writers =
         new TableWriters(
             new TableRouter(config.namespace(), config.routeRegex(), config.routeReplacement()),
@@ -62,6 +63,7 @@ public class IcebergCdcSinkTask extends SinkTask {
                 config::partitionBy,
                 config.writeMode()),
             config.writeMode(),
+            evolver::aliasesFor,
             ThreadLocalRandom.current().nextInt(1 << 20));
     cycle =
         new CommitCycle(
@@ -71,7 +73,7 @@ public class IcebergCdcSinkTask extends SinkTask {
             config.flushMaxRecords(),
             config.flushMaxBytes(),
             new RetryBudget(config.commitRetryTimeoutMs()),
-            new SchemaEvolver(config.evolveSchema()));
+            evolver);
     badRecords = new BadRecordHandler(errantRecordReporter());
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
   }

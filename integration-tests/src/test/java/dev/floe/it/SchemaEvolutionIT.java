@@ -34,8 +34,8 @@ class SchemaEvolutionIT extends PipelineTestBase {
   void ddlFlowsIntoIcebergWithoutStoppingThePipeline() throws Exception {
     pipeline.sql(
         "create schema evo",
-        "create table evo.items (id int primary key, name text not null, qty int)",
-        "insert into evo.items select g, 'item ' || g, g from generate_series(1, 20) g");
+        "create table evo.items (id int primary key, name text not null, qty int, tags int[])",
+        "insert into evo.items select g, 'item ' || g, g, array[g] from generate_series(1, 20) g");
     pipeline.startSource(
         "evo-source",
         Map.of(
@@ -46,9 +46,18 @@ class SchemaEvolutionIT extends PipelineTestBase {
             "slot.name",
             "evo_slot",
             "publication.name",
-            "evo_publication"));
+            "evo_publication",
+            "topic.creation.default.partitions",
+            "3"));
+    // two tasks write the table, and both meet each new shape: they evolve it side by side
     pipeline.startSink(
-        "evo-sink", Map.of("topics.regex", "evo\\.evo\\..*", "commit.interval.ms", "1000"));
+        "evo-sink",
+        Map.of(
+            "topics.regex", "evo\\.evo\\..*",
+            "commit.interval.ms", "1000",
+            "tasks.max", "2",
+            // follow this rename in Iceberg; other renames are a drop and an add
+            "iceberg.table.cdc.evo_items.column-renames", "note:remark"));
     assertSame();
     long beforeDdl = pipeline.table("cdc.evo_items").currentSnapshot().snapshotId();
 
@@ -56,7 +65,7 @@ class SchemaEvolutionIT extends PipelineTestBase {
         "alter table evo.items add column note text",
         "update evo.items set note = 'noted' where id <= 5",
         "alter table evo.items add column flag boolean not null default false",
-        "insert into evo.items values (21, 'item 21', 21, 'new', true)");
+        "insert into evo.items values (21, 'item 21', 21, '{21}', 'new', true)");
     assertSame("id", "name", "qty", "note");
     assertEquals(true, icebergRow(21).getField("flag"));
     // Postgres fills a default without a change to send: rows read null until their next change
@@ -66,10 +75,14 @@ class SchemaEvolutionIT extends PipelineTestBase {
 
     pipeline.sql(
         "alter table evo.items alter column qty type bigint",
-        "insert into evo.items values (22, 'big', 9000000000, null, false)",
+        "insert into evo.items values (22, 'big', 9000000000, '{22}', null, false)",
+        "alter table evo.items alter column tags type bigint[]",
+        "update evo.items set tags = array[9000000000, 1] where id = 2",
+        "alter table evo.items rename column note to remark",
+        "update evo.items set remark = 'renamed column' where id = 3",
         "alter table evo.items drop column name",
-        "insert into evo.items (id, qty, note, flag) values (23, 1, 'no name', true)",
-        "update evo.items set note = 'after drop' where id = 1");
+        "insert into evo.items (id, qty, remark, flag) values (23, 1, 'no name', true)",
+        "update evo.items set remark = 'after drop' where id = 1");
     TableSnapshot rows = assertSame();
     assertEquals(0, rows.duplicateKeys);
 
@@ -77,13 +90,16 @@ class SchemaEvolutionIT extends PipelineTestBase {
     assertEquals(Types.LongType.get(), table.schema().findType("qty"));
     assertTrue(table.schema().findField("name").isOptional(), "the dropped column stays, optional");
     assertNull(icebergRow(23).getField("name"));
+    assertNull(table.schema().findField("note"), "renamed in Iceberg, as configured");
+    assertEquals("noted", icebergRow(4).getField("remark"), "the renamed column kept its values");
+    assertEquals(Types.LongType.get(), table.schema().findType("tags.element"));
 
     // time travel: the snapshot from before the DDL reads its rows with their old columns
     Map<Integer, String> old = new TreeMap<>();
     try (CloseableIterable<Record> records =
         IcebergGenerics.read(table).useSnapshot(beforeDdl).build()) {
       for (Record r : records) {
-        assertEquals(3, r.struct().fields().size(), r.struct().toString());
+        assertEquals(4, r.struct().fields().size(), r.struct().toString());
         old.put((Integer) r.getField("id"), r.getField("name") + "/" + r.getField("qty"));
       }
     }
@@ -109,7 +125,13 @@ class SchemaEvolutionIT extends PipelineTestBase {
           last[1] = iceberg.project(last[0].columns());
           return last[0].equals(last[1]);
         },
-        () -> "postgres " + last[0] + "\n iceberg " + last[1]);
+        () ->
+            "postgres "
+                + last[0]
+                + "\n iceberg "
+                + last[1]
+                + "\n schema "
+                + pipeline.table("cdc.evo_items").schema());
     return last[1];
   }
 

@@ -88,7 +88,8 @@ public final class CommitCycle {
    * of the old shape are committed first, in their own snapshot, so no flush mixes two schemas.
    */
   private TableWriter evolvedFor(TableWriter writer, ChangeEvent event) {
-    if (event.rowSchema() == null || !evolver.needsEvolution(writer.table(), event.rowSchema())) {
+    if (event.rowSchema() == null
+        || !evolver.needsEvolution(writer.schema(), writer.table(), event.rowSchema())) {
       return writer;
     }
     commit();

@@ -34,6 +34,9 @@ public final class SinkConfig extends AbstractConfig {
 
   public static final String PARTITION_BY_SUFFIX = ".partition-by";
 
+  /** {@code iceberg.table.<namespace>.<table>.column-renames=old:new,...}: renames to follow. */
+  public static final String COLUMN_RENAMES_SUFFIX = ".column-renames";
+
   /** Properties of the tables the sink creates: {@code iceberg.tables.properties.<key>}. */
   public static final String TABLE_PROPERTIES_PREFIX = "iceberg.tables.properties.";
 
@@ -228,6 +231,13 @@ public final class SinkConfig extends AbstractConfig {
     }
     props.forEach(
         (key, value) -> {
+          if (key.startsWith(TABLE_PREFIX)
+              && key.endsWith(COLUMN_RENAMES_SUFFIX)
+              && !value.matches("\\s*\\w+\\s*:\\s*\\w+\\s*(,\\s*\\w+\\s*:\\s*\\w+\\s*)*")) {
+            byKey
+                .computeIfAbsent(key, ConfigValue::new)
+                .addErrorMessage("Write the renames as old:new pairs, comma-separated: a:b,c:d.");
+          }
           if (key.startsWith(TABLE_PREFIX) && key.endsWith(PARTITION_BY_SUFFIX)) {
             try {
               PartitionSpecText.parse(value);
@@ -253,6 +263,24 @@ public final class SinkConfig extends AbstractConfig {
   /** The partition spec text for {@code table} ({@code namespace.name}), or null. */
   public String partitionBy(String table) {
     return originalsStrings().get(TABLE_PREFIX + table + PARTITION_BY_SUFFIX);
+  }
+
+  /**
+   * The Postgres column renames to follow in {@code table} ({@code namespace.name}), new name to
+   * old name; empty when none are configured (a rename is then a drop and an add).
+   */
+  public Map<String, String> columnRenames(String table) {
+    String text = originalsStrings().get(TABLE_PREFIX + table + COLUMN_RENAMES_SUFFIX);
+    Map<String, String> newToOld = new java.util.HashMap<>();
+    if (text != null) {
+      for (String pair : text.split(",")) {
+        String[] names = pair.trim().split(":");
+        if (names.length == 2) {
+          newToOld.put(names[1].trim(), names[0].trim());
+        }
+      }
+    }
+    return newToOld;
   }
 
   /** Properties for the tables the sink creates. */

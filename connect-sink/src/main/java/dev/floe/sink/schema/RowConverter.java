@@ -31,9 +31,19 @@ import org.apache.kafka.connect.errors.DataException;
  */
 public final class RowConverter {
   private final Schema tableSchema;
+  private final Map<String, String> aliases;
 
   public RowConverter(Schema tableSchema) {
+    this(tableSchema, Map.of());
+  }
+
+  /**
+   * @param aliases top-level column names to write under another name: a renamed column's old name
+   *     to its new one, for rows of the old shape that arrive after the rename
+   */
+  public RowConverter(Schema tableSchema, Map<String, String> aliases) {
     this.tableSchema = tableSchema;
+    this.aliases = aliases;
   }
 
   /**
@@ -41,30 +51,33 @@ public final class RowConverter {
    * columns absent from it stay null.
    */
   public Record toRecord(Struct row) {
-    return convertStruct(row, tableSchema.asStruct());
+    return convertStruct(row, tableSchema.asStruct(), aliases);
   }
 
   /** The key as a record of {@code keySchema} (the table's identifier fields). */
   public static Record toKeyRecord(Struct key, Schema keySchema) {
-    return convertStruct(key, keySchema.asStruct());
+    return convertStruct(key, keySchema.asStruct(), Map.of());
   }
 
-  private static Record convertStruct(Struct struct, Types.StructType type) {
+  private static Record convertStruct(
+      Struct struct, Types.StructType type, Map<String, String> aliases) {
     GenericRecord record = GenericRecord.create(type);
     for (Field column : struct.schema().fields()) {
       NestedField target = type.field(column.name());
+      if (target == null && aliases.containsKey(column.name())) {
+        target = type.field(aliases.get(column.name()));
+      }
       if (target == null) {
         throw new DataException(
             "Column '"
                 + column.name()
-                + "' is not in the Iceberg table "
-                + "(schema evolution is not supported yet): the row cannot be applied without losing it.");
+                + "' is not in the Iceberg table: the row cannot be applied without losing it.");
       }
       Object value = struct.get(column);
       if (ToastPlaceholder.isPlaceholder(value)) {
         throw ToastPlaceholder.refuse(column.name());
       }
-      record.setField(column.name(), value == null ? null : convertValue(column, value, target));
+      record.setField(target.name(), value == null ? null : convertValue(column, value, target));
     }
     return record;
   }
@@ -108,7 +121,7 @@ public final class RowConverter {
         }
         return map;
       case STRUCT:
-        return convertStruct((Struct) value, (Types.StructType) type);
+        return convertStruct((Struct) value, (Types.StructType) type, Map.of());
       case UUID:
         return UUID.fromString((String) value);
       case DATE:

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -26,22 +27,38 @@ import org.apache.kafka.connect.errors.DataException;
  * fails the task). A rename arrives as a drop and an add.
  */
 public final class SchemaEvolver {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SchemaEvolver.class);
   private final boolean enabled;
+  private final Function<String, Map<String, String>> renames;
   private final Map<Schema, Integer> fitsSchemaId = new IdentityHashMap<>();
 
   public SchemaEvolver(boolean enabled) {
-    this.enabled = enabled;
+    this(enabled, table -> Map.of());
   }
 
-  /** True when {@code table} cannot take rows of {@code rowSchema} as it is. */
-  public boolean needsEvolution(Table table, Schema rowSchema) {
+  /**
+   * @param renames per table ({@code namespace.name}), Postgres column renames to follow in
+   *     Iceberg: new name to old name
+   */
+  public SchemaEvolver(boolean enabled, Function<String, Map<String, String>> renames) {
+    this.enabled = enabled;
+    this.renames = renames;
+  }
+
+  /**
+   * True when a writer whose rows are built for {@code writerSchema} (a schema of {@code table})
+   * cannot take rows of {@code rowSchema}.
+   */
+  public boolean needsEvolution(
+      org.apache.iceberg.Schema writerSchema, Table table, Schema rowSchema) {
     Integer fits = fitsSchemaId.get(rowSchema);
-    if (fits != null && fits == table.schema().schemaId()) {
+    if (fits != null && fits == writerSchema.schemaId()) {
       return false;
     }
-    boolean needed = !changes(table.schema(), rowSchema, table.name()).isEmpty();
+    boolean needed = !changes(writerSchema, table, rowSchema).isEmpty();
     if (!needed) {
-      fitsSchemaId.put(rowSchema, table.schema().schemaId());
+      fitsSchemaId.put(rowSchema, writerSchema.schemaId());
     }
     return needed;
   }
@@ -53,19 +70,20 @@ public final class SchemaEvolver {
           "Rows of "
               + table.name()
               + " changed shape ("
-              + String.join("; ", changes(table.schema(), rowSchema, table.name()))
+              + String.join("; ", changes(table, rowSchema))
               + ") and schema evolution is off (iceberg.tables.evolve-schema=false).");
     }
     for (int attempt = 0; attempt < 10; attempt++) {
       table.refresh();
-      List<String> changes = changes(table.schema(), rowSchema, table.name());
+      List<String> changes = changes(table, rowSchema);
       if (changes.isEmpty()) {
         return; // another task evolved it first
       }
       UpdateSchema update = table.updateSchema();
-      apply(update, table.schema(), rowSchema);
+      apply(update, table, rowSchema);
       try {
         update.commit();
+        LOG.info("Changed the schema of {}: {}", table.name(), String.join("; ", changes));
         return;
       } catch (CommitFailedException raced) {
         // another writer changed the table meanwhile: look again
@@ -75,17 +93,30 @@ public final class SchemaEvolver {
         "Could not evolve the schema of %s: it kept changing", table.name());
   }
 
-  private static List<String> changes(
-      org.apache.iceberg.Schema table, Schema rowSchema, String tableName) {
+  private List<String> changes(Table icebergTable, Schema rowSchema) {
+    return changes(icebergTable.schema(), icebergTable, rowSchema);
+  }
+
+  private List<String> changes(
+      org.apache.iceberg.Schema table, Table icebergTable, Schema rowSchema) {
+    String tableName = icebergTable.name();
+    Map<String, String> renamed = renamesOf(icebergTable);
     List<String> changes = new ArrayList<>();
     for (Field column : rowSchema.fields()) {
       NestedField existing = table.findField(column.name());
       Type wanted = TypeMapping.toIcebergType(column.name(), column.schema(), new AtomicInteger());
+      String oldName = renamed.get(column.name());
+      if (existing == null && oldName != null && table.findField(oldName) != null) {
+        changes.add("rename " + oldName + " to " + column.name());
+        existing = table.findField(oldName);
+      }
+      if (existing == null && isRenamedAway(table, renamed, column.name())) {
+        existing = table.findField(newNameOf(renamed, column.name()));
+      }
       if (existing == null) {
         changes.add("add " + column.name() + " " + wanted);
       } else if (!holds(existing.type(), wanted)) {
-        if (!wanted.isPrimitiveType()
-            || !TypeUtil.isPromotionAllowed(existing.type(), wanted.asPrimitiveType())) {
+        if (widening(existing.type(), wanted) == null) {
           throw new DataException(
               "Column '"
                   + column.name()
@@ -104,6 +135,7 @@ public final class SchemaEvolver {
     for (NestedField field : table.columns()) {
       if (field.isRequired()
           && rowSchema.field(field.name()) == null
+          && !renamed.containsValue(field.name())
           && !table.identifierFieldIds().contains(field.fieldId())) {
         changes.add("make " + field.name() + " optional");
       }
@@ -111,24 +143,98 @@ public final class SchemaEvolver {
     return changes;
   }
 
-  private static void apply(
-      UpdateSchema update, org.apache.iceberg.Schema table, Schema rowSchema) {
+  private void apply(UpdateSchema update, Table icebergTable, Schema rowSchema) {
+    org.apache.iceberg.Schema table = icebergTable.schema();
+    Map<String, String> renamed = renamesOf(icebergTable);
     for (Field column : rowSchema.fields()) {
       NestedField existing = table.findField(column.name());
       Type wanted = TypeMapping.toIcebergType(column.name(), column.schema(), new AtomicInteger());
+      String current = column.name();
+      String oldName = renamed.get(column.name());
+      if (existing == null && oldName != null && table.findField(oldName) != null) {
+        update.renameColumn(oldName, column.name());
+        existing = table.findField(oldName);
+        current = oldName; // further changes in the same update name the column as it was
+      }
+      if (existing == null && isRenamedAway(table, renamed, column.name())) {
+        current = newNameOf(renamed, column.name());
+        existing = table.findField(current);
+      }
       if (existing == null) {
         update.addColumn(column.name(), wanted);
       } else if (!holds(existing.type(), wanted)) {
-        update.updateColumn(column.name(), wanted.asPrimitiveType());
+        if (widening(existing.type(), wanted)[0].isEmpty()) {
+          update.updateColumn(current, wanted.asPrimitiveType());
+        } else {
+          update.updateColumn(current + ".element", elementType(wanted));
+        }
       }
     }
     for (NestedField field : table.columns()) {
       if (field.isRequired()
           && rowSchema.field(field.name()) == null
+          && !renamed.containsValue(field.name())
           && !table.identifierFieldIds().contains(field.fieldId())) {
         update.makeColumnOptional(field.name());
       }
     }
+  }
+
+  /**
+   * A row of the old shape, arriving after the rename (from another task's partition): its old
+   * column is the renamed one, not a new column.
+   */
+  private static boolean isRenamedAway(
+      org.apache.iceberg.Schema table, Map<String, String> renamed, String name) {
+    String newName = newNameOf(renamed, name);
+    return newName != null && table.findField(newName) != null;
+  }
+
+  private static String newNameOf(Map<String, String> renamed, String oldName) {
+    for (Map.Entry<String, String> e : renamed.entrySet()) {
+      if (e.getValue().equals(oldName)) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  /** Old name to new name, for writing rows of the old shape into a renamed table. */
+  public Map<String, String> aliasesFor(Table table) {
+    Map<String, String> aliases = new java.util.HashMap<>();
+    renamesOf(table).forEach((newName, oldName) -> aliases.put(oldName, newName));
+    return aliases;
+  }
+
+  private Map<String, String> renamesOf(Table table) {
+    String name = table.name();
+    int dot = name.indexOf('.'); // catalog-qualified: catalog.namespace.table
+    Map<String, String> renamed = renames.apply(dot < 0 ? name : name.substring(dot + 1));
+    return renamed == null ? Map.of() : renamed;
+  }
+
+  /**
+   * Where a column can be widened to take {@code wanted}: {@code ""} for the column itself, {@code
+   * "element"} for a list's element; null when Iceberg cannot represent the change.
+   */
+  static String[] widening(Type existing, Type wanted) {
+    if (wanted.isPrimitiveType()
+        && TypeUtil.isPromotionAllowed(existing, wanted.asPrimitiveType())) {
+      return new String[] {""};
+    }
+    if (existing.isListType()
+        && wanted.isListType()
+        && elementType(wanted) != null
+        && TypeUtil.isPromotionAllowed(
+            existing.asListType().elementType(), (Type.PrimitiveType) elementType(wanted))) {
+      return new String[] {"element"};
+    }
+    return null;
+  }
+
+  private static Type.PrimitiveType elementType(Type list) {
+    Type element = list.asListType().elementType();
+    return element.isPrimitiveType() ? element.asPrimitiveType() : null;
   }
 
   /** Can a column of {@code column} type hold every value of type {@code value}? */
@@ -144,6 +250,9 @@ public final class SchemaEvolver {
     }
     if (column instanceof Types.DecimalType c && value instanceof Types.DecimalType v) {
       return c.scale() == v.scale() && c.precision() >= v.precision();
+    }
+    if (column.isListType() && value.isListType()) {
+      return holds(column.asListType().elementType(), value.asListType().elementType());
     }
     return false;
   }

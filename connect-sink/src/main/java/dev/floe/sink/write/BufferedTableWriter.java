@@ -13,12 +13,16 @@ abstract class BufferedTableWriter implements TableWriter {
   protected final Table table;
   protected final RowConverter rows;
   protected final FlushCoverage coverage = new FlushCoverage();
+  // the schema the buffered rows were built for: another task may change the table's meanwhile
+  private final org.apache.iceberg.Schema rowSchema;
   private final int partitionId;
   private final long taskId;
 
-  BufferedTableWriter(Table table, int partitionId, long taskId) {
+  BufferedTableWriter(
+      Table table, java.util.Map<String, String> aliases, int partitionId, long taskId) {
     this.table = table;
-    this.rows = new RowConverter(table.schema());
+    this.rowSchema = table.schema();
+    this.rows = new RowConverter(rowSchema, aliases);
     this.partitionId = partitionId;
     this.taskId = taskId;
   }
@@ -32,6 +36,11 @@ abstract class BufferedTableWriter implements TableWriter {
   @Override
   public Table table() {
     return table;
+  }
+
+  @Override
+  public org.apache.iceberg.Schema schema() {
+    return rowSchema;
   }
 
   @Override
@@ -50,7 +59,7 @@ abstract class BufferedTableWriter implements TableWriter {
       return null;
     }
     table.refresh();
-    FlushFileWriter files = new FlushFileWriter(table, partitionId, taskId);
+    FlushFileWriter files = new FlushFileWriter(table, rowSchema, partitionId, taskId);
     try {
       writeBuffer(files);
       return coverage.flushOf(table, files.complete());

@@ -16,7 +16,12 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   private List<Record> changes = new ArrayList<>();
 
   public ChangelogTableWriter(Table table, int partitionId, long taskId) {
-    super(table, partitionId, taskId);
+    this(table, java.util.Map.of(), partitionId, taskId);
+  }
+
+  public ChangelogTableWriter(
+      Table table, java.util.Map<String, String> aliases, int partitionId, long taskId) {
+    super(table, aliases, partitionId, taskId);
   }
 
   @Override

@@ -37,12 +37,16 @@ final class FlushFileWriter {
   private final PartitionKey partitionKey;
   private final InternalRecordWrapper internal;
 
-  FlushFileWriter(Table table, int partitionId, long taskId) {
+  /**
+   * @param rowSchema the schema the rows were built for; data files written with an older schema
+   *     than the table's are valid (readers match columns by id)
+   */
+  FlushFileWriter(Table table, Schema rowSchema, int partitionId, long taskId) {
     this.table = table;
-    Schema keySchema = keySchema(table);
+    Schema keySchema = TypeUtil.select(rowSchema, rowSchema.identifierFieldIds());
     GenericFileWriterFactory.Builder factoryBuilder =
         new GenericFileWriterFactory.Builder(table)
-            .dataSchema(table.schema())
+            .dataSchema(rowSchema)
             .dataFileFormat(FileFormat.PARQUET)
             .deleteFileFormat(FileFormat.PARQUET);
     if (!keySchema.columns().isEmpty()) {
@@ -69,8 +73,8 @@ final class FlushFileWriter {
             ? null
             : new RollingEqualityDeleteWriter<>(
                 factory, files, table.io(), targetSize, globalSpec(table), null);
-    this.partitionKey = new PartitionKey(table.spec(), table.schema());
-    this.internal = new InternalRecordWrapper(table.schema().asStruct());
+    this.partitionKey = new PartitionKey(table.spec(), rowSchema);
+    this.internal = new InternalRecordWrapper(rowSchema.asStruct());
   }
 
   static Schema keySchema(Table table) {

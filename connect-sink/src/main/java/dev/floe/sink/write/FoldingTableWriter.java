@@ -23,11 +23,15 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
-    this(table, false, partitionId, taskId);
+    this(table, false, Map.of(), partitionId, taskId);
   }
 
-  public FoldingTableWriter(Table table, boolean softDelete, int partitionId, long taskId) {
-    super(table, partitionId, taskId);
+  /**
+   * @param aliases old column names to write under their new ones (renames followed in Iceberg)
+   */
+  public FoldingTableWriter(
+      Table table, boolean softDelete, Map<String, String> aliases, int partitionId, long taskId) {
+    super(table, aliases, partitionId, taskId);
     FlushFileWriter.globalSpec(table); // fail now, not at the first flush
     if (table.schema().identifierFieldIds().isEmpty()) {
       throw new ConnectException(

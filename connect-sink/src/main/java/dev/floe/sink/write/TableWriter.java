@@ -14,6 +14,9 @@ public interface TableWriter {
   /** The table this writer writes. */
   org.apache.iceberg.Table table();
 
+  /** The table schema this writer's rows are built for (the table's may have moved on). */
+  org.apache.iceberg.Schema schema();
+
   /** How many changes are buffered since the last flush. */
   int pendingEvents();
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -21,13 +22,22 @@ public final class TableWriters {
   private int pendingEvents;
 
   private final WriteMode mode;
+  private final Function<Table, Map<String, String>> aliases;
 
   public TableWriters(TableRouter router, TableProvisioner provisioner, int taskId) {
-    this(router, provisioner, WriteMode.UPSERT, taskId);
+    this(router, provisioner, WriteMode.UPSERT, table -> Map.of(), taskId);
   }
 
+  /**
+   * @param aliases per table, old column names to write under their new ones (followed renames)
+   */
   public TableWriters(
-      TableRouter router, TableProvisioner provisioner, WriteMode mode, int taskId) {
+      TableRouter router,
+      TableProvisioner provisioner,
+      WriteMode mode,
+      Function<Table, Map<String, String>> aliases,
+      int taskId) {
+    this.aliases = aliases;
     this.router = router;
     this.provisioner = provisioner;
     this.mode = mode;
@@ -65,9 +75,11 @@ public final class TableWriters {
   }
 
   private TableWriter open(Table table) {
+    Map<String, String> renamed = aliases.apply(table);
     return mode == WriteMode.CHANGELOG
-        ? new ChangelogTableWriter(table, taskId, System.nanoTime())
-        : new FoldingTableWriter(table, mode == WriteMode.SOFT_DELETE, taskId, System.nanoTime());
+        ? new ChangelogTableWriter(table, renamed, taskId, System.nanoTime())
+        : new FoldingTableWriter(
+            table, mode == WriteMode.SOFT_DELETE, renamed, taskId, System.nanoTime());
   }
 
   /**

@@ -35,9 +35,18 @@ class SchemaEvolutionTest {
   private long offset;
 
   private CommitCycle task(boolean evolve) {
+    return task(new SchemaEvolver(evolve));
+  }
+
+  private CommitCycle task(SchemaEvolver evolver) {
     catalog.initialize("mem", Map.of());
     TableWriters writers =
-        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2),
+            dev.floe.sink.write.WriteMode.UPSERT,
+            evolver::aliasesFor,
+            1);
     return new CommitCycle(
         writers,
         "sink",
@@ -45,7 +54,7 @@ class SchemaEvolutionTest {
         1_000,
         Long.MAX_VALUE,
         new RetryBudget(0),
-        new SchemaEvolver(evolve));
+        evolver);
   }
 
   /** An upsert of {@code id} whose row has the given (name, schema, value) columns besides id. */
@@ -90,6 +99,30 @@ class SchemaEvolutionTest {
     task.commit();
     assertEquals(Types.LongType.get(), table().schema().findType("qty"));
     assertEquals(List.of("1|a|null", "2|b|5", "3|null|9000000000"), rows("id", "name", "qty"));
+  }
+
+  @Test
+  void aConfiguredRenameRenamesTheIcebergColumnAndAListElementWidens() throws Exception {
+    CommitCycle task =
+        task(
+            new SchemaEvolver(
+                true, t -> t.equals("cdc.public_items") ? Map.of("remark", "note") : Map.of()));
+    Schema ints = SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).optional().build();
+    Schema longs = SchemaBuilder.array(Schema.OPTIONAL_INT64_SCHEMA).optional().build();
+    task.apply(upsert(1, "note", Schema.OPTIONAL_STRING_SCHEMA, "old", "nums", ints, List.of(1)));
+    task.commit();
+    task.apply(
+        upsert(2, "remark", Schema.OPTIONAL_STRING_SCHEMA, "new", "nums", longs, List.of(5L)));
+    task.commit();
+    assertEquals(null, table().schema().findField("note"));
+    assertEquals(Types.LongType.get(), table().schema().findType("nums.element"));
+    assertEquals(List.of("1|old|[1]", "2|new|[5]"), rows("id", "remark", "nums"));
+
+    // a row of the old shape, late from another partition: its note is the renamed column
+    task.apply(upsert(3, "note", Schema.OPTIONAL_STRING_SCHEMA, "late", "nums", ints, List.of(3)));
+    task.commit();
+    assertEquals(null, table().schema().findField("note"), "not added back");
+    assertEquals(List.of("1|old|[1]", "2|new|[5]", "3|late|[3]"), rows("id", "remark", "nums"));
   }
 
   @Test

@@ -31,6 +31,7 @@ class WriteModesTest {
             new TableRouter("cdc"),
             new TableProvisioner(catalog, true, 2, Map.of(), t -> null, mode),
             mode,
+            t -> Map.of(),
             1);
     return new CommitCycle(writers, "sink", new AppliedOffsets("sink"), 1_000);
   }
