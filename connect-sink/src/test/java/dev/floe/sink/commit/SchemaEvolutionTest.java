@@ -11,15 +11,11 @@ import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableWriters;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -152,17 +148,6 @@ class SchemaEvolutionTest {
   }
 
   private List<String> rows(String... columns) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table()).build()) {
-      for (Record r : records) {
-        List<String> values = new ArrayList<>();
-        for (String column : columns) {
-          values.add(String.valueOf(r.getField(column)));
-        }
-        rows.add(String.join("|", values));
-      }
-    }
-    rows.sort(null);
-    return rows;
+    return dev.floe.sink.write.TableRows.of(table(), columns);
   }
 }
