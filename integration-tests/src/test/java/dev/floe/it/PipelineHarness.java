@@ -119,6 +119,8 @@ final class PipelineHarness implements AutoCloseable {
 
   void startSink(String name, Map<String, String> overrides) throws Exception {
     Map<String, String> config = stack.sinkConfig(example("iceberg-sink.json"));
+    // a record the sink cannot apply fails the task, loudly, unless a test asks for dead letters
+    config.put("errors.tolerance", "none");
     config.putAll(overrides);
     register(name, config);
   }

@@ -237,10 +237,26 @@ public final class SchemaEvolver {
     return element.isPrimitiveType() ? element.asPrimitiveType() : null;
   }
 
-  /** Can a column of {@code column} type hold every value of type {@code value}? */
+  /**
+   * Can a column of {@code column} type hold every value of type {@code value}? Nested types are
+   * compared by shape (field names and types), not by field ids.
+   */
   static boolean holds(Type column, Type value) {
-    if (column.equals(value) || column.toString().equals(value.toString())) {
+    if (column.isPrimitiveType() && column.equals(value)) {
       return true;
+    }
+    if (column.isStructType() && value.isStructType()) {
+      for (NestedField field : value.asStructType().fields()) {
+        NestedField existing = column.asStructType().field(field.name());
+        if (existing == null || !holds(existing.type(), field.type())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (column.isMapType() && value.isMapType()) {
+      return holds(column.asMapType().keyType(), value.asMapType().keyType())
+          && holds(column.asMapType().valueType(), value.asMapType().valueType());
     }
     if (column.typeId() == Type.TypeID.LONG && value.typeId() == Type.TypeID.INTEGER) {
       return true;
