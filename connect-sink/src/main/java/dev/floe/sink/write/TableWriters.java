@@ -20,6 +20,7 @@ public final class TableWriters {
   private final Map<TableIdentifier, TableWriter> byTable = new LinkedHashMap<>();
   private final Map<String, TableIdentifier> tableByTopic = new HashMap<>();
   private int pendingEvents;
+  private long pendingBytes;
 
   private final WriteMode mode;
   private final Function<Table, Map<String, String>> aliases;
@@ -98,8 +99,10 @@ public final class TableWriters {
 
   /** Buffers {@code event} in {@code writer}, one of this object's writers. */
   public void write(TableWriter writer, ChangeEvent event) {
+    long before = writer.pendingBytes();
     writer.write(event);
     pendingEvents++;
+    pendingBytes += writer.pendingBytes() - before;
   }
 
   /**
@@ -115,13 +118,9 @@ public final class TableWriters {
     return pendingEvents;
   }
 
-  /** An estimate of the memory all buffers take. */
+  /** An estimate of the memory all buffers take (kept as changes come: it is read per record). */
   public long pendingBytes() {
-    long bytes = 0;
-    for (TableWriter writer : byTable.values()) {
-      bytes += writer.pendingBytes();
-    }
-    return bytes;
+    return pendingBytes;
   }
 
   /** The writers with buffered changes, in the order their tables were first seen. */
@@ -138,6 +137,7 @@ public final class TableWriters {
   /** {@code writer}'s flush is committed: its buffer starts again. */
   public void committed(TableWriter writer) {
     pendingEvents -= writer.pendingEvents();
+    pendingBytes -= writer.pendingBytes();
     writer.committed();
   }
 
@@ -145,5 +145,6 @@ public final class TableWriters {
   public void discardAll() {
     byTable.values().forEach(TableWriter::discard);
     pendingEvents = 0;
+    pendingBytes = 0;
   }
 }
