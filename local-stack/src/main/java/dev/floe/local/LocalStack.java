@@ -193,15 +193,6 @@ public final class LocalStack implements AutoCloseable {
     started.remove(worker);
   }
 
-  /**
-   * Stops the Connect worker alone (as a crash or an upgrade would), keeping Kafka, Postgres and
-   * S3.
-   */
-  public void stopWorker() {
-    worker.close();
-    started.remove(worker);
-  }
-
   @Override
   public void close() {
     for (AutoCloseable service : started) {

@@ -9,14 +9,11 @@ public final class EnvelopeFields {
   public static final String BEFORE = "before";
   public static final String AFTER = "after";
   public static final String SOURCE = "source";
-  public static final String TS_MS = "ts_ms";
 
   public static final String SOURCE_SCHEMA = "schema";
   public static final String SOURCE_TABLE = "table";
   public static final String SOURCE_LSN = "lsn";
-  public static final String SOURCE_TX_ID = "txId";
   public static final String SOURCE_TS_MS = "ts_ms";
-  public static final String SOURCE_SNAPSHOT = "snapshot";
 
   /**
    * The placeholder Debezium writes for an unchanged TOASTed column without REPLICA IDENTITY FULL.

@@ -19,11 +19,6 @@ public enum Operation {
     return code;
   }
 
-  /** Snapshot reads, inserts and updates all replace the row for their key. */
-  public boolean isUpsert() {
-    return this == CREATE || this == READ || this == UPDATE;
-  }
-
   /** The operation for a Debezium {@code op} code; throws for codes Debezium does not emit. */
   public static Operation fromCode(String code) {
     for (Operation op : values()) {

@@ -1,12 +1,14 @@
 package dev.floe.sink.commit;
 
 import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.event.SourcePosition;
 import dev.floe.sink.write.TableFlush;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.RuntimeIOException;
@@ -99,11 +101,7 @@ public final class SnapshotCommitter {
     fence(table, Map.of(tp, truncate.coordinates().offset()), since);
     Map<TopicPartition, Long> covered = Map.of(tp, truncate.coordinates().offset() + 1);
     DeleteFiles delete = table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue());
-    delete.set(CONNECTOR, connectorName);
-    delete.set(OFFSETS, OffsetsSummary.encode(covered));
-    delete.set(SOURCE_TS_MS, String.valueOf(truncate.position().commitTimeMs()));
-    delete.set(SOURCE_LSN, String.valueOf(truncate.position().lsn()));
-    delete.set(EVENTS, "1");
+    summarize(delete, covered, truncate.position(), 1);
     delete.commit();
     Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
     next.putAll(since);
@@ -149,6 +147,19 @@ public final class SnapshotCommitter {
         });
   }
 
+  /** What every snapshot of the sink records: the source of truth for exactly-once. */
+  private void summarize(
+      SnapshotUpdate<?> update,
+      Map<TopicPartition, Long> nextOffsets,
+      SourcePosition watermark,
+      int events) {
+    update.set(CONNECTOR, connectorName);
+    update.set(OFFSETS, OffsetsSummary.encode(nextOffsets));
+    update.set(SOURCE_TS_MS, String.valueOf(watermark.commitTimeMs()));
+    update.set(SOURCE_LSN, String.valueOf(watermark.lsn()));
+    update.set(EVENTS, String.valueOf(events));
+  }
+
   private RowDelta rowDelta(TableFlush flush, Snapshot base) {
     RowDelta delta = flush.table().newRowDelta();
     for (var file : flush.files().dataFiles()) {
@@ -162,11 +173,7 @@ public final class SnapshotCommitter {
       delta.validateNoConflictingDataFiles();
       delta.validateNoConflictingDeleteFiles();
     }
-    delta.set(CONNECTOR, connectorName);
-    delta.set(OFFSETS, OffsetsSummary.encode(flush.nextOffsets()));
-    delta.set(SOURCE_TS_MS, String.valueOf(flush.watermark().commitTimeMs()));
-    delta.set(SOURCE_LSN, String.valueOf(flush.watermark().lsn()));
-    delta.set(EVENTS, String.valueOf(flush.events()));
+    summarize(delta, flush.nextOffsets(), flush.watermark(), flush.events());
     return delta;
   }
 }

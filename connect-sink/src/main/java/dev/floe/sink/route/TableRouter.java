@@ -1,6 +1,8 @@
 package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.iceberg.catalog.Namespace;
@@ -19,6 +21,8 @@ public final class TableRouter {
   private final Namespace namespace;
   private final Pattern routeRegex;
   private final String routeReplacement;
+  // routing runs for every record: resolve each source table once
+  private final Map<String, Map<String, TableIdentifier>> bySchemaAndTable = new HashMap<>();
 
   public TableRouter(String namespace) {
     this(namespace, null, null);
@@ -44,6 +48,13 @@ public final class TableRouter {
       schema = parts[parts.length - 2];
       table = parts[parts.length - 1];
     }
+    String sourceSchema = schema;
+    return bySchemaAndTable
+        .computeIfAbsent(sourceSchema, s -> new HashMap<>())
+        .computeIfAbsent(table, t -> resolve(sourceSchema, t));
+  }
+
+  private TableIdentifier resolve(String schema, String table) {
     String source = schema + "." + table;
     if (routeRegex != null) {
       Matcher matcher = routeRegex.matcher(source);

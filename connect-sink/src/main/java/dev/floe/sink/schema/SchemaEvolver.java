@@ -5,7 +5,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -56,7 +58,7 @@ public final class SchemaEvolver {
     if (fits != null && fits == writerSchema.schemaId()) {
       return false;
     }
-    boolean needed = !changes(writerSchema, table, rowSchema).isEmpty();
+    boolean needed = !plan(writerSchema, table, rowSchema).isEmpty();
     if (!needed) {
       fitsSchemaId.put(rowSchema, writerSchema.schemaId());
     }
@@ -70,20 +72,20 @@ public final class SchemaEvolver {
           "Rows of "
               + table.name()
               + " changed shape ("
-              + String.join("; ", changes(table, rowSchema))
+              + describe(plan(table.schema(), table, rowSchema))
               + ") and schema evolution is off (iceberg.tables.evolve-schema=false).");
     }
     for (int attempt = 0; attempt < 10; attempt++) {
       table.refresh();
-      List<String> changes = changes(table, rowSchema);
+      List<Change> changes = plan(table.schema(), table, rowSchema);
       if (changes.isEmpty()) {
         return; // another task evolved it first
       }
       UpdateSchema update = table.updateSchema();
-      apply(update, table, rowSchema);
+      changes.forEach(change -> change.apply().accept(update));
       try {
         update.commit();
-        LOG.info("Changed the schema of {}: {}", table.name(), String.join("; ", changes));
+        LOG.info("Changed the schema of {}: {}", table.name(), describe(changes));
         return;
       } catch (CommitFailedException raced) {
         // another writer changed the table meanwhile: look again
@@ -93,35 +95,45 @@ public final class SchemaEvolver {
         "Could not evolve the schema of %s: it kept changing", table.name());
   }
 
-  private List<String> changes(Table icebergTable, Schema rowSchema) {
-    return changes(icebergTable.schema(), icebergTable, rowSchema);
+  /** One schema change: what it is, for logs and messages, and how to make it. */
+  private record Change(String description, Consumer<UpdateSchema> apply) {}
+
+  private static String describe(List<Change> changes) {
+    return changes.stream().map(Change::description).collect(Collectors.joining("; "));
   }
 
-  private List<String> changes(
-      org.apache.iceberg.Schema table, Table icebergTable, Schema rowSchema) {
-    String tableName = icebergTable.name();
+  /**
+   * The changes {@code table} (a schema of {@code icebergTable}) needs to take rows of {@code
+   * rowSchema}; throws when one of them cannot be represented.
+   */
+  private List<Change> plan(org.apache.iceberg.Schema table, Table icebergTable, Schema rowSchema) {
     Map<String, String> renamed = renamesOf(icebergTable);
-    List<String> changes = new ArrayList<>();
+    List<Change> changes = new ArrayList<>();
     for (Field column : rowSchema.fields()) {
-      NestedField existing = table.findField(column.name());
-      Type wanted = TypeMapping.toIcebergType(column.name(), column.schema(), new AtomicInteger());
-      String oldName = renamed.get(column.name());
+      String name = column.name();
+      NestedField existing = table.findField(name);
+      Type wanted = TypeMapping.toIcebergType(name, column.schema(), new AtomicInteger());
+      String current = name; // the column's name in the table as the update starts
+      String oldName = renamed.get(name);
       if (existing == null && oldName != null && table.findField(oldName) != null) {
-        changes.add("rename " + oldName + " to " + column.name());
+        changes.add(
+            new Change("rename " + oldName + " to " + name, u -> u.renameColumn(oldName, name)));
         existing = table.findField(oldName);
-      }
-      if (existing == null && isRenamedAway(table, renamed, column.name())) {
-        existing = table.findField(newNameOf(renamed, column.name()));
+        current = oldName;
+      } else if (existing == null && isRenamedAway(table, renamed, name)) {
+        current = newNameOf(renamed, name); // a late row of the old shape: not a new column
+        existing = table.findField(current);
       }
       if (existing == null) {
-        changes.add("add " + column.name() + " " + wanted);
+        changes.add(new Change("add " + name + " " + wanted, u -> u.addColumn(name, wanted)));
       } else if (!holds(existing.type(), wanted)) {
-        if (widening(existing.type(), wanted) == null) {
+        String target = widening(existing.type(), wanted, current);
+        if (target == null) {
           throw new DataException(
               "Column '"
-                  + column.name()
+                  + name
                   + "' of "
-                  + tableName
+                  + icebergTable.name()
                   + " changed from "
                   + existing.type()
                   + " to "
@@ -129,7 +141,9 @@ public final class SchemaEvolver {
                   + ", which the Iceberg column cannot take or widen to. Add a new column in"
                   + " Postgres instead, or recreate the table.");
         }
-        changes.add("widen " + column.name() + " to " + wanted);
+        Type.PrimitiveType to =
+            target.equals(current) ? wanted.asPrimitiveType() : elementType(wanted);
+        changes.add(new Change("widen " + name + " to " + wanted, u -> u.updateColumn(target, to)));
       }
     }
     for (NestedField field : table.columns()) {
@@ -137,47 +151,12 @@ public final class SchemaEvolver {
           && rowSchema.field(field.name()) == null
           && !renamed.containsValue(field.name())
           && !table.identifierFieldIds().contains(field.fieldId())) {
-        changes.add("make " + field.name() + " optional");
+        changes.add(
+            new Change(
+                "make " + field.name() + " optional", u -> u.makeColumnOptional(field.name())));
       }
     }
     return changes;
-  }
-
-  private void apply(UpdateSchema update, Table icebergTable, Schema rowSchema) {
-    org.apache.iceberg.Schema table = icebergTable.schema();
-    Map<String, String> renamed = renamesOf(icebergTable);
-    for (Field column : rowSchema.fields()) {
-      NestedField existing = table.findField(column.name());
-      Type wanted = TypeMapping.toIcebergType(column.name(), column.schema(), new AtomicInteger());
-      String current = column.name();
-      String oldName = renamed.get(column.name());
-      if (existing == null && oldName != null && table.findField(oldName) != null) {
-        update.renameColumn(oldName, column.name());
-        existing = table.findField(oldName);
-        current = oldName; // further changes in the same update name the column as it was
-      }
-      if (existing == null && isRenamedAway(table, renamed, column.name())) {
-        current = newNameOf(renamed, column.name());
-        existing = table.findField(current);
-      }
-      if (existing == null) {
-        update.addColumn(column.name(), wanted);
-      } else if (!holds(existing.type(), wanted)) {
-        if (widening(existing.type(), wanted)[0].isEmpty()) {
-          update.updateColumn(current, wanted.asPrimitiveType());
-        } else {
-          update.updateColumn(current + ".element", elementType(wanted));
-        }
-      }
-    }
-    for (NestedField field : table.columns()) {
-      if (field.isRequired()
-          && rowSchema.field(field.name()) == null
-          && !renamed.containsValue(field.name())
-          && !table.identifierFieldIds().contains(field.fieldId())) {
-        update.makeColumnOptional(field.name());
-      }
-    }
   }
 
   /**
@@ -214,20 +193,19 @@ public final class SchemaEvolver {
   }
 
   /**
-   * Where a column can be widened to take {@code wanted}: {@code ""} for the column itself, {@code
-   * "element"} for a list's element; null when Iceberg cannot represent the change.
+   * The column to update so that {@code column} (the existing type) takes {@code wanted}: the
+   * column itself, or its list element; null when Iceberg cannot represent the change.
    */
-  static String[] widening(Type existing, Type wanted) {
+  static String widening(Type existing, Type wanted, String column) {
     if (wanted.isPrimitiveType()
         && TypeUtil.isPromotionAllowed(existing, wanted.asPrimitiveType())) {
-      return new String[] {""};
+      return column;
     }
     if (existing.isListType()
         && wanted.isListType()
         && elementType(wanted) != null
-        && TypeUtil.isPromotionAllowed(
-            existing.asListType().elementType(), (Type.PrimitiveType) elementType(wanted))) {
-      return new String[] {"element"};
+        && TypeUtil.isPromotionAllowed(existing.asListType().elementType(), elementType(wanted))) {
+      return column + ".element";
     }
     return null;
   }

@@ -45,13 +45,7 @@ public final class ChangeEvents {
   public static SinkRecord record(String op, int id, String name, long offset) {
     Struct key = new Struct(KEY).put("id", id);
     Struct row = new Struct(ROW).put("id", id).put("name", name);
-    Struct source =
-        new Struct(SOURCE)
-            .put("schema", "public")
-            .put("table", "items")
-            .put("ts_ms", 1_000L + offset)
-            .put("lsn", 100L + offset);
-    Struct value = new Struct(ENVELOPE).put("op", op).put("source", source);
+    Struct value = new Struct(ENVELOPE).put("op", op).put("source", source(offset));
     if (op.equals("d")) {
       value.put("before", new Struct(ROW).put("id", id));
     } else {
@@ -62,15 +56,18 @@ public final class ChangeEvents {
 
   /** A Debezium truncate of {@code public.items}: no key, no row. */
   public static ChangeEvent truncate(long offset) {
-    Struct source =
-        new Struct(SOURCE)
-            .put("schema", "public")
-            .put("table", "items")
-            .put("ts_ms", 1_000L + offset)
-            .put("lsn", 100L + offset);
-    Struct value = new Struct(ENVELOPE).put("op", "t").put("source", source);
+    Struct value = new Struct(ENVELOPE).put("op", "t").put("source", source(offset));
     return new ChangeEventParser()
         .parse(new SinkRecord("it.public.items", 0, null, null, ENVELOPE, value, offset));
+  }
+
+  /** The source block: commit time and LSN grow with the offset, as in a real stream. */
+  private static Struct source(long offset) {
+    return new Struct(SOURCE)
+        .put("schema", "public")
+        .put("table", "items")
+        .put("ts_ms", 1_000L + offset)
+        .put("lsn", 100L + offset);
   }
 
   public static ChangeEvent event(String op, int id, String name, long offset) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.commit.SnapshotCommitter;
-import dev.floe.sink.event.ChangeEvents;
 import dev.floe.sink.route.TableProvisioner;
 import java.util.Arrays;
 import java.util.Map;
@@ -148,10 +147,5 @@ class FoldingTableWriterTest {
       }
     }
     return rows;
-  }
-
-  static {
-    // keep the helper class referenced so its schemas initialise before the tests run
-    ChangeEvents.KEY.name();
   }
 }
