@@ -122,6 +122,45 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void nestedTypesEvolveFieldByField() throws Exception {
+    CommitCycle task = task(true);
+    Schema point =
+        SchemaBuilder.struct().name("p1").optional().field("x", Schema.INT32_SCHEMA).build();
+    Schema point2 =
+        SchemaBuilder.struct()
+            .name("p2")
+            .optional()
+            .field("x", Schema.INT64_SCHEMA)
+            .field("label", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    Schema counts =
+        SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_INT32_SCHEMA).optional().build();
+    Schema bigCounts =
+        SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_INT64_SCHEMA).optional().build();
+    task.apply(
+        upsert(1, "p", point, new Struct(point).put("x", 1), "counts", counts, Map.of("a", 1)));
+    task.commit();
+    int pointId = table().schema().findField("p").fieldId();
+    task.apply(
+        upsert(
+            2,
+            "p",
+            point2,
+            new Struct(point2).put("x", 5_000_000_000L).put("label", "far"),
+            "counts",
+            bigCounts,
+            Map.of("b", 6_000_000_000L)));
+    task.commit();
+    assertEquals(pointId, table().schema().findField("p").fieldId(), "the same column, evolved");
+    assertEquals(Types.LongType.get(), table().schema().findType("p.x"));
+    assertEquals(Types.StringType.get(), table().schema().findType("p.label"));
+    assertEquals(Types.LongType.get(), table().schema().findType("counts.value"));
+    assertEquals(
+        List.of("1|Record(1, null)|{a=1}", "2|Record(5000000000, far)|{b=6000000000}"),
+        rows("id", "p", "counts"));
+  }
+
+  @Test
   void aChangeIcebergCannotRepresentIsRefusedByName() {
     CommitCycle task = task(true);
     task.apply(upsert(1, "code", Schema.OPTIONAL_STRING_SCHEMA, "x"));

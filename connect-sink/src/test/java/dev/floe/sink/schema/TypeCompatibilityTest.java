@@ -7,7 +7,7 @@ import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 import org.junit.jupiter.api.Test;
 
-class SchemaEvolverTest {
+class TypeCompatibilityTest {
 
   @Test
   void nestedTypesAreComparedByShapeNotByFieldIds() {
@@ -19,18 +19,18 @@ class SchemaEvolverTest {
         Types.StructType.of(
             NestedField.optional(2, "x", Types.DoubleType.get()),
             NestedField.optional(3, "y", Types.DoubleType.get()));
-    assertTrue(SchemaEvolver.holds(inTable, fromRow));
+    assertTrue(TypeCompatibility.holds(inTable, fromRow));
     assertTrue(
-        SchemaEvolver.holds(
+        TypeCompatibility.holds(
             Types.MapType.ofOptional(5, 6, Types.StringType.get(), Types.LongType.get()),
             Types.MapType.ofOptional(1, 2, Types.StringType.get(), Types.IntegerType.get())));
     assertTrue(
-        SchemaEvolver.holds(
+        TypeCompatibility.holds(
             Types.ListType.ofOptional(7, Types.LongType.get()),
             Types.ListType.ofOptional(1, Types.IntegerType.get())));
     assertFalse(
-        SchemaEvolver.holds(
+        TypeCompatibility.holds(
             inTable, Types.StructType.of(NestedField.optional(2, "z", Types.DoubleType.get()))));
-    assertFalse(SchemaEvolver.holds(Types.IntegerType.get(), Types.LongType.get()));
+    assertFalse(TypeCompatibility.holds(Types.IntegerType.get(), Types.LongType.get()));
   }
 }

@@ -1,0 +1,154 @@
+package dev.floe.sink.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * The schema changes a table needs to take rows of a new shape, worked out column by column and,
+ * inside structs, lists and maps, field by field: a new column or struct field is added (optional),
+ * a type Iceberg can widen is widened, a column the rows no longer have becomes optional. A change
+ * Iceberg cannot represent is refused, naming table, column and both types.
+ */
+final class SchemaChangePlan {
+  /** One schema change: what it is, for logs and messages, and how to make it. */
+  record Change(String description, Consumer<UpdateSchema> apply) {}
+
+  private final String tableName;
+  private final Schema table;
+  private final Map<String, String> renamed; // new name -> old name, renames followed in Iceberg
+  private final List<Change> changes = new ArrayList<>();
+
+  private SchemaChangePlan(String tableName, Schema table, Map<String, String> renamed) {
+    this.tableName = tableName;
+    this.table = table;
+    this.renamed = renamed;
+  }
+
+  /** The changes {@code table} needs to take rows of {@code rowSchema}; empty when it fits. */
+  static List<Change> of(
+      String tableName,
+      Schema table,
+      Map<String, String> renamed,
+      org.apache.kafka.connect.data.Schema rowSchema) {
+    SchemaChangePlan plan = new SchemaChangePlan(tableName, table, renamed);
+    rowSchema.fields().forEach(plan::planColumn);
+    plan.relaxMissingColumns(rowSchema);
+    return plan.changes;
+  }
+
+  static String describe(List<Change> changes) {
+    return changes.stream().map(Change::description).collect(Collectors.joining("; "));
+  }
+
+  private void planColumn(Field column) {
+    String name = column.name();
+    Type wanted = TypeMapping.toIcebergType(name, column.schema(), new AtomicInteger());
+    String current = name; // the column's name in the table as the update starts
+    NestedField existing = table.findField(name);
+    String oldName = renamed.get(name);
+    if (existing == null && oldName != null && table.findField(oldName) != null) {
+      changes.add(
+          new Change("rename " + oldName + " to " + name, u -> u.renameColumn(oldName, name)));
+      current = oldName;
+    } else if (existing == null && renamedAway(name) != null) {
+      current = renamedAway(name); // a late row of the old shape: not a new column
+    }
+    existing = table.findField(current);
+    if (existing == null) {
+      changes.add(new Change("add " + name + " " + wanted, u -> u.addColumn(name, wanted)));
+    } else {
+      planType(current, name, existing.type(), wanted);
+    }
+  }
+
+  /**
+   * Plans what the field at {@code path} (its name in the table; {@code shown} in messages) needs
+   * to take values of {@code wanted}, descending into nested types.
+   */
+  private void planType(String path, String shown, Type existing, Type wanted) {
+    if (TypeCompatibility.holds(existing, wanted)) {
+      return;
+    }
+    if (existing.isStructType() && wanted.isStructType()) {
+      for (NestedField field : wanted.asStructType().fields()) {
+        NestedField inTable = existing.asStructType().field(field.name());
+        String fieldPath = path + "." + field.name();
+        if (inTable == null) {
+          changes.add(
+              new Change(
+                  "add " + shown + "." + field.name() + " " + field.type(),
+                  u -> u.addColumn(path, field.name(), field.type())));
+        } else {
+          planType(fieldPath, shown + "." + field.name(), inTable.type(), field.type());
+        }
+      }
+    } else if (existing.isListType() && wanted.isListType()) {
+      planType(
+          path + ".element",
+          shown + "[]",
+          existing.asListType().elementType(),
+          wanted.asListType().elementType());
+    } else if (existing.isMapType()
+        && wanted.isMapType()
+        && TypeCompatibility.holds(existing.asMapType().keyType(), wanted.asMapType().keyType())) {
+      planType(
+          path + ".value",
+          shown + "{}",
+          existing.asMapType().valueType(),
+          wanted.asMapType().valueType());
+    } else if (wanted.isPrimitiveType()
+        && TypeUtil.isPromotionAllowed(existing, wanted.asPrimitiveType())) {
+      changes.add(
+          new Change(
+              "widen " + shown + " to " + wanted,
+              u -> u.updateColumn(path, wanted.asPrimitiveType())));
+    } else {
+      throw new DataException(
+          "Column '"
+              + shown
+              + "' of "
+              + tableName
+              + " changed from "
+              + existing
+              + " to "
+              + wanted
+              + ", which the Iceberg column cannot take or widen to. Add a new column in"
+              + " Postgres instead, or recreate the table.");
+    }
+  }
+
+  /** A column the rows no longer carry (dropped in Postgres) can no longer be required. */
+  private void relaxMissingColumns(org.apache.kafka.connect.data.Schema rowSchema) {
+    for (NestedField field : table.columns()) {
+      if (field.isRequired()
+          && rowSchema.field(field.name()) == null
+          && !renamed.containsValue(field.name())
+          && !table.identifierFieldIds().contains(field.fieldId())) {
+        changes.add(
+            new Change(
+                "make " + field.name() + " optional", u -> u.makeColumnOptional(field.name())));
+      }
+    }
+  }
+
+  /** The new name of {@code oldName} if it was renamed in the table, else null. */
+  private String renamedAway(String oldName) {
+    for (Map.Entry<String, String> e : renamed.entrySet()) {
+      if (e.getValue().equals(oldName) && table.findField(e.getKey()) != null) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+}
