@@ -4,6 +4,7 @@ import dev.floe.common.debezium.Operation;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.schema.KeyEvolver;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableFlush;
 import dev.floe.sink.write.TableWriter;
@@ -28,6 +29,7 @@ public final class CommitCycle {
   private final long flushMaxBytes;
   private final RetryBudget retries;
   private final SchemaEvolver evolver;
+  private final KeyEvolver keys = new KeyEvolver();
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
@@ -84,19 +86,30 @@ public final class CommitCycle {
   }
 
   /**
-   * The writer for {@code event}, after the table's schema was changed to take it if needed. Rows
-   * of the old shape are committed first, in their own snapshot, so no flush mixes two schemas.
+   * The writer for {@code event}, after the table's schema (and key) were changed to take it if
+   * needed. Rows of the old shape are committed first, in their own snapshot, so no flush mixes two
+   * schemas or two keys.
    */
   private TableWriter evolvedFor(TableWriter writer, ChangeEvent event) {
-    if (event.rowSchema() == null
-        || !evolver.needsEvolution(writer.schema(), writer.table(), event.rowSchema())) {
-      return writer;
+    if (event.rowSchema() != null
+        && evolver.needsEvolution(writer.schema(), writer.table(), event.rowSchema())) {
+      commit();
+      TableWriter current = writer;
+      retries.run(
+          "Evolving the schema of " + writer.table().name(),
+          () -> evolver.evolve(current.table(), event.rowSchema()));
+      writer = writers.reopen(writer);
     }
-    commit();
-    retries.run(
-        "Evolving the schema of " + writer.table().name(),
-        () -> evolver.evolve(writer.table(), event.rowSchema()));
-    return writers.reopen(writer);
+    if (writer.key() != null && writer.key().isReplacedBy(event)) {
+      // the primary key changed: rows keyed the old way land first, in their own snapshot
+      commit();
+      TableWriter current = writer;
+      retries.run(
+          "Changing the key of " + writer.table().name(),
+          () -> keys.evolve(current.table(), event));
+      writer = writers.reopen(writer);
+    }
+    return writer;
   }
 
   /** Notes a record that carries no change (a tombstone), so its offset can be committed too. */

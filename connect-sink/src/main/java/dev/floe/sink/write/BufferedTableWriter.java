@@ -33,6 +33,11 @@ abstract class BufferedTableWriter implements TableWriter {
   /** Empties the buffer. */
   protected abstract void clearBuffer();
 
+  /** The columns rows are deleted by before they are written again; none by default. */
+  protected org.apache.iceberg.Schema deleteKey() {
+    return new org.apache.iceberg.Schema();
+  }
+
   @Override
   public Table table() {
     return table;
@@ -59,7 +64,7 @@ abstract class BufferedTableWriter implements TableWriter {
       return null;
     }
     table.refresh();
-    FlushFileWriter files = new FlushFileWriter(table, rowSchema, partitionId, taskId);
+    FlushFileWriter files = new FlushFileWriter(table, rowSchema, deleteKey(), partitionId, taskId);
     try {
       writeBuffer(files);
       return coverage.flushOf(table, files.complete());

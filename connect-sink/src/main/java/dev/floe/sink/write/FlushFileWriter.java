@@ -15,7 +15,6 @@ import org.apache.iceberg.io.FanoutDataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingEqualityDeleteWriter;
 import org.apache.iceberg.io.WriteResult;
-import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.util.PropertyUtil;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -40,10 +39,10 @@ final class FlushFileWriter {
   /**
    * @param rowSchema the schema the rows were built for; data files written with an older schema
    *     than the table's are valid (readers match columns by id)
+   * @param keySchema the columns rows are deleted by (the table's key), none in changelog mode
    */
-  FlushFileWriter(Table table, Schema rowSchema, int partitionId, long taskId) {
+  FlushFileWriter(Table table, Schema rowSchema, Schema keySchema, int partitionId, long taskId) {
     this.table = table;
-    Schema keySchema = TypeUtil.select(rowSchema, rowSchema.identifierFieldIds());
     GenericFileWriterFactory.Builder factoryBuilder =
         new GenericFileWriterFactory.Builder(table)
             .dataSchema(rowSchema)
@@ -75,10 +74,6 @@ final class FlushFileWriter {
                 factory, files, table.io(), targetSize, globalSpec(table), null);
     this.partitionKey = new PartitionKey(table.spec(), rowSchema);
     this.internal = new InternalRecordWrapper(rowSchema.asStruct());
-  }
-
-  static Schema keySchema(Table table) {
-    return TypeUtil.select(table.schema(), table.schema().identifierFieldIds());
   }
 
   /** The unpartitioned spec among the table's specs: deletes written with it apply everywhere. */

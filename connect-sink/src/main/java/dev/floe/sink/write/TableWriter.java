@@ -17,6 +17,11 @@ public interface TableWriter {
   /** The table schema this writer's rows are built for (the table's may have moved on). */
   org.apache.iceberg.Schema schema();
 
+  /** The key rows are matched on, or null when rows are never matched (changelog mode). */
+  default dev.floe.sink.schema.TableKey key() {
+    return null;
+  }
+
   /** How many changes are buffered since the last flush. */
   int pendingEvents();
 
