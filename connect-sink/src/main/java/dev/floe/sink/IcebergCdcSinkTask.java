@@ -51,7 +51,8 @@ public class IcebergCdcSinkTask extends SinkTask {
     SinkConfig config = new SinkConfig(props);
     String connector = props.getOrDefault("name", "floe-iceberg-sink");
     catalog = CatalogLoader.load(config);
-    SchemaEvolver evolver = new SchemaEvolver(config.evolveSchema(), config::columnRenames);
+    SchemaEvolver evolver =
+        new SchemaEvolver(config.evolveSchema(), config::columnRenames, config.typeChangePolicy());
     TableWriters writers =
         new TableWriters(
             new TableRouter(config.namespace(), config.routeRegex(), config.routeReplacement()),

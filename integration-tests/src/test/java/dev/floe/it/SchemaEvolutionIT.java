@@ -107,6 +107,60 @@ class SchemaEvolutionIT extends PipelineTestBase {
     assertEquals("item 7/7", old.get(7));
   }
 
+  @Test
+  void anIncompatibleTypeChangeGoesToANewColumnWhenAskedTo() throws Exception {
+    pipeline.sql(
+        "create schema evo2",
+        "create table evo2.codes (id int primary key, code text)",
+        "insert into evo2.codes select g, (10 * g)::text from generate_series(1, 5) g");
+    pipeline.startSource(
+        "evo2-source",
+        Map.of(
+            "topic.prefix", "evo2",
+            "schema.include.list", "evo2",
+            "slot.name", "evo2_slot",
+            "publication.name", "evo2_publication"));
+    pipeline.startSink(
+        "evo2-sink",
+        Map.of(
+            "topics.regex", "evo2\\.evo2\\..*",
+            "commit.interval.ms", "1000",
+            "iceberg.tables.incompatible-type-change", "new-column"));
+    Waits.until(CATCH_UP, "5 rows", () -> codes().size() == 5, () -> codes().toString());
+
+    pipeline.sql(
+        "alter table evo2.codes alter column code type int using code::int",
+        "update evo2.codes set code = code + 1 where id <= 2",
+        "insert into evo2.codes values (6, 60)");
+    Map<Integer, String> expected =
+        Map.of(1, "null/11", 2, "null/21", 3, "30/null", 4, "40/null", 5, "50/null", 6, "null/60");
+    Waits.until(
+        CATCH_UP, "rows of the new type", () -> codes().equals(expected), () -> codes().toString());
+    Table table = pipeline.table("cdc.evo2_codes");
+    assertEquals(Types.StringType.get(), table.schema().findType("code"), "the old column stays");
+    assertEquals(Types.IntegerType.get(), table.schema().findType("code__int"));
+  }
+
+  /** id to "code/code__int" as Iceberg reads them. */
+  private static Map<Integer, String> codes() throws Exception {
+    Map<Integer, String> rows = new TreeMap<>();
+    Table table;
+    try {
+      table = pipeline.table("cdc.evo2_codes");
+    } catch (org.apache.iceberg.exceptions.NoSuchTableException notYet) {
+      return rows;
+    }
+    boolean split = table.schema().findField("code__int") != null;
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record r : records) {
+        rows.put(
+            (Integer) r.getField("id"),
+            r.getField("code") + "/" + (split ? r.getField("code__int") : null));
+      }
+    }
+    return rows;
+  }
+
   /** Waits until Iceberg holds Postgres's rows, in all of Postgres's columns or in {@code only}. */
   private static TableSnapshot assertSame(String... only) throws Exception {
     TableSnapshot[] last = new TableSnapshot[2];

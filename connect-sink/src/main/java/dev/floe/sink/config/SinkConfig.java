@@ -3,6 +3,7 @@ package dev.floe.sink.config;
 import dev.floe.common.config.IcebergCatalogFragment;
 import dev.floe.common.config.PrefixedProperties;
 import dev.floe.sink.route.PartitionSpecText;
+import dev.floe.sink.schema.TypeChangePolicy;
 import dev.floe.sink.write.WriteMode;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -26,6 +27,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String FORMAT_VERSION = "iceberg.tables.format-version";
   public static final String WRITE_MODE = "iceberg.tables.write-mode";
   public static final String EVOLVE_SCHEMA = "iceberg.tables.evolve-schema";
+  public static final String TYPE_CHANGE_POLICY = "iceberg.tables.incompatible-type-change";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
 
@@ -140,6 +142,25 @@ public final class SinkConfig extends AbstractConfig {
         7,
         Width.SHORT,
         "Evolve schema");
+    def.define(
+        TYPE_CHANGE_POLICY,
+        Type.STRING,
+        TypeChangePolicy.DEAD_LETTER.configName(),
+        ConfigDef.ValidString.in("dead-letter", "fail", "new-column"),
+        Importance.MEDIUM,
+        "What a column type change Iceberg cannot represent (e.g. text to integer, a decimal's"
+            + " scale) does; nothing is ever coerced or dropped in silence. 'dead-letter': each"
+            + " record of the new type goes to the dead letter topic with the table, column and both"
+            + " types (or fails the task when errors.tolerance is none). 'fail': the task fails with"
+            + " that message whatever errors.tolerance says, until the table is fixed by hand."
+            + " 'new-column': values of the new type go to a new optional column <column>__<type>"
+            + " (e.g. code__int, price__decimal_12_4); the old column keeps its values and is null in"
+            + " rows of the new type. Key columns and fields inside structs always follow"
+            + " 'dead-letter' or 'fail'.",
+        TABLES_GROUP,
+        8,
+        Width.SHORT,
+        "Incompatible type change");
     def.define(
         ROUTE_REGEX,
         Type.STRING,
@@ -290,6 +311,10 @@ public final class SinkConfig extends AbstractConfig {
 
   public boolean evolveSchema() {
     return getBoolean(EVOLVE_SCHEMA);
+  }
+
+  public TypeChangePolicy typeChangePolicy() {
+    return TypeChangePolicy.parse(getString(TYPE_CHANGE_POLICY));
   }
 
   public WriteMode writeMode() {

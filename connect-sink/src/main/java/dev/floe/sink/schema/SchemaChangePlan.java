@@ -12,6 +12,7 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
@@ -27,12 +28,15 @@ final class SchemaChangePlan {
   private final String tableName;
   private final Schema table;
   private final Map<String, String> renamed; // new name -> old name, renames followed in Iceberg
+  private final TypeChangePolicy policy;
   private final List<Change> changes = new ArrayList<>();
 
-  private SchemaChangePlan(String tableName, Schema table, Map<String, String> renamed) {
+  private SchemaChangePlan(
+      String tableName, Schema table, Map<String, String> renamed, TypeChangePolicy policy) {
     this.tableName = tableName;
     this.table = table;
     this.renamed = renamed;
+    this.policy = policy;
   }
 
   /** The changes {@code table} needs to take rows of {@code rowSchema}; empty when it fits. */
@@ -40,8 +44,9 @@ final class SchemaChangePlan {
       String tableName,
       Schema table,
       Map<String, String> renamed,
+      TypeChangePolicy policy,
       org.apache.kafka.connect.data.Schema rowSchema) {
-    SchemaChangePlan plan = new SchemaChangePlan(tableName, table, renamed);
+    SchemaChangePlan plan = new SchemaChangePlan(tableName, table, renamed, policy);
     rowSchema.fields().forEach(plan::planColumn);
     plan.relaxMissingColumns(rowSchema);
     return plan.changes;
@@ -67,8 +72,27 @@ final class SchemaChangePlan {
     existing = table.findField(current);
     if (existing == null) {
       changes.add(new Change("add " + name + " " + wanted, u -> u.addColumn(name, wanted)));
+    } else if (policy == TypeChangePolicy.NEW_COLUMN
+        && !TypeCompatibility.canTake(existing.type(), wanted)
+        && !(existing.type().isStructType() && wanted.isStructType()) // evolved field by field
+        && !table.identifierFieldIds().contains(existing.fieldId())) {
+      planNewColumn(name, wanted);
     } else {
       planType(current, name, existing.type(), wanted);
+    }
+  }
+
+  /** Values of a type the column cannot take go to a column of their own, named by the type. */
+  private void planNewColumn(String name, Type wanted) {
+    String sibling = TypeCompatibility.siblingName(name, wanted);
+    NestedField existing = table.findField(sibling);
+    if (existing == null) {
+      changes.add(
+          new Change(
+              "add " + sibling + " " + wanted + " for the values of " + name + " as " + wanted,
+              u -> u.addColumn(sibling, wanted)));
+    } else {
+      planType(sibling, sibling, existing.type(), wanted);
     }
   }
 
@@ -114,7 +138,7 @@ final class SchemaChangePlan {
               "widen " + shown + " to " + wanted,
               u -> u.updateColumn(path, wanted.asPrimitiveType())));
     } else {
-      throw new DataException(
+      String message =
           "Column '"
               + shown
               + "' of "
@@ -124,7 +148,11 @@ final class SchemaChangePlan {
               + " to "
               + wanted
               + ", which the Iceberg column cannot take or widen to. Add a new column in"
-              + " Postgres instead, or recreate the table.");
+              + " Postgres instead, recreate the table, or set "
+              + "iceberg.tables.incompatible-type-change=new-column.";
+      throw policy == TypeChangePolicy.FAIL
+          ? new ConnectException(message)
+          : new DataException(message);
     }
   }
 

@@ -24,19 +24,23 @@ public final class SchemaEvolver {
       org.slf4j.LoggerFactory.getLogger(SchemaEvolver.class);
   private final boolean enabled;
   private final Function<String, Map<String, String>> renames;
+  private final TypeChangePolicy policy;
   private final Map<Schema, Integer> fitsSchemaId = new IdentityHashMap<>();
 
   public SchemaEvolver(boolean enabled) {
-    this(enabled, table -> Map.of());
+    this(enabled, table -> Map.of(), TypeChangePolicy.DEAD_LETTER);
   }
 
   /**
    * @param renames per table ({@code namespace.name}), Postgres column renames to follow in
    *     Iceberg: new name to old name
+   * @param policy what a type change Iceberg cannot represent does
    */
-  public SchemaEvolver(boolean enabled, Function<String, Map<String, String>> renames) {
+  public SchemaEvolver(
+      boolean enabled, Function<String, Map<String, String>> renames, TypeChangePolicy policy) {
     this.enabled = enabled;
     this.renames = renames;
+    this.policy = policy;
   }
 
   /**
@@ -87,7 +91,7 @@ public final class SchemaEvolver {
   }
 
   private List<Change> plan(org.apache.iceberg.Schema schema, Table table, Schema rowSchema) {
-    return SchemaChangePlan.of(table.name(), schema, renamesOf(table), rowSchema);
+    return SchemaChangePlan.of(table.name(), schema, renamesOf(table), policy, rowSchema);
   }
 
   /** Old name to new name, for writing rows of the old shape into a renamed table. */

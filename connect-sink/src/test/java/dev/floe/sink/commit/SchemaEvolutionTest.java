@@ -1,6 +1,7 @@
 package dev.floe.sink.commit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.schema.TypeChangePolicy;
 import dev.floe.sink.write.TableWriters;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.apache.iceberg.types.Types;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -102,7 +105,9 @@ class SchemaEvolutionTest {
     CommitCycle task =
         task(
             new SchemaEvolver(
-                true, t -> t.equals("cdc.public_items") ? Map.of("remark", "note") : Map.of()));
+                true,
+                t -> t.equals("cdc.public_items") ? Map.of("remark", "note") : Map.of(),
+                TypeChangePolicy.DEAD_LETTER));
     Schema ints = SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).optional().build();
     Schema longs = SchemaBuilder.array(Schema.OPTIONAL_INT64_SCHEMA).optional().build();
     task.apply(upsert(1, "note", Schema.OPTIONAL_STRING_SCHEMA, "old", "nums", ints, List.of(1)));
@@ -169,6 +174,35 @@ class SchemaEvolutionTest {
             DataException.class, () -> task.apply(upsert(2, "code", Schema.INT32_SCHEMA, 7)));
     assertTrue(
         e.getMessage().contains("'code'") && e.getMessage().contains("string"), e.getMessage());
+  }
+
+  @Test
+  void underTheNewColumnPolicyAnIncompatibleTypeGetsAColumnOfItsOwn() throws Exception {
+    CommitCycle task = task(new SchemaEvolver(true, t -> Map.of(), TypeChangePolicy.NEW_COLUMN));
+    task.apply(upsert(1, "code", Schema.OPTIONAL_STRING_SCHEMA, "x"));
+    task.commit();
+    task.apply(upsert(2, "code", Schema.INT32_SCHEMA, 7));
+    task.apply(upsert(3, "code", Schema.INT32_SCHEMA, 8));
+    task.commit();
+    assertEquals(Types.StringType.get(), table().schema().findType("code"), "old column kept");
+    assertEquals(Types.IntegerType.get(), table().schema().findType("code__int"));
+    // a late row of the old type still lands in the old column
+    task.apply(upsert(4, "code", Schema.OPTIONAL_STRING_SCHEMA, "late"));
+    task.commit();
+    assertEquals(
+        List.of("1|x|null", "2|null|7", "3|null|8", "4|late|null"),
+        rows("id", "code", "code__int"));
+  }
+
+  @Test
+  void underTheFailPolicyAnIncompatibleTypeFailsTheTaskNotJustTheRecord() {
+    CommitCycle task = task(new SchemaEvolver(true, t -> Map.of(), TypeChangePolicy.FAIL));
+    task.apply(upsert(1, "code", Schema.OPTIONAL_STRING_SCHEMA, "x"));
+    ConnectException e =
+        assertThrows(
+            ConnectException.class, () -> task.apply(upsert(2, "code", Schema.INT32_SCHEMA, 7)));
+    assertFalse(e instanceof DataException, "not a record-level error: no dead letter");
+    assertTrue(e.getMessage().contains("'code'") && e.getMessage().contains("int"), e.getMessage());
   }
 
   @Test
