@@ -11,6 +11,7 @@ import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
@@ -51,6 +52,7 @@ public class IcebergCdcSinkTask extends SinkTask {
     SinkConfig config = new SinkConfig(props);
     String connector = props.getOrDefault("name", "floe-iceberg-sink");
     catalog = CatalogLoader.load(config);
+    SinkMetrics metrics = SinkMetrics.of(context);
     SchemaEvolver evolver =
         new SchemaEvolver(config.evolveSchema(), config::columnRenames, config.typeChangePolicy());
     TableWriters writers =
@@ -74,8 +76,9 @@ public class IcebergCdcSinkTask extends SinkTask {
             config.flushMaxRecords(),
             config.flushMaxBytes(),
             new RetryBudget(config.commitRetryTimeoutMs()),
-            evolver);
-    badRecords = new BadRecordHandler(errantRecordReporter());
+            evolver,
+            metrics);
+    badRecords = new BadRecordHandler(errantRecordReporter(), metrics::deadLettered);
     clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
   }
 

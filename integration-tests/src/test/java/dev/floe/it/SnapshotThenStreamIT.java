@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
@@ -42,7 +45,8 @@ class SnapshotThenStreamIT extends PipelineTestBase {
             + "(3, 'carol', 'carol@example.com', -3.25, true, -0.25, '2000-02-29', '2024-02-29 23:59:59.123456', "
             + "'2024-02-29 23:59:59.123456+00', '{}', '\\x', 9000000000)",
         "create table shop.accounts (id int primary key, owner text, amount numeric(12,2))",
-        "create table shop.wallets (id int primary key, owner text, amount numeric(12,2))");
+        "create table shop.wallets (id int primary key, owner text, amount numeric(12,2))",
+        "create table shop.metered (id int primary key, n int)");
     pipeline.startSource(
         "it-source",
         Map.of(
@@ -170,6 +174,46 @@ class SnapshotThenStreamIT extends PipelineTestBase {
     assertTrue(
         table.snapshots().spliterator().estimateSize() >= steps.length,
         "each step was its own commit");
+  }
+
+  @Test
+  void theSinkReportsWhatItAppliedOverJmx() throws Exception {
+    pipeline.sql(
+        "insert into shop.metered select g, g from generate_series(1, 10) g",
+        "update shop.metered set n = -n where id <= 5",
+        "delete from shop.metered where id > 8");
+    pipeline.awaitSameRows("shop.metered", "cdc.shop_metered", "id", CATCH_UP);
+    // the task's plugin metrics (KIP-877), from the worker running in this JVM
+    ObjectName table =
+        new ObjectName("kafka.connect:type=plugins,connector=it-sink,table=cdc.shop_metered,*");
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    Waits.until(
+        Duration.ofSeconds(30),
+        "19 change events (10 inserts, 5 updates, 2 deletes and their 2 tombstones) counted",
+        () -> sum(jmx, table, "change-events-applied-total") == 19.0,
+        () -> "counted " + sum(jmx, table, "change-events-applied-total"));
+    assertTrue(sum(jmx, table, "commits-total") >= 1);
+    assertTrue(sum(jmx, table, "data-files-committed-total") >= 1);
+    ObjectName task = new ObjectName("kafka.connect:type=plugins,connector=it-sink,task=0");
+    assertEquals(
+        0L,
+        jmx.getAttribute(task, "dead-letter-records-total") instanceof Double d
+            ? d.longValue()
+            : -1L);
+    for (ObjectName name : jmx.queryNames(table, null)) {
+      long latency = (Long) jmx.getAttribute(name, "commit-latency-ms");
+      assertTrue(latency >= 0 && latency < 120_000, "commit latency " + latency);
+      assertTrue((Long) jmx.getAttribute(name, "last-commit-age-ms") >= 0);
+    }
+  }
+
+  private static double sum(MBeanServer jmx, ObjectName pattern, String attribute)
+      throws Exception {
+    double total = 0;
+    for (ObjectName name : jmx.queryNames(pattern, null)) {
+      total += (Double) jmx.getAttribute(name, attribute);
+    }
+    return total;
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.floe.common.debezium.Operation;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.schema.KeyEvolver;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableFlush;
@@ -30,6 +31,7 @@ public final class CommitCycle {
   private final RetryBudget retries;
   private final SchemaEvolver evolver;
   private final KeyEvolver keys = new KeyEvolver();
+  private final SinkMetrics metrics;
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
@@ -51,6 +53,28 @@ public final class CommitCycle {
       long flushMaxBytes,
       RetryBudget retries,
       SchemaEvolver evolver) {
+    this(
+        writers,
+        connectorName,
+        applied,
+        flushMaxRecords,
+        flushMaxBytes,
+        retries,
+        evolver,
+        SinkMetrics.NONE);
+  }
+
+  public CommitCycle(
+      TableWriters writers,
+      String connectorName,
+      AppliedOffsets applied,
+      int flushMaxRecords,
+      long flushMaxBytes,
+      RetryBudget retries,
+      SchemaEvolver evolver,
+      SinkMetrics metrics) {
+    this.metrics = metrics;
+    metrics.buffer(writers::pendingEvents, writers::pendingBytes);
     this.evolver = evolver;
     this.flushMaxBytes = flushMaxBytes;
     this.retries = retries;
@@ -129,9 +153,11 @@ public final class CommitCycle {
         retries.run(
             "Committing to " + writer.table().name(),
             () -> {
+              long started = System.nanoTime();
               TableFlush flush = writer.flush();
               if (flush != null) {
                 committer.commit(flush);
+                metrics.committed(flush, (System.nanoTime() - started) / 1_000_000);
               }
             });
         writers.committed(writer);

@@ -18,9 +18,18 @@ import org.slf4j.LoggerFactory;
 public final class BadRecordHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BadRecordHandler.class);
   private final ErrantRecordReporter deadLetters;
+  private final Runnable sent;
 
   public BadRecordHandler(ErrantRecordReporter deadLetters) {
+    this(deadLetters, () -> {});
+  }
+
+  /**
+   * @param sent called for each record written to the dead letter topic (a metric)
+   */
+  public BadRecordHandler(ErrantRecordReporter deadLetters, Runnable sent) {
     this.deadLetters = deadLetters;
+    this.sent = sent;
   }
 
   /**
@@ -47,6 +56,7 @@ public final class BadRecordHandler {
     try {
       // wait: its offset may be committed right after, and the record must not be lost in between
       deadLetters.report(record, reason).get();
+      sent.run();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConnectException(

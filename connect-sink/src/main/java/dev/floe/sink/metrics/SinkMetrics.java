@@ -1,0 +1,84 @@
+package dev.floe.sink.metrics;
+
+import dev.floe.sink.write.TableFlush;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/**
+ * What a sink task applied, over JMX as Kafka Connect plugin metrics (KIP-877): under {@code
+ * kafka.connect:type=plugins,connector=<name>,task=<n>} the task's buffer and dead letters, and
+ * with a {@code table=<namespace.table>} tag each table's applied changes, files, commit times and
+ * freshness ({@link TableMetrics}). A worker older than Kafka 4.1 has no plugin metrics: then
+ * nothing is recorded.
+ */
+public final class SinkMetrics {
+  /** Records nothing: for tests and workers without plugin metrics. */
+  public static final SinkMetrics NONE = new SinkMetrics(null);
+
+  private final PluginMetrics metrics;
+  private final Map<String, TableMetrics> tables = new ConcurrentHashMap<>();
+  private final Sensor deadLetters;
+
+  SinkMetrics(PluginMetrics metrics) {
+    this.metrics = metrics;
+    this.deadLetters = metrics == null ? null : metrics.addSensor("dead-letters");
+    if (deadLetters != null) {
+      deadLetters.add(
+          name("dead-letter-records-total", "Records sent to the dead letter topic."),
+          new CumulativeSum());
+    }
+  }
+
+  /** The task's metrics, or {@link #NONE} on a worker without plugin metrics. */
+  public static SinkMetrics of(SinkTaskContext context) {
+    try {
+      PluginMetrics metrics = context.pluginMetrics();
+      return metrics == null ? NONE : new SinkMetrics(metrics);
+    } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException older) {
+      return NONE;
+    }
+  }
+
+  /** Registers gauges of what the task holds in memory, not yet committed. */
+  public void buffer(LongSupplier events, LongSupplier bytes) {
+    if (metrics != null) {
+      metrics.addMetric(
+          name("buffered-change-events", "Change events read but not yet committed."),
+          (Gauge<Long>) (config, now) -> events.getAsLong());
+      metrics.addMetric(
+          name("buffered-bytes", "Estimated memory of the change events not yet committed."),
+          (Gauge<Long>) (config, now) -> bytes.getAsLong());
+    }
+  }
+
+  /** A flush of a table landed in a snapshot, {@code commitMs} after it started. */
+  public void committed(TableFlush flush, long commitMs) {
+    if (metrics != null) {
+      String name = flush.table().name();
+      // Iceberg names tables catalog.namespace.table; the tag is what users route to
+      table(name.substring(name.indexOf('.') + 1)).committed(flush, commitMs);
+    }
+  }
+
+  /** A record went to the dead letter topic. */
+  public void deadLettered() {
+    if (deadLetters != null) {
+      deadLetters.record();
+    }
+  }
+
+  private TableMetrics table(String table) {
+    return tables.computeIfAbsent(table, t -> new TableMetrics(metrics, t));
+  }
+
+  private org.apache.kafka.common.MetricName name(String name, String description) {
+    return metrics.metricName(name, description, new LinkedHashMap<>());
+  }
+}

@@ -1,0 +1,93 @@
+package dev.floe.sink.metrics;
+
+import dev.floe.sink.write.TableFlush;
+import java.util.LinkedHashMap;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Rate;
+
+/**
+ * One table's figures, tagged {@code table=<namespace.table>}: what this task applied to it and how
+ * fresh it is. Freshness has two sides: how late the newest change was when it landed ({@code
+ * commit-latency-ms}, the end-to-end delay from the Postgres commit), and how old the newest
+ * applied change is now ({@code source-watermark-age-ms}, which also grows while the source is
+ * idle; read it next to {@code last-commit-age-ms}).
+ */
+final class TableMetrics {
+  private final PluginMetrics metrics;
+  private final String table;
+  private final Sensor events;
+  private final Sensor dataFiles;
+  private final Sensor deleteFiles;
+  private final Sensor commits;
+  private volatile long lastCommitMs = -1;
+  private volatile long watermarkMs = -1;
+  private volatile long latencyMs = -1;
+
+  TableMetrics(PluginMetrics metrics, String table) {
+    this.metrics = metrics;
+    this.table = table;
+    events = metrics.addSensor("applied:" + table);
+    events.add(
+        name(
+            "change-events-applied-total",
+            "Change events committed (a delete's tombstone counts as one)."),
+        new CumulativeSum());
+    events.add(
+        name("change-events-applied-rate", "Change events committed per second."), new Rate());
+    dataFiles = metrics.addSensor("data-files:" + table);
+    dataFiles.add(name("data-files-committed-total", "Data files committed."), new CumulativeSum());
+    deleteFiles = metrics.addSensor("delete-files:" + table);
+    deleteFiles.add(
+        name("delete-files-committed-total", "Equality delete files committed."),
+        new CumulativeSum());
+    commits = metrics.addSensor("commits:" + table);
+    commits.add(
+        name("commits-total", "Snapshots committed (one per flush)."), new CumulativeCount());
+    commits.add(name("commit-time-avg-ms", "Average time to write and commit a flush."), new Avg());
+    commits.add(name("commit-time-max-ms", "Longest time to write and commit a flush."), new Max());
+    gauge("last-commit-age-ms", "Milliseconds since the last commit to the table.", lastCommitMs());
+    gauge(
+        "commit-latency-ms",
+        "At the last commit, milliseconds from the Postgres commit of its newest change.",
+        () -> latencyMs);
+    gauge(
+        "source-watermark-age-ms",
+        "Milliseconds since the Postgres commit of the newest change applied to the table.",
+        () -> watermarkMs < 0 ? -1 : System.currentTimeMillis() - watermarkMs);
+  }
+
+  void committed(TableFlush flush, long commitMs) {
+    long now = System.currentTimeMillis();
+    events.record(flush.events(), now);
+    dataFiles.record(flush.files().dataFiles().length, now);
+    deleteFiles.record(flush.files().deleteFiles().length, now);
+    commits.record(commitMs, now);
+    lastCommitMs = now;
+    long sourceMs = flush.watermark().commitTimeMs();
+    if (sourceMs > 0) {
+      watermarkMs = Math.max(watermarkMs, sourceMs);
+      latencyMs = now - sourceMs;
+    }
+  }
+
+  private java.util.function.LongSupplier lastCommitMs() {
+    return () -> lastCommitMs < 0 ? -1 : System.currentTimeMillis() - lastCommitMs;
+  }
+
+  private void gauge(String name, String description, java.util.function.LongSupplier value) {
+    metrics.addMetric(name(name, description), (Gauge<Long>) (config, now) -> value.getAsLong());
+  }
+
+  private MetricName name(String name, String description) {
+    LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+    tags.put("table", table);
+    return metrics.metricName(name, description, tags);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.floe.sink.metrics;
+
+import static dev.floe.sink.event.ChangeEvents.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.floe.sink.commit.AppliedOffsets;
+import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.write.TableWriters;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.junit.jupiter.api.Test;
+
+/** The figures a task publishes are what it committed, per table. */
+class SinkMetricsTest {
+  private final Metrics registry = new Metrics();
+  private final SinkMetrics metrics =
+      new SinkMetrics(
+          new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "sink"))));
+
+  @Test
+  void countsWhatEachCommitApplied() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    CommitCycle cycle =
+        new CommitCycle(
+            new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
+            "sink",
+            new AppliedOffsets("sink"),
+            1_000,
+            Long.MAX_VALUE,
+            new RetryBudget(0),
+            new SchemaEvolver(true),
+            metrics);
+    cycle.apply(event("c", 1, "a", 0));
+    cycle.apply(event("c", 2, "b", 1));
+    cycle.apply(event("u", 1, "a2", 2));
+    assertEquals(3L, value("buffered-change-events", null));
+    cycle.commit();
+    cycle.apply(event("d", 2, null, 3));
+    cycle.commit();
+    metrics.deadLettered();
+
+    assertEquals(4.0, value("change-events-applied-total", "cdc.public_items"));
+    assertEquals(2.0, value("commits-total", "cdc.public_items"));
+    assertEquals(1.0, value("data-files-committed-total", "cdc.public_items"));
+    assertEquals(2.0, value("delete-files-committed-total", "cdc.public_items"));
+    assertEquals(0L, value("buffered-change-events", null));
+    assertEquals(1.0, value("dead-letter-records-total", null));
+    long age = (Long) value("last-commit-age-ms", "cdc.public_items");
+    assertTrue(age >= 0 && age < 60_000, "age " + age);
+    // the test events carry source commit times of 1 s after the epoch: long ago
+    assertTrue((Long) value("source-watermark-age-ms", "cdc.public_items") > 1_000_000L);
+  }
+
+  private Object value(String name, String table) {
+    for (Map.Entry<MetricName, ? extends org.apache.kafka.common.Metric> e :
+        registry.metrics().entrySet()) {
+      MetricName metric = e.getKey();
+      if (metric.name().equals(name)
+          && metric.group().equals("plugins")
+          && java.util.Objects.equals(metric.tags().get("table"), table)) {
+        return e.getValue().metricValue();
+      }
+    }
+    throw new AssertionError("no metric " + name + " " + registry.metrics().keySet());
+  }
+}
