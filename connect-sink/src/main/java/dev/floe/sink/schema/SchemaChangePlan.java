@@ -80,6 +80,14 @@ final class SchemaChangePlan {
     } else {
       planType(current, name, existing.type(), wanted);
     }
+    if (existing != null
+        && existing.isRequired()
+        && column.schema().isOptional()
+        && !table.identifierFieldIds().contains(existing.fieldId())) {
+      // DROP NOT NULL: the column must take nulls from now on (the reverse never happens)
+      String relaxed = current;
+      changes.add(new Change("make " + name + " optional", u -> u.makeColumnOptional(relaxed)));
+    }
   }
 
   /** Values of a type the column cannot take go to a column of their own, named by the type. */

@@ -166,6 +166,30 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void dropNotNullRelaxesARequiredColumnAndSetNotNullNeverRequiresOne() throws Exception {
+    catalog.initialize("mem", Map.of());
+    catalog.createNamespace(org.apache.iceberg.catalog.Namespace.of("cdc"));
+    catalog.createTable(
+        TableIdentifier.of("cdc", "public_items"),
+        new org.apache.iceberg.Schema(
+            List.of(
+                Types.NestedField.required(1, "id", Types.IntegerType.get()),
+                Types.NestedField.required(2, "name", Types.StringType.get())),
+            java.util.Set.of(1)));
+    CommitCycle task = task(true);
+    task.apply(upsert(1, "name", Schema.STRING_SCHEMA, "a"));
+    task.commit();
+    assertTrue(table().schema().findField("name").isRequired(), "unchanged while NOT NULL");
+    task.apply(upsert(2, "name", Schema.OPTIONAL_STRING_SCHEMA, null));
+    task.commit();
+    assertTrue(table().schema().findField("name").isOptional(), "DROP NOT NULL relaxed it");
+    task.apply(upsert(3, "name", Schema.STRING_SCHEMA, "c"));
+    task.commit();
+    assertTrue(table().schema().findField("name").isOptional(), "SET NOT NULL requires nothing");
+    assertEquals(List.of("1|a", "2|null", "3|c"), rows("id", "name"));
+  }
+
+  @Test
   void aChangeIcebergCannotRepresentIsRefusedByName() {
     CommitCycle task = task(true);
     task.apply(upsert(1, "code", Schema.OPTIONAL_STRING_SCHEMA, "x"));
