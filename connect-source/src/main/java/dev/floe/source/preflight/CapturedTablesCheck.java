@@ -56,7 +56,7 @@ final class CapturedTablesCheck implements PreflightCheck {
                   + ". Create the tables first or correct "
                   + key
                   + ".",
-              filtered));
+              filtered ? Finding.Severity.ERROR : Finding.Severity.WARNING));
     }
     return findings;
   }

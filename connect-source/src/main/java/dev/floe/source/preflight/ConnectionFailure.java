@@ -52,7 +52,7 @@ final class ConnectionFailure {
                   + config.getString(PreflightKeys.DBNAME)
                   + "'. Check database.dbname.");
       default ->
-          Finding.error(
+          Finding.unreachable(
               PreflightKeys.HOSTNAME,
               "Cannot connect to Postgres at "
                   + server

@@ -43,7 +43,7 @@ public final class Preflight {
       return false;
     }
     for (Finding finding : run(props)) {
-      if (finding.blocking()) {
+      if (finding.failsValidation()) {
         byKey.computeIfAbsent(finding.key(), ConfigValue::new).addErrorMessage(finding.message());
       } else {
         LOG.warn("Preflight: {}: {}", finding.key(), finding.message());
@@ -63,9 +63,9 @@ public final class Preflight {
     }
     List<Finding> findings = run(props);
     findings.stream()
-        .filter(f -> !f.blocking())
+        .filter(f -> !f.refusesStart())
         .forEach(f -> LOG.warn("Preflight: {}: {}", f.key(), f.message()));
-    List<Finding> blocking = findings.stream().filter(Finding::blocking).toList();
+    List<Finding> blocking = findings.stream().filter(Finding::refusesStart).toList();
     if (!blocking.isEmpty()) {
       throw new ConnectException(
           "The database is not ready for this source connector:\n"
@@ -97,7 +97,7 @@ public final class Preflight {
     } catch (TimeoutException e) {
       findings =
           List.of(
-              Finding.error(
+              Finding.unreachable(
                   PreflightKeys.HOSTNAME,
                   "Postgres at "
                       + PreflightKeys.server(config)
@@ -107,7 +107,8 @@ public final class Preflight {
     } catch (Exception e) {
       findings =
           List.of(
-              Finding.error(PreflightKeys.HOSTNAME, "Preflight check failed: " + e.getMessage()));
+              Finding.unreachable(
+                  PreflightKeys.HOSTNAME, "The preflight could not run: " + e.getMessage()));
     }
     String password = config.getString(PreflightKeys.PASSWORD);
     return findings.stream().map(f -> f.redact(password)).toList();

@@ -1,8 +1,6 @@
 package dev.floe.source.preflight;
 
 import io.debezium.connector.postgresql.PostgresConnectorConfig.AutoCreateMode;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +21,7 @@ final class PublicationCheck implements PreflightCheck {
     String name = context.postgres().publicationName();
     AutoCreateMode mode =
         AutoCreateMode.parse(context.config().getString(PreflightKeys.PUBLICATION_MODE));
-    Publication publication = Publication.read(context, name);
+    PublicationState publication = PublicationState.read(context, name);
     String create = "CREATE PUBLICATION " + name + " FOR TABLE " + context.capturedList() + ";";
     Set<String> captured = new LinkedHashSet<>();
     context.captured().forEach(t -> captured.add(t.schema() + "." + t.name()));
@@ -126,46 +124,5 @@ final class PublicationCheck implements PreflightCheck {
 
   private static List<Finding> error(String key, String message) {
     return List.of(Finding.error(key, message));
-  }
-
-  /** A publication as the catalog describes it. */
-  private record Publication(boolean allTables, boolean owned, Set<String> tables) {
-    boolean publishes(String table) {
-      return allTables || tables.contains(table);
-    }
-
-    static Publication read(PreflightContext context, String name) throws SQLException {
-      boolean allTables;
-      boolean owned;
-      try (PreparedStatement st =
-          context
-              .connection()
-              .prepareStatement(
-                  "select puballtables, pg_has_role(pubowner, 'USAGE') from pg_publication"
-                      + " where pubname = ?")) {
-        st.setString(1, name);
-        try (ResultSet rs = st.executeQuery()) {
-          if (!rs.next()) {
-            return null;
-          }
-          allTables = rs.getBoolean(1);
-          owned = rs.getBoolean(2);
-        }
-      }
-      Set<String> tables = new LinkedHashSet<>();
-      try (PreparedStatement st =
-          context
-              .connection()
-              .prepareStatement(
-                  "select schemaname, tablename from pg_publication_tables where pubname = ?")) {
-        st.setString(1, name);
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            tables.add(rs.getString(1) + "." + rs.getString(2));
-          }
-        }
-      }
-      return new Publication(allTables, owned, tables);
-    }
   }
 }

@@ -35,7 +35,7 @@ final class ToastCheck implements PreflightCheck {
                         + " Run ALTER TABLE "
                         + t.sqlName()
                         + " REPLICA IDENTITY FULL; (Postgres then logs whole old rows).",
-                    policy == ToastPolicy.FAIL))
+                    policy == ToastPolicy.FAIL ? Finding.Severity.ERROR : Finding.Severity.WARNING))
         .toList();
   }
 }

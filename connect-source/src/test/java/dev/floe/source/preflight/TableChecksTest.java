@@ -41,7 +41,7 @@ class TableChecksTest {
     assertEquals(1, findings.size());
     Finding finding = findings.get(0);
     assertEquals("table.include.list", finding.key());
-    assertTrue(finding.blocking());
+    assertTrue(finding.refusesStart());
     assertTrue(
         finding.message().contains("ALTER TABLE shop.\"Audit Log\" REPLICA IDENTITY FULL;"),
         finding.message());
@@ -52,10 +52,10 @@ class TableChecksTest {
     PreflightContext context = context(Map.of("schema.include.list", "shop"), KEYED, FULL);
     List<Finding> warned = new ToastCheck(ToastPolicy.WARN).check(context);
     assertEquals(1, warned.size(), "only the table without REPLICA IDENTITY FULL");
-    assertFalse(warned.get(0).blocking());
+    assertFalse(warned.get(0).failsValidation());
     assertEquals("schema.include.list", warned.get(0).key());
     assertTrue(warned.get(0).message().contains("(note)"));
-    assertTrue(new ToastCheck(ToastPolicy.FAIL).check(context).get(0).blocking());
+    assertTrue(new ToastCheck(ToastPolicy.FAIL).check(context).get(0).refusesStart());
   }
 
   @Test
@@ -78,9 +78,11 @@ class TableChecksTest {
     assertEquals(
         "database.dbname",
         ConnectionFailure.describe(new SQLException("no db", "3D000"), config).key());
-    assertEquals(
-        "database.hostname",
-        ConnectionFailure.describe(new SQLException("refused", "08001"), config).key());
+    Finding refused = ConnectionFailure.describe(new SQLException("refused", "08001"), config);
+    assertEquals("database.hostname", refused.key());
+    // an outage fails validation, but at start Debezium's task retries the connection
+    assertTrue(refused.failsValidation());
+    assertFalse(refused.refusesStart());
   }
 
   @Test
