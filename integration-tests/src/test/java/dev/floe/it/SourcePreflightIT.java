@@ -158,6 +158,17 @@ class SourcePreflightIT extends PipelineTestBase {
   }
 
   @Test
+  void floesOwnKeysAreValidatedAndThePreflightCanBeTurnedOff() throws Exception {
+    Map<String, String> config = config("pf.orders,pf.keyless");
+    config.put("floe.preflight.toast", "sometimes");
+    assertTrue(
+        validate(config).containsKey("floe.preflight.toast"), "Floe's keys reach the REST API");
+    config.put("floe.preflight.toast", "warn");
+    config.put("floe.preflight.enabled", "false");
+    assertEquals(Map.of(), validate(config));
+  }
+
+  @Test
   void aStartAfterTheDatabaseChangedIsRefusedWithTheProblem() throws Exception {
     pipeline.sql("create table pf.later (id int primary key, qty int)");
     Map<String, String> config = config("pf.later");
