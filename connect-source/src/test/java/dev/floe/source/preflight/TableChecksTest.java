@@ -30,7 +30,7 @@ class TableChecksTest {
         "floe_source",
         false,
         List.of(tables),
-        List.of(tables));
+        DatabaseTables.captured(List.of(tables), config));
   }
 
   @Test
@@ -45,6 +45,16 @@ class TableChecksTest {
     assertTrue(
         finding.message().contains("ALTER TABLE shop.\"Audit Log\" REPLICA IDENTITY FULL;"),
         finding.message());
+  }
+
+  @Test
+  void anIncludeListEntryMatchingNoTableIsNamedAsDebeziumMatchesThem() {
+    PreflightContext context =
+        context(Map.of("table.include.list", "SHOP\\.ORD.*,shop.nosuch"), KEYED, KEYLESS);
+    assertEquals(List.of(KEYED), context.captured(), "whole-name, case-insensitive regex");
+    List<Finding> findings = new CapturedTablesCheck().check(context);
+    assertEquals(1, findings.size(), findings.toString());
+    assertTrue(findings.get(0).message().contains("'shop.nosuch'"), findings.get(0).message());
   }
 
   @Test
