@@ -3,6 +3,7 @@ package dev.floe.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.floe.sink.IcebergCdcSinkConnector;
+import dev.floe.source.config.SourceConfig;
 import dev.floe.source.config.SourceDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +46,26 @@ class ConfigReferenceTest {
         .append(
             " tables) and `iceberg.table.<namespace>.<table>.partition-by` (the partition spec of")
         .append(" a created table, as Iceberg transforms):\n\n")
-        .append("| key | type | default | valid values | importance | description |\n")
-        .append("|---|---|---|---|---|---|\n");
-    ConfigDef sink = new IcebergCdcSinkConnector().config();
-    for (ConfigDef.ConfigKey key : sink.configKeys().values()) {
+        .append(keyTable(new IcebergCdcSinkConnector().config()));
+    md.append("\n## Source: `dev.floe.source.PostgresCdcSourceConnector`\n\n")
+        .append("Every setting of Debezium's Postgres connector applies. Floe sets these defaults;")
+        .append(" a value in the connector's config wins:\n\n")
+        .append("| key | Floe default |\n|---|---|\n");
+    Map<String, String> defaults = new TreeMap<>(SourceDefaults.defaults());
+    defaults.forEach(
+        (k, v) -> md.append("| `").append(k).append("` | `").append(v).append("` |\n"));
+    md.append("\nFloe's own source settings (the preflight checks of the database; see")
+        .append(" [source-privileges.md](source-privileges.md) for the role they expect):\n\n")
+        .append(keyTable(SourceConfig.CONFIG_DEF));
+    return md.toString();
+  }
+
+  private static String keyTable(ConfigDef def) {
+    StringBuilder md =
+        new StringBuilder(
+            "| key | type | default | valid values | importance | description |\n"
+                + "|---|---|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : def.configKeys().values()) {
       md.append("| `")
           .append(key.name)
           .append("` | ")
@@ -63,13 +80,6 @@ class ConfigReferenceTest {
           .append(escape(key.documentation))
           .append(" |\n");
     }
-    md.append("\n## Source: `dev.floe.source.PostgresCdcSourceConnector`\n\n")
-        .append("Every setting of Debezium's Postgres connector applies. Floe sets these defaults;")
-        .append(" a value in the connector's config wins:\n\n")
-        .append("| key | Floe default |\n|---|---|\n");
-    Map<String, String> defaults = new TreeMap<>(SourceDefaults.defaults());
-    defaults.forEach(
-        (k, v) -> md.append("| `").append(k).append("` | `").append(v).append("` |\n"));
     return md.toString();
   }
 

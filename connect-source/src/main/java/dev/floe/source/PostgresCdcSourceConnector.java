@@ -1,16 +1,22 @@
 package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
+import dev.floe.source.config.SourceConfig;
 import dev.floe.source.config.SourceDefaults;
+import dev.floe.source.preflight.Preflight;
+import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnector;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * Floe's Postgres CDC source: Debezium's {@link PostgresConnector} (pgoutput, consistent snapshot,
- * then the WAL) started with the defaults Floe's Iceberg sink expects. Every default can be
- * overridden in the connector's REST config; the class only adapts Connect's calls, the defaults
- * live in {@link SourceDefaults}.
+ * then the WAL) started with the defaults Floe's Iceberg sink expects, after {@link Preflight}
+ * checks of the database. Every default can be overridden in the connector's REST config; the class
+ * only adapts Connect's calls, the defaults live in {@link SourceDefaults} and Floe's own keys in
+ * {@link SourceConfig}.
  */
 public class PostgresCdcSourceConnector extends PostgresConnector {
 
@@ -21,11 +27,31 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
 
   @Override
   public void start(Map<String, String> props) {
-    super.start(SourceDefaults.apply(props));
+    Map<String, String> merged = SourceDefaults.apply(props);
+    Preflight.beforeStart(merged);
+    super.start(merged);
+  }
+
+  @Override
+  public ConfigDef config() {
+    return SourceConfig.withDebezium(super.config());
   }
 
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    return super.validate(SourceDefaults.apply(connectorConfigs));
+    Map<String, String> merged = SourceDefaults.apply(connectorConfigs);
+    return SourceConfig.withFloeValues(super.validate(merged), merged);
+  }
+
+  /**
+   * Called by Debezium's validate once every field is valid. Floe's preflight opens the connection
+   * itself and says more, on the key to change, so it replaces Debezium's check rather than repeat
+   * its connection error.
+   */
+  @Override
+  protected void validateConnection(Map<String, ConfigValue> values, Configuration config) {
+    if (!Preflight.validate(config.asMap(), values)) {
+      super.validateConnection(values, config);
+    }
   }
 }

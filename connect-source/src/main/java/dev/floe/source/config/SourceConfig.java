@@ -1,0 +1,94 @@
+package dev.floe.source.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigValue;
+
+/**
+ * Floe's own settings of {@code PostgresCdcSourceConnector}, beside Debezium's: they steer the
+ * preflight checks of the database. {@link #CONFIG_DEF} holds only Floe's keys; the connector
+ * publishes them together with Debezium's ({@link #withDebezium}).
+ */
+public final class SourceConfig extends AbstractConfig {
+  public static final String PREFLIGHT_GROUP = "Floe preflight";
+
+  public static final String PREFLIGHT_ENABLED = "floe.preflight.enabled";
+  public static final String PREFLIGHT_TOAST = "floe.preflight.toast";
+
+  /** What a table whose unchanged large values would arrive as placeholders does to the start. */
+  public enum ToastPolicy {
+    WARN,
+    FAIL
+  }
+
+  public static final ConfigDef CONFIG_DEF = define(new ConfigDef());
+
+  public SourceConfig(Map<String, String> props) {
+    super(CONFIG_DEF, props, false);
+  }
+
+  public boolean preflightEnabled() {
+    return getBoolean(PREFLIGHT_ENABLED);
+  }
+
+  public ToastPolicy toastPolicy() {
+    return ToastPolicy.valueOf(getString(PREFLIGHT_TOAST).toUpperCase(Locale.ROOT));
+  }
+
+  /** Debezium's ConfigDef with Floe's keys added, so the REST API documents both. */
+  public static ConfigDef withDebezium(ConfigDef debezium) {
+    return define(new ConfigDef(debezium));
+  }
+
+  /** {@code config} (Debezium's validation) with the results for Floe's own keys appended. */
+  public static Config withFloeValues(Config config, Map<String, String> props) {
+    List<ConfigValue> values = new ArrayList<>(config.configValues());
+    values.addAll(CONFIG_DEF.validate(props));
+    return new Config(values);
+  }
+
+  private static ConfigDef define(ConfigDef def) {
+    def.define(
+        PREFLIGHT_ENABLED,
+        Type.BOOLEAN,
+        true,
+        Importance.MEDIUM,
+        "Check the database before the connector starts and when its config is validated: the"
+            + " server is reachable with wal_level=logical and a free replication slot and WAL"
+            + " sender, the role may replicate and read every captured table, the publication can"
+            + " be used or created, every table named in table.include.list exists, and every"
+            + " captured table has a primary key or REPLICA IDENTITY FULL. Each problem is reported"
+            + " on the setting to change, and a start with a problem is refused. Turn it off only"
+            + " when a check cannot see what the server allows (Debezium's own connection check"
+            + " still runs).",
+        PREFLIGHT_GROUP,
+        1,
+        Width.SHORT,
+        "Preflight checks");
+    def.define(
+        PREFLIGHT_TOAST,
+        Type.STRING,
+        "warn",
+        ConfigDef.CaseInsensitiveValidString.in("warn", "fail"),
+        Importance.LOW,
+        "What to do about captured tables with TOASTable columns (text, bytea, jsonb, arrays,"
+            + " ...) and a replica identity other than FULL: when an update leaves a large value of"
+            + " such a column unchanged, Postgres does not send it and the sink refuses the change"
+            + " (dead letter topic or a failed task) rather than overwrite the value. 'warn' logs"
+            + " the tables and the fix (ALTER TABLE ... REPLICA IDENTITY FULL) and starts; 'fail'"
+            + " reports them as errors on table.include.list and refuses to start.",
+        PREFLIGHT_GROUP,
+        2,
+        Width.SHORT,
+        "TOAST tables");
+    return def;
+  }
+}

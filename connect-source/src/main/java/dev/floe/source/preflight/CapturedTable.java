@@ -1,0 +1,43 @@
+package dev.floe.source.preflight;
+
+/**
+ * What the preflight needs to know of one table in the database, read from the catalog in one query
+ * by {@link DatabaseTables}.
+ *
+ * @param replicaIdentity pg_class.relreplident: d(efault), n(othing), f(ull) or i(ndex)
+ * @param toastableColumns the columns Postgres may store out of line (attstorage other than plain),
+ *     comma-separated, or null when there are none
+ */
+record CapturedTable(
+    String schema,
+    String name,
+    boolean partitioned,
+    char replicaIdentity,
+    boolean hasPrimaryKey,
+    boolean canSelect,
+    boolean owned,
+    String toastableColumns) {
+
+  /** {@code schema.table}, each part double-quoted only when Postgres would need it. */
+  String sqlName() {
+    return quote(schema) + "." + quote(name);
+  }
+
+  /** The schema's name as SQL needs it. */
+  String sqlSchema() {
+    return quote(schema);
+  }
+
+  /** Whether Postgres sends enough of an updated or deleted row to find it again. */
+  boolean identifiesRows() {
+    return replicaIdentity == 'f'
+        || replicaIdentity == 'i'
+        || (replicaIdentity == 'd' && hasPrimaryKey);
+  }
+
+  private static String quote(String identifier) {
+    return identifier.matches("[a-z_][a-z0-9_$]*")
+        ? identifier
+        : '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+}

@@ -1,0 +1,66 @@
+package dev.floe.source.preflight;
+
+import io.debezium.config.Configuration;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
+import io.debezium.relational.TableId;
+import io.debezium.relational.Tables.TableFilter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tables of the database, with the facts the checks need, and which of them the connector
+ * captures. Which tables are captured is decided by Debezium's own filters (the same {@code
+ * table.include.list}, {@code schema.include.list} and exclude-list matching the connector uses),
+ * never by a second implementation of the regex rules.
+ */
+final class DatabaseTables {
+  // Ordinary and partitioned tables outside the system schemas: what pgoutput can publish.
+  private static final String TABLES =
+      "select n.nspname, c.relname, c.relkind = 'p', c.relreplident,"
+          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
+          + " has_table_privilege(c.oid, 'SELECT'), pg_has_role(c.relowner, 'USAGE'),"
+          + " (select string_agg(a.attname, ', ' order by a.attnum) from pg_attribute a"
+          + "   where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
+          + "   and a.attstorage <> 'p')"
+          + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+          + " where c.relkind in ('r', 'p')"
+          + " and n.nspname not in ('pg_catalog', 'information_schema')"
+          + " and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'"
+          + " order by n.nspname, c.relname";
+
+  private DatabaseTables() {}
+
+  static List<CapturedTable> load(Connection connection) throws SQLException {
+    List<CapturedTable> tables = new ArrayList<>();
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery(TABLES)) {
+      while (rs.next()) {
+        tables.add(
+            new CapturedTable(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getBoolean(3),
+                rs.getString(4).charAt(0),
+                rs.getBoolean(5),
+                rs.getBoolean(6),
+                rs.getBoolean(7),
+                rs.getString(8)));
+      }
+    }
+    return tables;
+  }
+
+  /** The tables of {@code all} that a connector with {@code config} captures. */
+  static List<CapturedTable> captured(List<CapturedTable> all, Configuration config) {
+    PostgresConnectorConfig postgres = new PostgresConnectorConfig(config);
+    TableFilter filter = postgres.getTableFilters().dataCollectionFilter();
+    String database = postgres.databaseName();
+    return all.stream()
+        .filter(t -> filter.isIncluded(new TableId(database, t.schema(), t.name())))
+        .toList();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.floe.source.preflight;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.floe.source.config.SourceConfig.ToastPolicy;
+import io.debezium.config.Configuration;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The checks that only look at the tables' catalog facts, on facts given here. */
+class TableChecksTest {
+  private static final CapturedTable KEYED =
+      new CapturedTable("shop", "orders", false, 'd', true, true, false, "note");
+  private static final CapturedTable KEYLESS =
+      new CapturedTable("shop", "Audit Log", false, 'd', false, false, false, null);
+  private static final CapturedTable FULL =
+      new CapturedTable("shop", "events", false, 'f', false, true, false, "body");
+
+  private static PreflightContext context(Map<String, String> props, CapturedTable... tables) {
+    Configuration config = Configuration.from(props);
+    return new PreflightContext(
+        null,
+        config,
+        new PostgresConnectorConfig(config),
+        "floe_source",
+        false,
+        List.of(tables),
+        DatabaseTables.captured(List.of(tables), config));
+  }
+
+  @Test
+  void aTableWithoutKeyOrFullIdentityIsRefusedWithTheFix() {
+    List<Finding> findings =
+        new ReplicaIdentityCheck()
+            .check(context(Map.of("table.include.list", "shop\\..*"), KEYED, KEYLESS, FULL));
+    assertEquals(1, findings.size());
+    Finding finding = findings.get(0);
+    assertEquals("table.include.list", finding.key());
+    assertTrue(finding.refusesStart());
+    assertTrue(
+        finding.message().contains("ALTER TABLE shop.\"Audit Log\" REPLICA IDENTITY FULL;"),
+        finding.message());
+  }
+
+  @Test
+  void anIncludeListEntryMatchingNoTableIsNamedAsDebeziumMatchesThem() {
+    PreflightContext context =
+        context(Map.of("table.include.list", "SHOP\\.ORD.*,shop.nosuch"), KEYED, KEYLESS);
+    assertEquals(List.of(KEYED), context.captured(), "whole-name, case-insensitive regex");
+    List<Finding> findings = new CapturedTablesCheck().check(context);
+    assertEquals(1, findings.size(), findings.toString());
+    assertTrue(findings.get(0).message().contains("'shop.nosuch'"), findings.get(0).message());
+  }
+
+  @Test
+  void toastTablesWarnByDefaultAndBlockWhenAsked() {
+    PreflightContext context = context(Map.of("schema.include.list", "shop"), KEYED, FULL);
+    List<Finding> warned = new ToastCheck(ToastPolicy.WARN).check(context);
+    assertEquals(1, warned.size(), "only the table without REPLICA IDENTITY FULL");
+    assertFalse(warned.get(0).failsValidation());
+    assertEquals("schema.include.list", warned.get(0).key());
+    assertTrue(warned.get(0).message().contains("(note)"));
+    assertTrue(new ToastCheck(ToastPolicy.FAIL).check(context).get(0).refusesStart());
+  }
+
+  @Test
+  void unreadableTablesNameTheGrants() {
+    List<Finding> findings = new TablePrivilegeCheck().check(context(Map.of(), KEYED, KEYLESS));
+    assertEquals("database.user", findings.get(0).key());
+    assertTrue(
+        findings.get(0).message().contains("GRANT SELECT ON shop.\"Audit Log\" TO floe_source;"),
+        findings.get(0).message());
+  }
+
+  @Test
+  void connectionFailuresArePinnedOnTheKeyToChange() {
+    Configuration config =
+        Configuration.from(
+            Map.of("database.hostname", "db", "database.user", "u", "database.dbname", "x"));
+    assertEquals(
+        "database.password",
+        ConnectionFailure.describe(new SQLException("auth", "28P01"), config).key());
+    assertEquals(
+        "database.dbname",
+        ConnectionFailure.describe(new SQLException("no db", "3D000"), config).key());
+    Finding refused = ConnectionFailure.describe(new SQLException("refused", "08001"), config);
+    assertEquals("database.hostname", refused.key());
+    // an outage fails validation, but at start Debezium's task retries the connection
+    assertTrue(refused.failsValidation());
+    assertFalse(refused.refusesStart());
+  }
+
+  @Test
+  void redactionMasksThePassword() {
+    Finding finding = Finding.error("k", "password s3cr3t! was wrong");
+    assertEquals("password ******** was wrong", finding.redact("s3cr3t!").message());
+  }
+}
