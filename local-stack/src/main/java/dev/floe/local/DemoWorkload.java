@@ -22,6 +22,17 @@ final class DemoWorkload implements AutoCloseable {
   }
 
   static DemoWorkload start(PostgresEndpoint db) throws SQLException {
+    createTables(db);
+    DemoWorkload workload = new DemoWorkload(db);
+    workload.thread.start();
+    return workload;
+  }
+
+  /**
+   * The demo tables, empty: the example source config captures schema {@code demo}, and the
+   * source's preflight refuses a config that captures no table.
+   */
+  static void createTables(PostgresEndpoint db) throws SQLException {
     try (Connection c = connect(db);
         Statement st = c.createStatement()) {
       st.execute("create schema if not exists demo");
@@ -32,9 +43,6 @@ final class DemoWorkload implements AutoCloseable {
           "create table if not exists demo.orders (id bigserial primary key, customer_id int not null, "
               + "amount numeric(10,2) not null, status text not null, created_at timestamp not null default now())");
     }
-    DemoWorkload workload = new DemoWorkload(db);
-    workload.thread.start();
-    return workload;
   }
 
   private static Connection connect(PostgresEndpoint db) throws SQLException {

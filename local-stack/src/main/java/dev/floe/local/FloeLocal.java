@@ -50,6 +50,8 @@ public final class FloeLocal {
     try {
       if (options.demo()) {
         running.add(DemoWorkload.start(stack.source()));
+      } else if (options.externalPostgres() == null) {
+        DemoWorkload.createTables(stack.source());
       }
       register(stack, options.configDir());
       printEndpoints(stack, options);
