@@ -31,9 +31,7 @@ import org.apache.kafka.connect.errors.DataException;
  */
 public final class RowConverter {
   private final Schema tableSchema;
-  private final Map<String, String> aliases;
-  private final Map<org.apache.kafka.connect.data.Schema, Map<String, String>> targetsByShape =
-      new java.util.IdentityHashMap<>();
+  private final ColumnTargets targets;
 
   public RowConverter(Schema tableSchema) {
     this(tableSchema, Map.of());
@@ -45,7 +43,7 @@ public final class RowConverter {
    */
   public RowConverter(Schema tableSchema, Map<String, String> aliases) {
     this.tableSchema = tableSchema;
-    this.aliases = aliases;
+    this.targets = new ColumnTargets(tableSchema, aliases);
   }
 
   /**
@@ -53,39 +51,7 @@ public final class RowConverter {
    * columns absent from it stay null.
    */
   public Record toRecord(Struct row) {
-    return convertStruct(row, tableSchema.asStruct(), targetsOf(row.schema()));
-  }
-
-  /**
-   * Where the columns of rows of {@code rowSchema} go when the table names them otherwise: renamed
-   * columns, and values of a type their column cannot take, written to the column made for that
-   * type ({@link TypeChangePolicy#NEW_COLUMN}).
-   */
-  private Map<String, String> targetsOf(org.apache.kafka.connect.data.Schema rowSchema) {
-    if (tableSchema.columns().stream().noneMatch(c -> c.name().contains("__"))) {
-      return aliases; // no column made for a new type: the common case, decided once per shape
-    }
-    return targetsByShape.computeIfAbsent(
-        rowSchema,
-        shape -> {
-          Map<String, String> targets = new java.util.HashMap<>(aliases);
-          for (Field column : shape.fields()) {
-            NestedField target =
-                tableSchema.findField(aliases.getOrDefault(column.name(), column.name()));
-            Type wanted =
-                TypeMapping.toIcebergType(
-                    column.name(),
-                    column.schema(),
-                    new java.util.concurrent.atomic.AtomicInteger());
-            String sibling = TypeCompatibility.siblingName(column.name(), wanted);
-            if (target != null
-                && !TypeCompatibility.holds(target.type(), wanted)
-                && tableSchema.findField(sibling) != null) {
-              targets.put(column.name(), sibling);
-            }
-          }
-          return targets;
-        });
+    return convertStruct(row, tableSchema.asStruct(), targets.of(row.schema()));
   }
 
   /** The key as a record of {@code keySchema} (the table's identifier fields). */

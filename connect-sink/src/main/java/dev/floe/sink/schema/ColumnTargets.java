@@ -1,0 +1,52 @@
+package dev.floe.sink.schema;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.kafka.connect.data.Field;
+
+/**
+ * Where a row's columns go when the table names them otherwise: a renamed column's old name goes to
+ * its new one, and a value of a type its column cannot take goes to the column made for that type
+ * ({@link TypeChangePolicy#NEW_COLUMN}, e.g. {@code code__int}). Worked out once per row shape.
+ */
+final class ColumnTargets {
+  private final Schema table;
+  private final Map<String, String> aliases;
+  private final boolean hasTypeColumns;
+  private final Map<org.apache.kafka.connect.data.Schema, Map<String, String>> byShape =
+      new IdentityHashMap<>();
+
+  ColumnTargets(Schema table, Map<String, String> aliases) {
+    this.table = table;
+    this.aliases = aliases;
+    this.hasTypeColumns = table.columns().stream().anyMatch(c -> c.name().contains("__"));
+  }
+
+  /** Column name in the row to column name in the table, for the columns named otherwise. */
+  Map<String, String> of(org.apache.kafka.connect.data.Schema rowSchema) {
+    if (!hasTypeColumns) {
+      return aliases; // the common case: only renames
+    }
+    return byShape.computeIfAbsent(rowSchema, this::resolve);
+  }
+
+  private Map<String, String> resolve(org.apache.kafka.connect.data.Schema shape) {
+    Map<String, String> targets = new HashMap<>(aliases);
+    for (Field column : shape.fields()) {
+      NestedField target = table.findField(aliases.getOrDefault(column.name(), column.name()));
+      Type wanted = TypeMapping.toIcebergType(column.name(), column.schema(), new AtomicInteger());
+      String typeColumn = TypeCompatibility.siblingName(column.name(), wanted);
+      if (target != null
+          && !TypeCompatibility.holds(target.type(), wanted)
+          && table.findField(typeColumn) != null) {
+        targets.put(column.name(), typeColumn);
+      }
+    }
+    return targets;
+  }
+}
