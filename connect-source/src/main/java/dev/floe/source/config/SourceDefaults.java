@@ -35,6 +35,12 @@ public final class SourceDefaults {
     // consistent.
     DEFAULTS.put("snapshot.max.threads", "1");
     DEFAULTS.put("snapshot.mode", "initial");
+    // NaN, infinities and -0.0 in real/double, infinity and BC dates, and numeric NaN reach the
+    // sink
+    // exactly through any converter (docs/type-mapping.md); a user's own `converters` list replaces
+    // it unless it names floe too.
+    DEFAULTS.put("converters", "floe");
+    DEFAULTS.put("floe.type", "dev.floe.source.convert.SpecialValuesConverter");
   }
 
   private SourceDefaults() {}
