@@ -45,10 +45,15 @@ public final class SourceDefaults {
 
   private SourceDefaults() {}
 
-  /** The user's settings with Floe's defaults added for every key the user did not set. */
+  /**
+   * The user's settings with Floe's defaults added for every key the user did not set. A key the
+   * user sets to an empty value is left unset, so a default can be turned off ({@code converters=}
+   * keeps Debezium's own conversions), where Debezium would refuse the empty value.
+   */
   public static Map<String, String> apply(Map<String, String> userProps) {
     Map<String, String> merged = new HashMap<>(DEFAULTS);
     merged.putAll(userProps);
+    merged.values().removeIf(String::isEmpty);
     return merged;
   }
 

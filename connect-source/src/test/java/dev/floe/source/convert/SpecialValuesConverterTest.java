@@ -1,6 +1,7 @@
 package dev.floe.source.convert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,8 @@ class SpecialValuesConverterTest {
     Map<String, String> config = SourceDefaults.apply(Map.of());
     assertEquals("floe", config.get("converters"));
     assertEquals(SpecialValuesConverter.class.getName(), config.get("floe.type"));
+    // an empty value turns it off (Debezium itself refuses an empty converters list)
+    assertFalse(SourceDefaults.apply(Map.of("converters", "")).containsKey("converters"));
   }
 
   private static SpecialValueDecimal special(String text) {
