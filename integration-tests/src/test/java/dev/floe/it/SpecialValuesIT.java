@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
@@ -39,10 +40,11 @@ class SpecialValuesIT extends PipelineTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DEAD_LETTERS = "sv-dead-letters";
 
-  /** id, real, double, date, numeric(12,3), numeric. */
+  /** id, real, double, date, numeric(12,3), numeric, real[], double[], date[]. */
   private static final String[] ROWS = {
-    "(1, 'NaN', 'NaN', 'infinity', 1.5, 2)",
-    "(2, 'Infinity', 'Infinity', '-infinity', -1.5, 0.001)",
+    "(1, 'NaN', 'NaN', 'infinity', 1.5, 2, '{NaN,Infinity,-Infinity,-0,NULL,1.5}',"
+        + " '{NaN,Infinity,-Infinity,-0,NULL,1e-300}', '{infinity,-infinity,0044-03-15 BC,NULL,2024-02-29}')",
+    "(2, 'Infinity', 'Infinity', '-infinity', -1.5, 0.001, '{}', '{}', '{}')",
     "(3, '-Infinity', '-Infinity', '0044-03-15 BC', 0, -7)",
     "(4, '-0', '-0', '4714-11-24 BC', 123456789.123, 1e-18)",
     "(5, 1.5, 2.25, '2024-02-29', null, null)",
@@ -58,8 +60,11 @@ class SpecialValuesIT extends PipelineTestBase {
     pipeline.sql(
         "create schema special",
         "create table special.vals (id int primary key, c_real real, c_double double precision,"
-            + " c_date date, c_numeric numeric(12,3), c_numeric_free numeric)",
-        "insert into special.vals values " + String.join(", ", ROWS));
+            + " c_date date, c_numeric numeric(12,3), c_numeric_free numeric, c_real_array real[],"
+            + " c_double_array double precision[], c_date_array date[])");
+    for (String row : ROWS) {
+      pipeline.sql("insert into special.vals values " + row); // columns left out are null
+    }
     pipeline.startSource(
         "sv-source",
         Map.of(
@@ -92,7 +97,7 @@ class SpecialValuesIT extends PipelineTestBase {
     // the same values again, decoded from the WAL this time
     pipeline.sql(
         "insert into special.vals select id + 100, c_real, c_double, c_date, c_numeric,"
-            + " c_numeric_free from special.vals");
+            + " c_numeric_free, c_real_array, c_double_array, c_date_array from special.vals");
     Waits.until(
         Duration.ofSeconds(120),
         "the streamed rows",
@@ -128,7 +133,12 @@ class SpecialValuesIT extends PipelineTestBase {
         "select id, c_real::text, c_double::text,"
             + " case when c_date = 'infinity' then '2147483647' when c_date = '-infinity'"
             + "  then '-2147483648' else (c_date - date '1970-01-01')::text end,"
-            + " c_numeric::text, c_numeric_free::text from special.vals"
+            + " c_numeric::text, c_numeric_free::text, array_to_string(c_real_array, '|', 'NULL'),"
+            + " array_to_string(c_double_array, '|', 'NULL'),"
+            + " (select string_agg(case when d is null then 'NULL' when d = 'infinity' then '2147483647'"
+            + "  when d = '-infinity' then '-2147483648' else (d - date '1970-01-01')::text end, '|'"
+            + "  order by n) from unnest(c_date_array) with ordinality as u(d, n)), c_date_array is null"
+            + " from special.vals"
             + " where coalesce(c_numeric::text, '') not in ('NaN', 'Infinity', '-Infinity')"
             + " and coalesce(c_numeric_free::text, '') not in ('NaN', 'Infinity', '-Infinity')";
     Map<String, Map<String, String>> rows = new TreeMap<>();
@@ -149,10 +159,38 @@ class SpecialValuesIT extends PipelineTestBase {
         row.put(
             "c_numeric_free",
             rs.getString(6) == null ? null : plain(new BigDecimal(rs.getString(6))));
+        row.put(
+            "c_real_array", items(rs.getString(7), item -> String.valueOf(Float.valueOf(item))));
+        row.put(
+            "c_double_array", items(rs.getString(8), item -> String.valueOf(Double.valueOf(item))));
+        // an empty array aggregates to null: its null flag tells it from a null array
+        String days = rs.getString(9);
+        row.put("c_date_array", rs.getBoolean(10) ? null : items(days == null ? "" : days, d -> d));
         rows.put(rs.getString(1), row);
       }
     }
     return rows;
+  }
+
+  /** Postgres's array text ("a|NULL|b"; "" or null for an empty array) as a list's rendering. */
+  private static String items(String text, Function<String, String> item) {
+    if (text == null || text.isEmpty()) {
+      return text == null ? null : "[]";
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : text.split("\\|")) {
+      out.add(part.equals("NULL") ? "NULL" : item.apply(part));
+    }
+    return out.toString();
+  }
+
+  private static String list(Object value, Function<Object, String> item) {
+    if (value == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    ((List<?>) value).forEach(element -> out.add(element == null ? "NULL" : item.apply(element)));
+    return out.toString();
   }
 
   private static Map<String, Map<String, String>> icebergRows() throws Exception {
@@ -179,6 +217,13 @@ class SpecialValuesIT extends PipelineTestBase {
             record.getField("c_numeric_free") == null
                 ? null
                 : plain(record.getField("c_numeric_free")));
+        row.put("c_real_array", list(record.getField("c_real_array"), String::valueOf));
+        row.put("c_double_array", list(record.getField("c_double_array"), String::valueOf));
+        row.put(
+            "c_date_array",
+            list(
+                record.getField("c_date_array"),
+                d -> String.valueOf(((LocalDate) d).toEpochDay())));
         rows.put(String.valueOf(record.getField("id")), row);
       }
     }

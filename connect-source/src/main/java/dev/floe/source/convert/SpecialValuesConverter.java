@@ -20,7 +20,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  *   <li>{@code date}: Debezium's {@code io.debezium.time.Date} with the era kept on the snapshot
  *       too, and {@code ±infinity} as documented sentinels rather than overflowed day numbers;
  *   <li>{@code numeric}: as text ({@link ExactValueSchemas#DECIMAL}), because Debezium's precise
- *       decimals cannot hold {@code NaN} or {@code ±Infinity} and fail the source task on them.
+ *       decimals cannot hold {@code NaN} or {@code ±Infinity} and fail the source task on them;
+ *   <li>{@code real[]}, {@code double precision[]}, {@code date[]}: arrays of the above.
  * </ul>
  *
  * <p>Registered by Floe's source defaults as {@code converters=floe}. Debezium hands the converter
@@ -58,6 +59,27 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
             registration,
             DecimalText.schema(column.length(), column.scale()),
             value -> DecimalText.of(value, column.scale()));
+        break;
+      case "_float4":
+        register(
+            column,
+            registration,
+            ArrayValues.schema(FloatText.schema(ExactValueSchemas.FLOAT32)),
+            value -> ArrayValues.each(value, FloatText::real));
+        break;
+      case "_float8":
+        register(
+            column,
+            registration,
+            ArrayValues.schema(FloatText.schema(ExactValueSchemas.FLOAT64)),
+            value -> ArrayValues.each(value, FloatText::doublePrecision));
+        break;
+      case "_date":
+        register(
+            column,
+            registration,
+            ArrayValues.schema(io.debezium.time.Date.builder()),
+            value -> ArrayValues.each(value, EpochDays::of));
         break;
       default:
         break; // every other type keeps Debezium's own conversion

@@ -11,10 +11,13 @@ import io.debezium.connector.postgresql.PostgresValueConverter;
 import io.debezium.connector.postgresql.connection.DateTimeFormat;
 import io.debezium.data.SpecialValueDecimal;
 import io.debezium.spi.converter.RelationalColumn;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -104,7 +107,19 @@ class SpecialValuesConverterTest {
     Map<String, Schema> schemas = new HashMap<>();
     SpecialValuesConverter converter = new SpecialValuesConverter();
     converter.configure(new Properties());
-    for (String type : new String[] {"float4", "float8", "date", "numeric", "int4", "money"}) {
+    for (String type :
+        new String[] {
+          "float4",
+          "float8",
+          "date",
+          "numeric",
+          "_float4",
+          "_float8",
+          "_date",
+          "int4",
+          "money",
+          "_numeric"
+        }) {
       converter.converterFor(
           column(type, OptionalInt.of(10), OptionalInt.of(3)),
           (schema, conversion) -> {
@@ -121,7 +136,28 @@ class SpecialValuesConverterTest {
     assertEquals(
         Map.of(ExactValueSchemas.PRECISION, "10", ExactValueSchemas.SCALE, "3"),
         schemas.get("numeric").parameters());
-    assertEquals(4, schemas.size(), "int4 and money keep Debezium's conversion");
+    assertEquals(Schema.Type.ARRAY, schemas.get("_float8").type());
+    assertEquals(ExactValueSchemas.FLOAT64, schemas.get("_float8").valueSchema().name());
+    assertEquals(io.debezium.time.Date.SCHEMA_NAME, schemas.get("_date").valueSchema().name());
+    assertEquals(7, schemas.size(), "int4, money and numeric[] keep Debezium's conversion");
+  }
+
+  @Test
+  void arraysEncodeEachElementAndKeepNulls() throws SQLException {
+    // both paths hand pgjdbc's java.sql.Array; its elements are what the driver parses
+    java.sql.Array doubles = driverArray(new Double[] {Double.NaN, null, -0.0, 1.5});
+    assertEquals(
+        Arrays.asList("NaN", null, "-0.0", "1.5"),
+        ArrayValues.each(doubles, FloatText::doublePrecision));
+    java.sql.Array dates =
+        driverArray(
+            new java.sql.Date[] {
+              DRIVER.toDate(null, "0044-03-15 BC"), DRIVER.toDate(null, "infinity")
+            });
+    assertEquals(
+        List.of(
+            (int) LocalDate.of(-43, 3, 15).toEpochDay(), ExactValueSchemas.DATE_POSITIVE_INFINITY),
+        ArrayValues.each(dates, EpochDays::of));
   }
 
   @Test
@@ -137,6 +173,19 @@ class SpecialValuesConverterTest {
     assertEquals(SpecialValuesConverter.class.getName(), config.get("floe.type"));
     // an empty value turns it off (Debezium itself refuses an empty converters list)
     assertFalse(SourceDefaults.apply(Map.of("converters", "")).containsKey("converters"));
+  }
+
+  private static java.sql.Array driverArray(Object[] elements) {
+    return (java.sql.Array)
+        Proxy.newProxyInstance(
+            SpecialValuesConverterTest.class.getClassLoader(),
+            new Class<?>[] {java.sql.Array.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getArray") && args == null) {
+                return elements;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 
   private static SpecialValueDecimal special(String text) {
