@@ -61,7 +61,12 @@ class SpecialValuesIT extends PipelineTestBase {
         "create schema special",
         "create table special.vals (id int primary key, c_real real, c_double double precision,"
             + " c_date date, c_numeric numeric(12,3), c_numeric_free numeric, c_real_array real[],"
-            + " c_double_array double precision[], c_date_array date[])");
+            + " c_double_array double precision[], c_date_array date[])",
+        // defaults: Debezium passes them through the converter when it builds the schema
+        "create table special.dated (id int primary key, d date default current_date,"
+            + " b date default '0044-03-15 BC', r real default 'NaN', x double precision default"
+            + " '-Infinity', n numeric(5,2) default 'NaN', a date[] default '{infinity}')",
+        "insert into special.dated (id, n) values (1, 1)");
     for (String row : ROWS) {
       pipeline.sql("insert into special.vals values " + row); // columns left out are null
     }
@@ -122,6 +127,58 @@ class SpecialValuesIT extends PipelineTestBase {
         "the corrected row",
         () -> icebergRows().containsKey("8") && expectedRows().equals(icebergRows()),
         () -> "postgres " + expectedRows() + "\n iceberg " + icebergRows());
+  }
+
+  @Test
+  void columnsWithDefaultsKeepFlowing() throws Exception {
+    // special values and current_date as defaults: the source builds its schema through the
+    // converter and must not stop on them
+    String[] expected;
+    try (Connection c = pipeline.postgres();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select (d - date '1970-01-01')::text, (b - date '1970-01-01')::text, r::text,"
+                    + " x::text, a = '{infinity}' from special.dated")) {
+      rs.next();
+      expected =
+          new String[] {
+            rs.getString(1),
+            rs.getString(2),
+            String.valueOf(Float.valueOf(rs.getString(3))),
+            String.valueOf(Double.valueOf(rs.getString(4))),
+            rs.getBoolean(5) ? "[" + Integer.MAX_VALUE + "]" : "not infinity: " + rs.getString(5)
+          };
+    }
+    String[] want = expected;
+    Waits.until(
+        Duration.ofSeconds(120),
+        "the row with defaults",
+        () -> {
+          try {
+            return java.util.Arrays.equals(want, datedRow());
+          } catch (org.apache.iceberg.exceptions.NoSuchTableException notYet) {
+            return false;
+          }
+        },
+        () -> java.util.Arrays.toString(want));
+  }
+
+  private static String[] datedRow() throws Exception {
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(pipeline.table("cdc.special_dated")).build()) {
+      for (Record record : records) {
+        return new String[] {
+          String.valueOf(((LocalDate) record.getField("d")).toEpochDay()),
+          String.valueOf(((LocalDate) record.getField("b")).toEpochDay()),
+          String.valueOf(record.getField("r")),
+          String.valueOf(record.getField("x")),
+          list(record.getField("a"), d -> String.valueOf(((LocalDate) d).toEpochDay()))
+              .replace(" ", "")
+        };
+      }
+    }
+    return null;
   }
 
   /**
