@@ -118,8 +118,8 @@ public final class TypeMapping {
         return Types.TimestampType.withZone();
       case DBZ_VARIABLE_SCALE_DECIMAL:
         return Types.DecimalType.of(38, UNCONSTRAINED_NUMERIC_SCALE);
-      case ExactValueSchemas
-          .FLOAT32: // Floe's source: text, so NaN, infinities and -0.0 survive JSON
+      // Floe's source writes these as text, so NaN, infinities and -0.0 survive JSON
+      case ExactValueSchemas.FLOAT32:
         return Types.FloatType.get();
       case ExactValueSchemas.FLOAT64:
         return Types.DoubleType.get();
