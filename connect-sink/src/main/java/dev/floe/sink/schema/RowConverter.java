@@ -86,7 +86,10 @@ public final class RowConverter {
   private static Object convertValue(Field column, Object value, NestedField target) {
     try {
       return convert(column.name(), value, column.schema(), target.type());
-    } catch (ArithmeticException | DateTimeException | ClassCastException e) {
+    } catch (ArithmeticException
+        | DateTimeException
+        | ClassCastException
+        | NumberFormatException e) {
       throw new DataException(
           "Column '" + column.name() + "': cannot hold " + value + " as " + target.type(), e);
     }
@@ -99,10 +102,14 @@ public final class RowConverter {
         return ((Number) value).intValue();
       case LONG:
         return ((Number) value).longValue();
-      case FLOAT:
-        return ((Number) value).floatValue();
+      case FLOAT: // Floe's source sends text ("NaN", "-0.0"); other producers a number
+        return value instanceof String text
+            ? Float.parseFloat(text)
+            : ((Number) value).floatValue();
       case DOUBLE:
-        return ((Number) value).doubleValue();
+        return value instanceof String text
+            ? Double.parseDouble(text)
+            : ((Number) value).doubleValue();
       case BOOLEAN:
       case STRING:
         return value;
@@ -154,6 +161,8 @@ public final class RowConverter {
       decimal =
           new BigDecimal(
               new BigInteger(variableScale.getBytes("value")), variableScale.getInt32("scale"));
+    } else if (value instanceof String text) { // Floe's source: dev.floe.Decimal
+      decimal = decimalText(column, text);
     } else {
       decimal = (BigDecimal) value;
     }
@@ -163,6 +172,25 @@ public final class RowConverter {
           "Column '" + column + "': " + decimal + " has more digits than " + type + " holds");
     }
     return scaled;
+  }
+
+  /**
+   * Postgres's numeric {@code NaN} and {@code ±Infinity} have no Iceberg decimal form. A null would
+   * claim "unknown", which Postgres tells apart from NaN, so the record is refused like any value
+   * its column cannot hold exactly: dead letter topic with this reason, or a failed task.
+   */
+  private static BigDecimal decimalText(String column, String text) {
+    if (text.equals("NaN") || text.endsWith("Infinity")) {
+      throw new DataException(
+          "Column '"
+              + column
+              + "': numeric "
+              + text
+              + " has no Iceberg decimal form (a decimal holds finite numbers only). Store such"
+              + " values in a double precision column, whose Iceberg double holds NaN and"
+              + " infinities.");
+    }
+    return new BigDecimal(text);
   }
 
   private static LocalTime time(Object value) {

@@ -1,5 +1,6 @@
 package dev.floe.sink.schema;
 
+import dev.floe.common.debezium.ExactValueSchemas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,10 @@ import org.apache.kafka.connect.errors.DataException;
  *   <tr><td>ARRAY</td><td>arrays</td><td>list</td></tr>
  *   <tr><td>{@code io.debezium.data.VariableScaleDecimal}</td><td>numeric</td>
  *       <td>decimal(38,18)</td></tr>
+ *   <tr><td>{@code dev.floe.Float32} / {@code dev.floe.Float64} (text)</td>
+ *       <td>real / double precision</td><td>float / double</td></tr>
+ *   <tr><td>{@code dev.floe.Decimal} (text)</td><td>numeric(p,s) / numeric</td>
+ *       <td>decimal(p,s) / decimal(38,18)</td></tr>
  *   <tr><td>MAP</td><td>hstore (map mode)</td><td>map</td></tr>
  *   <tr><td>STRUCT</td><td>point, geometry</td><td>struct</td></tr>
  * </table>
@@ -113,6 +118,15 @@ public final class TypeMapping {
         return Types.TimestampType.withZone();
       case DBZ_VARIABLE_SCALE_DECIMAL:
         return Types.DecimalType.of(38, UNCONSTRAINED_NUMERIC_SCALE);
+      // Floe's source writes these as text, so NaN, infinities and -0.0 survive JSON
+      case ExactValueSchemas.FLOAT32:
+        return Types.FloatType.get();
+      case ExactValueSchemas.FLOAT64:
+        return Types.DoubleType.get();
+      case ExactValueSchemas.DECIMAL:
+        return schema.parameters() == null || !schema.parameters().containsKey(Decimal.SCALE_FIELD)
+            ? Types.DecimalType.of(38, UNCONSTRAINED_NUMERIC_SCALE)
+            : decimalType(schema);
       default:
         break;
     }

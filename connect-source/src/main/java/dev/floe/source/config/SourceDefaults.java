@@ -35,14 +35,24 @@ public final class SourceDefaults {
     // consistent.
     DEFAULTS.put("snapshot.max.threads", "1");
     DEFAULTS.put("snapshot.mode", "initial");
+    // NaN, infinities and -0.0 in real/double, infinity and BC dates, and numeric NaN reach the
+    // sink exactly through any converter (docs/type-mapping.md); a user's own `converters` list
+    // replaces it unless it names floe too.
+    DEFAULTS.put("converters", "floe");
+    DEFAULTS.put("floe.type", "dev.floe.source.convert.SpecialValuesConverter");
   }
 
   private SourceDefaults() {}
 
-  /** The user's settings with Floe's defaults added for every key the user did not set. */
+  /**
+   * The user's settings with Floe's defaults added for every key the user did not set. A Floe
+   * default the user sets to an empty value is turned off, leaving Debezium's own ({@code
+   * converters=} keeps Debezium's conversions, where Debezium would refuse an empty list).
+   */
   public static Map<String, String> apply(Map<String, String> userProps) {
     Map<String, String> merged = new HashMap<>(DEFAULTS);
     merged.putAll(userProps);
+    DEFAULTS.keySet().forEach(key -> merged.remove(key, ""));
     return merged;
   }
 

@@ -1,0 +1,253 @@
+package dev.floe.source.convert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.floe.common.debezium.ExactValueSchemas;
+import dev.floe.source.config.SourceDefaults;
+import io.debezium.connector.postgresql.PostgresValueConverter;
+import io.debezium.connector.postgresql.connection.DateTimeFormat;
+import io.debezium.data.SpecialValueDecimal;
+import io.debezium.spi.converter.RelationalColumn;
+import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.TimeZone;
+import org.apache.kafka.connect.data.Schema;
+import org.junit.jupiter.api.Test;
+import org.postgresql.jdbc.TimestampUtils;
+
+/**
+ * Each encoding is fed what Debezium hands a converter on each path: on the snapshot what pgjdbc
+ * returns from the result set, on the WAL what Debezium decodes from pgoutput's text.
+ */
+class SpecialValuesConverterTest {
+  /** pgjdbc's own text-to-date conversion, as the snapshot's result set applies it. */
+  private static final TimestampUtils DRIVER = new TimestampUtils(false, TimeZone::getDefault);
+
+  @Test
+  void floatsKeepNanInfinitiesAndNegativeZeroOnBothPaths() {
+    for (String text : new String[] {"NaN", "Infinity", "-Infinity", "-0", "1.5", "-3.4e38"}) {
+      float real = Float.parseFloat(text); // both paths hand a Float: JDBC's, or pgoutput's parsed
+      String encoded = FloatText.real(real);
+      assertEquals(
+          Float.floatToRawIntBits(real), Float.floatToRawIntBits(Float.parseFloat(encoded)));
+      double dbl = Double.parseDouble(text);
+      String encodedDouble = FloatText.doublePrecision(dbl);
+      assertEquals(
+          Double.doubleToRawLongBits(dbl),
+          Double.doubleToRawLongBits(Double.parseDouble(encodedDouble)));
+    }
+    assertEquals("NaN", FloatText.doublePrecision(Double.NaN));
+    assertEquals("-0.0", FloatText.real(-0.0f));
+    assertEquals("-Infinity", FloatText.doublePrecision("-Infinity"));
+    assertEquals("1.0E-300", FloatText.doublePrecision(1e-300));
+  }
+
+  @Test
+  void snapshotDatesKeepTheirEraAndInfinities() throws SQLException {
+    assertEquals(
+        LocalDate.of(-43, 3, 15).toEpochDay(), EpochDays.of(DRIVER.toDate(null, "0044-03-15 BC")));
+    assertEquals(
+        LocalDate.of(-4713, 11, 24).toEpochDay(),
+        EpochDays.of(DRIVER.toDate(null, "4714-11-24 BC")));
+    assertEquals(
+        LocalDate.of(2024, 2, 29).toEpochDay(), EpochDays.of(DRIVER.toDate(null, "2024-02-29")));
+    assertEquals(
+        LocalDate.of(1, 1, 1).toEpochDay(), EpochDays.of(DRIVER.toDate(null, "0001-01-01")));
+    assertEquals(
+        ExactValueSchemas.DATE_POSITIVE_INFINITY, EpochDays.of(DRIVER.toDate(null, "infinity")));
+    assertEquals(
+        ExactValueSchemas.DATE_NEGATIVE_INFINITY, EpochDays.of(DRIVER.toDate(null, "-infinity")));
+  }
+
+  @Test
+  void streamedDatesKeepTheirEraAndInfinities() {
+    DateTimeFormat pgoutput = DateTimeFormat.get();
+    assertEquals(
+        LocalDate.of(-43, 3, 15).toEpochDay(), EpochDays.of(pgoutput.date("0044-03-15 BC")));
+    assertEquals(
+        LocalDate.of(5874897, 12, 31).toEpochDay(), EpochDays.of(pgoutput.date("5874897-12-31")));
+    assertEquals(ExactValueSchemas.DATE_POSITIVE_INFINITY, EpochDays.of(pgoutput.date("infinity")));
+    assertEquals(
+        ExactValueSchemas.DATE_NEGATIVE_INFINITY, EpochDays.of(pgoutput.date("-infinity")));
+    // Postgres's own text, as a column default may come
+    assertEquals(LocalDate.of(-43, 3, 15).toEpochDay(), EpochDays.of("0044-03-15 BC"));
+    assertEquals(ExactValueSchemas.DATE_POSITIVE_INFINITY, EpochDays.of("infinity"));
+  }
+
+  @Test
+  void numericsAsTextAtTheirScaleWithSpecialValuesNamed() {
+    // both paths hand Debezium's SpecialValueDecimal, built from Postgres's text
+    assertEquals("NaN", DecimalText.of(special("NaN"), OptionalInt.of(2)));
+    assertEquals("Infinity", DecimalText.of(special("Infinity"), OptionalInt.empty()));
+    assertEquals("-Infinity", DecimalText.of(special("-Infinity"), OptionalInt.empty()));
+    assertEquals(
+        "12.50",
+        DecimalText.of(new SpecialValueDecimal(new BigDecimal("12.5")), OptionalInt.of(2)));
+    assertEquals(
+        "0.000000000000000001",
+        DecimalText.of(
+            new SpecialValueDecimal(new BigDecimal("0.000000000000000001")), OptionalInt.of(0)));
+    assertEquals("-1E+3", new BigDecimal("-1E+3").toString()); // and not written like this:
+    assertEquals("-1000", DecimalText.of(new BigDecimal("-1E+3"), OptionalInt.empty()));
+  }
+
+  @Test
+  void registersOnlyTheTypesItCarriesWithTheirNamedSchemas() {
+    Map<String, Schema> schemas = new HashMap<>();
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    converter.configure(new Properties());
+    for (String type :
+        new String[] {
+          "float4",
+          "float8",
+          "date",
+          "numeric",
+          "_float4",
+          "_float8",
+          "_date",
+          "int4",
+          "money",
+          "_numeric"
+        }) {
+      converter.converterFor(
+          column(type, OptionalInt.of(10), OptionalInt.of(3)),
+          (schema, conversion) -> {
+            schemas.put(type, schema.build());
+            assertNull(conversion.convert(null));
+          });
+    }
+    assertEquals(ExactValueSchemas.FLOAT32, schemas.get("float4").name());
+    assertEquals(ExactValueSchemas.FLOAT64, schemas.get("float8").name());
+    assertEquals(io.debezium.time.Date.SCHEMA_NAME, schemas.get("date").name());
+    assertEquals(Schema.Type.INT32, schemas.get("date").type());
+    assertTrue(schemas.get("date").isOptional());
+    assertEquals(ExactValueSchemas.DECIMAL, schemas.get("numeric").name());
+    assertEquals(
+        Map.of(ExactValueSchemas.PRECISION, "10", ExactValueSchemas.SCALE, "3"),
+        schemas.get("numeric").parameters());
+    assertEquals(Schema.Type.ARRAY, schemas.get("_float8").type());
+    assertEquals(ExactValueSchemas.FLOAT64, schemas.get("_float8").valueSchema().name());
+    assertEquals(io.debezium.time.Date.SCHEMA_NAME, schemas.get("_date").valueSchema().name());
+    assertEquals(7, schemas.size(), "int4, money and numeric[] keep Debezium's conversion");
+  }
+
+  @Test
+  void arraysEncodeEachElementAndKeepNulls() throws SQLException {
+    // both paths hand pgjdbc's java.sql.Array; its elements are what the driver parses
+    java.sql.Array doubles = driverArray(new Double[] {Double.NaN, null, -0.0, 1.5});
+    assertEquals(
+        Arrays.asList("NaN", null, "-0.0", "1.5"),
+        ArrayValues.each(doubles, FloatText::doublePrecision));
+    java.sql.Array dates =
+        driverArray(
+            new java.sql.Date[] {
+              DRIVER.toDate(null, "0044-03-15 BC"), DRIVER.toDate(null, "infinity")
+            });
+    assertEquals(
+        List.of(
+            (int) LocalDate.of(-43, 3, 15).toEpochDay(), ExactValueSchemas.DATE_POSITIVE_INFINITY),
+        ArrayValues.each(dates, EpochDays::of));
+  }
+
+  @Test
+  void unconstrainedNumericCarriesNoPrecision() {
+    Schema schema = DecimalText.schema(OptionalInt.of(131089), OptionalInt.of(0)).build();
+    assertNull(schema.parameters());
+  }
+
+  @Test
+  void floesSourceDefaultsRegisterTheConverter() {
+    Map<String, String> config = SourceDefaults.apply(Map.of());
+    assertEquals("floe", config.get("converters"));
+    assertEquals(SpecialValuesConverter.class.getName(), config.get("floe.type"));
+    // an empty value turns it off (Debezium itself refuses an empty converters list)
+    assertFalse(SourceDefaults.apply(Map.of("converters", "")).containsKey("converters"));
+  }
+
+  private static java.sql.Array driverArray(Object[] elements) {
+    return (java.sql.Array)
+        Proxy.newProxyInstance(
+            SpecialValuesConverterTest.class.getClassLoader(),
+            new Class<?>[] {java.sql.Array.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getArray") && args == null) {
+                return elements;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+  }
+
+  private static SpecialValueDecimal special(String text) {
+    return PostgresValueConverter.toSpecialValue(text).orElseThrow();
+  }
+
+  private static RelationalColumn column(String type, OptionalInt length, OptionalInt scale) {
+    return new RelationalColumn() {
+      @Override
+      public String name() {
+        return "c";
+      }
+
+      @Override
+      public String dataCollection() {
+        return "public.t";
+      }
+
+      @Override
+      public int jdbcType() {
+        return 0;
+      }
+
+      @Override
+      public int nativeType() {
+        return 0;
+      }
+
+      @Override
+      public String typeName() {
+        return type;
+      }
+
+      @Override
+      public String typeExpression() {
+        return type;
+      }
+
+      @Override
+      public OptionalInt length() {
+        return length;
+      }
+
+      @Override
+      public OptionalInt scale() {
+        return scale;
+      }
+
+      @Override
+      public boolean isOptional() {
+        return true;
+      }
+
+      @Override
+      public Object defaultValue() {
+        return null;
+      }
+
+      @Override
+      public boolean hasDefaultValue() {
+        return false;
+      }
+    };
+  }
+}
