@@ -1,6 +1,7 @@
 package dev.floe.sink;
 
 import dev.floe.common.FloeVersion;
+import dev.floe.common.config.NullValuesCheck;
 import dev.floe.sink.config.CatalogReachability;
 import dev.floe.sink.config.SinkConfig;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public class IcebergCdcSinkConnector extends SinkConnector {
     config.configValues().forEach(value -> byKey.put(value.name(), value));
     SinkConfig.validate(connectorConfigs, byKey);
     CatalogReachability.check(connectorConfigs, byKey);
+    NullValuesCheck.check(connectorConfigs, byKey);
     return new Config(new ArrayList<>(byKey.values()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
+import dev.floe.common.config.NullValuesCheck;
 import dev.floe.source.config.SourceConfig;
 import dev.floe.source.config.SourceDefaults;
 import dev.floe.source.preflight.Preflight;
@@ -40,7 +41,11 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Map<String, String> merged = SourceDefaults.apply(connectorConfigs);
-    return SourceConfig.withFloeValues(super.validate(merged), merged);
+    Config config = SourceConfig.withFloeValues(super.validate(merged), merged);
+    Map<String, ConfigValue> byKey = new java.util.LinkedHashMap<>();
+    config.configValues().forEach(value -> byKey.put(value.name(), value));
+    NullValuesCheck.check(merged, byKey);
+    return new Config(new java.util.ArrayList<>(byKey.values()));
   }
 
   /**

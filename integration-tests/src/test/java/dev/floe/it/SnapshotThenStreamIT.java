@@ -46,7 +46,9 @@ class SnapshotThenStreamIT extends PipelineTestBase {
             + "'2024-02-29 23:59:59.123456+00', '{}', '\\x', 9000000000)",
         "create table shop.accounts (id int primary key, owner text, amount numeric(12,2))",
         "create table shop.wallets (id int primary key, owner text, amount numeric(12,2))",
-        "create table shop.metered (id int primary key, n int)");
+        "create table shop.metered (id int primary key, n int)",
+        "create table shop.defaults (id int primary key, note text default 'dflt', n int default 7)",
+        "insert into shop.defaults values (1, null, null), (2, default, default)");
     pipeline.startSource(
         "it-source",
         Map.of(
@@ -177,6 +179,18 @@ class SnapshotThenStreamIT extends PipelineTestBase {
   }
 
   @Test
+  void anExplicitNullStaysNullNotTheColumnsDefault() throws Exception {
+    pipeline.sql(
+        "insert into shop.defaults values (3, null, null), (4, default, default)",
+        "update shop.defaults set note = null where id = 4");
+    TableSnapshot rows =
+        pipeline.awaitSameRows("shop.defaults", "cdc.shop_defaults", "id", CATCH_UP);
+    assertEquals("null", String.valueOf(rows.rowsByKey.get("1").get("note")), "snapshot path");
+    assertEquals("null", String.valueOf(rows.rowsByKey.get("3").get("n")), "WAL path");
+    assertEquals("7", rows.rowsByKey.get("4").get("n"));
+  }
+
+  @Test
   void theSinkReportsWhatItAppliedOverJmx() throws Exception {
     pipeline.sql(
         "insert into shop.metered select g, g from generate_series(1, 10) g",
@@ -231,6 +245,16 @@ class SnapshotThenStreamIT extends PipelineTestBase {
     errors = pipeline.validate("IcebergCdcSinkConnector", config);
     assertTrue(
         errors.get("iceberg.catalog.type").contains("iceberg.catalog.type"), errors.toString());
+
+    // the JsonConverter's default would write a column's DEFAULT where Postgres holds NULL
+    config = pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"));
+    config.remove("value.converter.replace.null.with.default");
+    errors = pipeline.validate("IcebergCdcSinkConnector", config);
+    assertTrue(
+        errors
+            .getOrDefault("value.converter.replace.null.with.default", "")
+            .contains("replace.null.with.default=false"),
+        errors.toString());
 
     config = pipeline.stack.sinkConfig(PipelineHarness.example("iceberg-sink.json"));
     config.put("commit.interval.ms", "10");

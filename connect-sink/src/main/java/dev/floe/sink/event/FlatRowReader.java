@@ -53,7 +53,7 @@ final class FlatRowReader {
     Schema rowSchema = rowSchemas.computeIfAbsent(value.schema(), FlatRowReader::withoutMetadata);
     Struct row = new Struct(rowSchema); // for a delete: the before-image, as Debezium sent it
     for (Field field : rowSchema.fields()) {
-      row.put(field.name(), value.get(field.name()));
+      row.put(field.name(), value.getWithoutDefault(field.name()));
     }
     SourcePosition position =
         new SourcePosition(

@@ -74,7 +74,8 @@ public final class RowConverter {
                 + column.name()
                 + "' is not in the Iceberg table: the row cannot be applied without losing it.");
       }
-      Object value = struct.get(column);
+      Object value =
+          struct.getWithoutDefault(column.name()); // a NULL stays null, never the default
       if (ToastPlaceholder.isPlaceholder(value)) {
         throw ToastPlaceholder.refuse(column.name());
       }
