@@ -3,6 +3,7 @@ package dev.floe.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.floe.sink.IcebergCdcSinkConnector;
+import dev.floe.source.PostgresCdcSourceConnector;
 import dev.floe.source.config.SourceDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,28 +50,41 @@ class ConfigReferenceTest {
         .append("|---|---|---|---|---|---|\n");
     ConfigDef sink = new IcebergCdcSinkConnector().config();
     for (ConfigDef.ConfigKey key : sink.configKeys().values()) {
-      md.append("| `")
-          .append(key.name)
-          .append("` | ")
-          .append(key.type.name().toLowerCase())
-          .append(" | ")
-          .append(key.hasDefault() ? "`" + key.defaultValue + "`" : "(required)")
-          .append(" | ")
-          .append(key.validator == null ? "" : escape(key.validator.toString()))
-          .append(" | ")
-          .append(key.importance.name().toLowerCase())
-          .append(" | ")
-          .append(escape(key.documentation))
-          .append(" |\n");
+      row(md, key);
     }
     md.append("\n## Source: `dev.floe.source.PostgresCdcSourceConnector`\n\n")
-        .append("Every setting of Debezium's Postgres connector applies. Floe sets these defaults;")
-        .append(" a value in the connector's config wins:\n\n")
+        .append("Every setting of Debezium's Postgres connector applies. Floe's own settings:\n\n")
+        .append("| key | type | default | valid values | importance | description |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key :
+        new PostgresCdcSourceConnector().config().configKeys().values()) {
+      if (key.name.startsWith("floe.")) {
+        row(md, key);
+      }
+    }
+    md.append("\nFloe sets these Debezium defaults; a value in the connector's config wins")
+        .append(" (why each: [source-operations.md](source-operations.md)):\n\n")
         .append("| key | Floe default |\n|---|---|\n");
     Map<String, String> defaults = new TreeMap<>(SourceDefaults.defaults());
     defaults.forEach(
-        (k, v) -> md.append("| `").append(k).append("` | `").append(v).append("` |\n"));
+        (k, v) -> md.append("| `").append(k).append("` | `").append(escape(v)).append("` |\n"));
     return md.toString();
+  }
+
+  private static void row(StringBuilder md, ConfigDef.ConfigKey key) {
+    md.append("| `")
+        .append(key.name)
+        .append("` | ")
+        .append(key.type.name().toLowerCase())
+        .append(" | ")
+        .append(key.hasDefault() ? "`" + key.defaultValue + "`" : "(required)")
+        .append(" | ")
+        .append(key.validator == null ? "" : escape(key.validator.toString()))
+        .append(" | ")
+        .append(key.importance.name().toLowerCase())
+        .append(" | ")
+        .append(escape(key.documentation))
+        .append(" |\n");
   }
 
   private static String escape(String text) {

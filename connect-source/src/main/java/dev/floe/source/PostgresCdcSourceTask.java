@@ -1,5 +1,6 @@
 package dev.floe.source;
 
+import dev.floe.common.FloeVersion;
 import dev.floe.source.slot.SlotLossCheck;
 import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
@@ -13,6 +14,11 @@ import io.debezium.pipeline.ChangeEventSourceCoordinator;
  * create a new one and skip changes.
  */
 public class PostgresCdcSourceTask extends PostgresConnectorTask {
+
+  @Override
+  public String version() {
+    return FloeVersion.get();
+  }
 
   @Override
   public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(

@@ -2,13 +2,16 @@ package dev.floe.source.slot;
 
 import dev.floe.source.config.SourceDatabase;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.connector.ConnectorContext;
@@ -31,6 +34,8 @@ public final class SlotHealthMonitor implements AutoCloseable {
   private final SlotHealthConfig settings;
   private final ConnectorContext context;
   private final ScheduledExecutorService poller;
+  private final List<MetricName> registered = new ArrayList<>();
+  private PluginMetrics metrics;
   private PostgresConnection connection;
   private volatile SlotStatus last = SlotStatus.MISSING;
   private volatile long flushMovedAtMs = System.currentTimeMillis();
@@ -64,6 +69,7 @@ public final class SlotHealthMonitor implements AutoCloseable {
     if (metrics == null) {
       return; // a worker older than Kafka 4.1: no plugin metrics, the log warnings still apply
     }
+    this.metrics = metrics;
     gauge(
         metrics,
         "slot-retained-wal-bytes",
@@ -87,10 +93,12 @@ public final class SlotHealthMonitor implements AutoCloseable {
         () -> (System.currentTimeMillis() - flushMovedAtMs) / 1000);
   }
 
-  private static void gauge(
+  private void gauge(
       PluginMetrics metrics, String name, String description, Supplier<Number> value) {
     Gauge<Number> gauge = (metricConfig, nowMs) -> value.get();
-    metrics.addMetric(metrics.metricName(name, description, new LinkedHashMap<>()), gauge);
+    MetricName metricName = metrics.metricName(name, description, new LinkedHashMap<>());
+    metrics.addMetric(metricName, gauge);
+    registered.add(metricName);
   }
 
   private void poll() {
@@ -153,5 +161,9 @@ public final class SlotHealthMonitor implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     closeConnection();
+    // Connect starts the same connector instance again after a stop or pause, with the same
+    // plugin metrics
+    registered.forEach(metrics::removeMetric);
+    registered.clear();
   }
 }
