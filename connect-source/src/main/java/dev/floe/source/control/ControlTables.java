@@ -74,6 +74,11 @@ public final class ControlTables {
       connection.execute(DDL.toArray(String[]::new));
       LOG.info("Created Floe's control tables {}", missing);
     } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+        // the database is unreachable: the task's own connection reports (and retries) that
+        LOG.warn("Could not check Floe's control tables {}: {}", needed, e.getMessage());
+        return;
+      }
       throw new ConnectException(
           "Floe could not create its control tables "
               + needed
