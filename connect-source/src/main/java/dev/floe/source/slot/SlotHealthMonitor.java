@@ -42,7 +42,7 @@ public final class SlotHealthMonitor implements AutoCloseable {
   private boolean seen;
   private boolean failed;
 
-  private SlotHealthMonitor(Map<String, String> config, ConnectorContext context) {
+  SlotHealthMonitor(Map<String, String> config, ConnectorContext context) {
     this.config = config;
     this.slotName = config.get("slot.name");
     this.settings = new SlotHealthConfig(config);
@@ -113,7 +113,8 @@ public final class SlotHealthMonitor implements AutoCloseable {
     }
   }
 
-  private void observe(SlotStatus now) {
+  // package-private: the unit test feeds it what pg_replication_slots would say
+  void observe(SlotStatus now) {
     if (now.exists() && !Objects.equals(now.confirmedFlushLsn(), last.confirmedFlushLsn())) {
       flushMovedAtMs = System.currentTimeMillis();
     }
@@ -163,7 +164,9 @@ public final class SlotHealthMonitor implements AutoCloseable {
     closeConnection();
     // Connect starts the same connector instance again after a stop or pause, with the same
     // plugin metrics
-    registered.forEach(metrics::removeMetric);
-    registered.clear();
+    if (metrics != null) {
+      registered.forEach(metrics::removeMetric);
+      registered.clear();
+    }
   }
 }
