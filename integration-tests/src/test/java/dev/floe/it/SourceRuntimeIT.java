@@ -219,6 +219,55 @@ class SourceRuntimeIT extends PipelineTestBase {
     delete("loss-source");
   }
 
+  @Test
+  void aSlotDroppedWhileStreamingFailsTheConnectorInsteadOfBeingRecreated() throws Exception {
+    pipeline.sql(
+        "create schema gone",
+        "create table gone.items (id int primary key)",
+        "insert into gone.items select generate_series(1, 10)");
+    pipeline.startSource(
+        "gone-source",
+        Map.of(
+            "topic.prefix", "gone",
+            "schema.include.list", "gone",
+            "slot.name", "gone_slot",
+            "publication.name", "gone_publication",
+            "floe.slot.health.interval.ms", "1000"));
+    ConnectRestClient rest = pipeline.stack.worker().rest();
+    Waits.until(
+        Duration.ofSeconds(60),
+        "gone-source to commit offsets",
+        () -> rest.get("connectors/gone-source/offsets").path("offsets").size() > 0,
+        () -> String.valueOf(rest.get("connectors/gone-source/offsets")));
+    // what a careless DBA or a failover does: the walsender is cut off and the slot dropped
+    Waits.until(
+        Duration.ofSeconds(60),
+        "gone_slot to be dropped under the running connector",
+        () -> {
+          pipeline.sql(
+              "select pg_terminate_backend(active_pid) from pg_replication_slots"
+                  + " where slot_name = 'gone_slot' and active",
+              "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                  + " where slot_name = 'gone_slot' and not active");
+          return !slotExists("gone_slot");
+        },
+        () -> "still there");
+    JsonNode[] status = new JsonNode[1];
+    Waits.until(
+        Duration.ofSeconds(90),
+        "gone-source's task to fail when Debezium restarts it, naming its slot",
+        () -> {
+          status[0] = rest.status("gone-source");
+          JsonNode task = status[0].path("tasks").path(0);
+          return "FAILED".equals(task.path("state").asText())
+              && task.path("trace").asText().contains("Replication slot 'gone_slot'");
+        },
+        () -> String.valueOf(status[0]));
+    assertEquals("FAILED", status[0].path("connector").path("state").asText(), "the slot watch");
+    assertFalse(slotExists("gone_slot"), "no new slot streams past the loss: " + status[0]);
+    delete("gone-source");
+  }
+
   private static Map<String, String> withExample(Map<String, String> overrides) throws Exception {
     Map<String, String> config = PipelineHarness.example("postgres-source.json");
     config.putAll(overrides);
