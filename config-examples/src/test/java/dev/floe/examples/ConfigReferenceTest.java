@@ -49,13 +49,15 @@ class ConfigReferenceTest {
         .append(keyTable(new IcebergCdcSinkConnector().config()));
     md.append("\n## Source: `dev.floe.source.PostgresCdcSourceConnector`\n\n")
         .append("Every setting of Debezium's Postgres connector applies. Floe sets these defaults;")
-        .append(" a value in the connector's config wins:\n\n")
+        .append(" a value in the connector's config wins (why each:")
+        .append(" [source-operations.md](source-operations.md)):\n\n")
         .append("| key | Floe default |\n|---|---|\n");
     Map<String, String> defaults = new TreeMap<>(SourceDefaults.defaults());
     defaults.forEach(
-        (k, v) -> md.append("| `").append(k).append("` | `").append(v).append("` |\n"));
-    md.append("\nFloe's own source settings (the preflight checks of the database; see")
-        .append(" [source-privileges.md](source-privileges.md) for the role they expect):\n\n")
+        (k, v) -> md.append("| `").append(k).append("` | `").append(escape(v)).append("` |\n"));
+    md.append("\nFloe's own source settings (the preflight checks of the database, see")
+        .append(" [source-privileges.md](source-privileges.md) for the role they expect; the")
+        .append(" replication slot's health):\n\n")
         .append(keyTable(SourceConfig.CONFIG_DEF));
     return md.toString();
   }

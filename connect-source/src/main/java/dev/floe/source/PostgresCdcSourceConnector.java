@@ -3,23 +3,31 @@ package dev.floe.source;
 import dev.floe.common.FloeVersion;
 import dev.floe.common.config.NullValuesCheck;
 import dev.floe.source.config.SourceConfig;
+import dev.floe.source.config.SourceDatabase;
 import dev.floe.source.config.SourceDefaults;
+import dev.floe.source.control.ControlTables;
 import dev.floe.source.preflight.Preflight;
+import dev.floe.source.slot.SlotHealthMonitor;
 import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnector;
+import io.debezium.connector.postgresql.connection.PostgresConnection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
 
 /**
  * Floe's Postgres CDC source: Debezium's {@link PostgresConnector} (pgoutput, consistent snapshot,
  * then the WAL) started with the defaults Floe's Iceberg sink expects, after {@link Preflight}
  * checks of the database. Every default can be overridden in the connector's REST config; the class
- * only adapts Connect's calls, the defaults live in {@link SourceDefaults} and Floe's own keys in
- * {@link SourceConfig}.
+ * only adapts Connect's calls: the defaults live in {@link SourceDefaults}, Floe's own keys in
+ * {@link SourceConfig}, the slot's watch in {@link SlotHealthMonitor}.
  */
 public class PostgresCdcSourceConnector extends PostgresConnector {
+  private SlotHealthMonitor slotHealth;
 
   @Override
   public String version() {
@@ -28,9 +36,28 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
 
   @Override
   public void start(Map<String, String> props) {
-    Map<String, String> merged = SourceDefaults.apply(props);
-    Preflight.beforeStart(merged);
-    super.start(merged);
+    Map<String, String> config = SourceDefaults.apply(props);
+    // the publication Debezium creates can only name tables that exist
+    try (PostgresConnection connection = SourceDatabase.connect(config, "floe-control-tables")) {
+      ControlTables.ensureExist(connection, config);
+    }
+    Preflight.beforeStart(config);
+    super.start(config);
+    slotHealth = SlotHealthMonitor.start(config, context());
+  }
+
+  @Override
+  public Class<? extends Task> taskClass() {
+    return PostgresCdcSourceTask.class;
+  }
+
+  @Override
+  public void stop() {
+    if (slotHealth != null) {
+      slotHealth.close();
+      slotHealth = null;
+    }
+    super.stop();
   }
 
   @Override
@@ -42,10 +69,10 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
   public Config validate(Map<String, String> connectorConfigs) {
     Map<String, String> merged = SourceDefaults.apply(connectorConfigs);
     Config config = SourceConfig.withFloeValues(super.validate(merged), merged);
-    Map<String, ConfigValue> byKey = new java.util.LinkedHashMap<>();
+    Map<String, ConfigValue> byKey = new LinkedHashMap<>();
     config.configValues().forEach(value -> byKey.put(value.name(), value));
     NullValuesCheck.check(merged, byKey);
-    return new Config(new java.util.ArrayList<>(byKey.values()));
+    return new Config(new ArrayList<>(byKey.values()));
   }
 
   /**

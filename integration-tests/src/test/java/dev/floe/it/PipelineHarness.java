@@ -51,10 +51,35 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   /**
+   * As {@link #startWithForkedWorker()}, with more worker settings (such as {@code
+   * exactly.once.source.support}).
+   */
+  static PipelineHarness startWithForkedWorker(Map<String, String> workerSettings)
+      throws Exception {
+    return start(null, true, workerSettings);
+  }
+
+  /**
    * As {@link #start()}, capturing {@code externalPostgres} instead of an embedded database if set.
    */
   static PipelineHarness start(PostgresEndpoint externalPostgres, boolean forkedWorker)
       throws Exception {
+    return start(externalPostgres, forkedWorker, Map.of());
+  }
+
+  private static PipelineHarness start(
+      PostgresEndpoint externalPostgres, boolean forkedWorker, Map<String, String> workerSettings)
+      throws Exception {
+    Map<String, String> worker =
+        new HashMap<>(
+            Map.of(
+                "offset.flush.interval.ms", "1000",
+                // a killed worker's group memberships expire in seconds, not the default 45
+                "session.timeout.ms", "6000",
+                "heartbeat.interval.ms", "1000",
+                "consumer.session.timeout.ms", "6000",
+                "consumer.heartbeat.interval.ms", "1000"));
+    worker.putAll(workerSettings);
     Path data = Path.of("target", "it-data", UUID.randomUUID().toString());
     Files.createDirectories(data);
     return new PipelineHarness(
@@ -68,13 +93,7 @@ final class PipelineHarness implements AutoCloseable {
             List.of(
                 Path.of(System.getProperty("floe.source.archive")),
                 Path.of(System.getProperty("floe.sink.archive"))),
-            Map.of(
-                "offset.flush.interval.ms", "1000",
-                // a killed worker's group memberships expire in seconds, not the default 45
-                "session.timeout.ms", "6000",
-                "heartbeat.interval.ms", "1000",
-                "consumer.session.timeout.ms", "6000",
-                "consumer.heartbeat.interval.ms", "1000"),
+            worker,
             forkedWorker));
   }
 

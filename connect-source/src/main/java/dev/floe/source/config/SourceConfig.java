@@ -1,5 +1,6 @@
 package dev.floe.source.config;
 
+import dev.floe.source.slot.SlotHealthConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,6 +90,6 @@ public final class SourceConfig extends AbstractConfig {
         2,
         Width.SHORT,
         "TOAST tables");
-    return def;
+    return SlotHealthConfig.define(def); // the slot's watch: its own fragment
   }
 }

@@ -1,5 +1,7 @@
 package dev.floe.source.config;
 
+import dev.floe.source.control.ControlTables;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +23,9 @@ public final class SourceDefaults {
     // Floe creates the publication and keeps it to the captured tables, so other tables' WAL is not
     // decoded.
     DEFAULTS.put("publication.autocreate.mode", "filtered");
+    // A partitioned table's changes arrive under its root's name, one ordered stream, partitions
+    // attached later included: capture the root, not its leaves.
+    DEFAULTS.put("publish.via.partition.root", "true");
     // Decimals as exact values (Iceberg decimal), never doubles.
     DEFAULTS.put("decimal.handling.mode", "precise");
     // Microsecond temporal types map one to one onto Iceberg's time and timestamp types.
@@ -29,8 +34,16 @@ public final class SourceDefaults {
     // where Debezium's numeric form folds a month into 30 days.
     DEFAULTS.put("interval.handling.mode", "string");
     // A heartbeat lets the slot advance while captured tables are idle, so Postgres can recycle
-    // WAL.
+    // WAL. With a filtered publication an idle database sends nothing to confirm, however much
+    // WAL other databases write: the action query makes a published change on every heartbeat.
     DEFAULTS.put("heartbeat.interval.ms", "10000");
+    DEFAULTS.put("heartbeat.action.query", ControlTables.HEARTBEAT_ACTION_QUERY);
+    // Signals (incremental snapshots of tables added later) arrive through a table in the WAL.
+    DEFAULTS.put("signal.data.collection", ControlTables.SIGNAL_TABLE);
+    // Each window of an incremental snapshot deletes its watermark rows: the signal table stays
+    // small.
+    DEFAULTS.put("incremental.snapshot.watermarking.strategy", "insert_delete");
+    DEFAULTS.put("incremental.snapshot.chunk.size", "4096");
     // Debezium 3.6's parallel snapshot ignores the exported snapshot: one thread keeps the seam
     // consistent.
     DEFAULTS.put("snapshot.max.threads", "1");
@@ -47,13 +60,28 @@ public final class SourceDefaults {
   /**
    * The user's settings with Floe's defaults added for every key the user did not set. A Floe
    * default the user sets to an empty value is turned off, leaving Debezium's own ({@code
-   * converters=} keeps Debezium's conversions, where Debezium would refuse an empty list).
+   * converters=} keeps Debezium's conversions, where Debezium would refuse an empty list). When the
+   * heartbeat writes Floe's heartbeat table, that table is added to the include lists the user set,
+   * because only a change to a published table lets the slot advance.
    */
   public static Map<String, String> apply(Map<String, String> userProps) {
     Map<String, String> merged = new HashMap<>(DEFAULTS);
     merged.putAll(userProps);
     DEFAULTS.keySet().forEach(key -> merged.remove(key, ""));
+    if (ControlTables.HEARTBEAT_ACTION_QUERY.equals(merged.get("heartbeat.action.query"))) {
+      appendTo(merged, "schema.include.list", ControlTables.SCHEMA);
+      appendTo(merged, "table.include.list", ControlTables.HEARTBEAT_TABLE.replace(".", "\\."));
+    }
     return merged;
+  }
+
+  private static void appendTo(Map<String, String> config, String key, String entry) {
+    String list = config.get(key);
+    if (list != null
+        && !list.isBlank()
+        && Arrays.stream(list.split(",")).map(String::trim).noneMatch(entry::equals)) {
+      config.put(key, list + "," + entry);
+    }
   }
 
   /** The defaults, for documentation and tests. */

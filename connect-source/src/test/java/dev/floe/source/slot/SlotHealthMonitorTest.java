@@ -1,0 +1,72 @@
+package dev.floe.source.slot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.connector.ConnectorContext;
+import org.junit.jupiter.api.Test;
+
+class SlotHealthMonitorTest {
+  private final List<Exception> raised = new ArrayList<>();
+  private final ConnectorContext context =
+      new ConnectorContext() {
+        @Override
+        public void requestTaskReconfiguration() {}
+
+        @Override
+        public void raiseError(Exception e) {
+          raised.add(e);
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+          return null;
+        }
+      };
+
+  private static SlotStatus slot(String confirmedFlush, String walStatus) {
+    return new SlotStatus(true, true, 100, 10, confirmedFlush, walStatus);
+  }
+
+  @Test
+  void aSlotNotCreatedYetIsNoAlarmButASlotThatVanishesFailsTheConnectorOnce() {
+    try (SlotHealthMonitor monitor = monitor(Map.of())) {
+      monitor.observe(SlotStatus.MISSING); // the task has not created it yet
+      assertEquals(List.of(), raised);
+      monitor.observe(slot("0/1", "reserved"));
+      monitor.observe(SlotStatus.MISSING);
+      monitor.observe(SlotStatus.MISSING);
+      assertEquals(1, raised.size());
+      assertTrue(raised.get(0).getMessage().contains("'s1' has disappeared"), raised.toString());
+    }
+  }
+
+  @Test
+  void aSlotThatLostItsWalFailsTheConnector() {
+    try (SlotHealthMonitor monitor = monitor(Map.of())) {
+      monitor.observe(slot("0/1", "reserved"));
+      monitor.observe(slot("0/1", "lost"));
+      assertTrue(raised.get(0).getMessage().contains("wal_status=lost"), raised.toString());
+    }
+  }
+
+  @Test
+  void aSlotDroppedOnStopByRequestIsNoAlarm() {
+    try (SlotHealthMonitor monitor = monitor(Map.of("slot.drop.on.stop", "true"))) {
+      monitor.observe(slot("0/1", "reserved"));
+      monitor.observe(SlotStatus.MISSING);
+      assertEquals(List.of(), raised);
+    }
+  }
+
+  private SlotHealthMonitor monitor(Map<String, String> extra) {
+    Map<String, String> config =
+        new java.util.HashMap<>(Map.of("slot.name", "s1", "topic.prefix", "shop"));
+    config.putAll(extra);
+    return new SlotHealthMonitor(config, context);
+  }
+}
