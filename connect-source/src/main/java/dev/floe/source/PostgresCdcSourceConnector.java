@@ -13,6 +13,7 @@ import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -72,6 +73,12 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
     Map<String, ConfigValue> byKey = new LinkedHashMap<>();
     config.configValues().forEach(value -> byKey.put(value.name(), value));
     NullValuesCheck.check(merged, byKey);
+    // Debezium declares keys it does not validate (internal.legacy.snapshot.max.threads): Connect
+    // needs a value for each, or a refused config becomes an HTTP 500 instead of its messages
+    for (String name : config().names()) {
+      byKey.computeIfAbsent(
+          name, key -> new ConfigValue(key, merged.get(key), List.of(), new ArrayList<>()));
+    }
     return new Config(new ArrayList<>(byKey.values()));
   }
 

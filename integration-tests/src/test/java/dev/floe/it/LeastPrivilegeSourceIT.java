@@ -76,6 +76,18 @@ class LeastPrivilegeSourceIT extends PipelineTestBase {
     assertEquals("renamed", customers.rowsByKey.get("3").get("name"));
     assertFalse(customers.rowsByKey.containsKey("4"));
     assertEquals("floe_source", replicationUser("lp_slot"));
+    // the heartbeat (every 10 s) writes Floe's control table with the role's grants
+    Waits.until(
+        Duration.ofSeconds(60),
+        "a heartbeat row written by floe_source",
+        () -> {
+          try (Connection c = pipeline.postgres();
+              Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery("select count(*) from floe.floe_heartbeat")) {
+            return rs.next() && rs.getInt(1) == 1;
+          }
+        },
+        () -> "no heartbeat row");
   }
 
   /** The role on the connection that streams from {@code slot}. */
@@ -106,7 +118,10 @@ class LeastPrivilegeSourceIT extends PipelineTestBase {
         statements.add(statement.trim());
       }
     }
-    assertEquals(5, statements.size(), block);
+    assertTrue(
+        statements.get(0).startsWith("CREATE ROLE")
+            && statements.get(statements.size() - 1).startsWith("CREATE PUBLICATION"),
+        block);
     return statements;
   }
 }

@@ -1,5 +1,6 @@
 package dev.floe.source.preflight;
 
+import dev.floe.source.control.ControlTables;
 import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnectorConfig.AutoCreateMode;
 import io.debezium.util.Strings;
@@ -21,6 +22,9 @@ final class CapturedTablesCheck implements PreflightCheck {
     String includeList = config.getString(PreflightKeys.TABLE_INCLUDE_LIST);
     if (includeList != null) {
       for (Pattern entry : Strings.setOfRegex(includeList)) {
+        if (entry.matcher(ControlTables.HEARTBEAT_TABLE).matches()) {
+          continue; // Floe's own table, added to the list, is created when the connector starts
+        }
         Configuration alone =
             config.edit().with(PreflightKeys.TABLE_INCLUDE_LIST, entry.pattern()).build();
         if (DatabaseTables.captured(context.allTables(), alone).isEmpty()) {
