@@ -8,15 +8,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +65,8 @@ class BadRecordsIT extends PipelineTestBase {
         "insert into docs.pages values (4, 'fresh', 'small')",
         "delete from docs.pages where id = 3");
 
-    ConsumerRecord<byte[], byte[]> dead = readDeadLetters(1).get(0);
+    ConsumerRecord<byte[], byte[]> dead =
+        DeadLetters.read(pipeline.stack.kafka().bootstrapServers(), "floe-dead-letters", 1).get(0);
     Map<String, String> headers = new HashMap<>();
     for (Header header : dead.headers()) {
       headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
@@ -97,31 +93,5 @@ class BadRecordsIT extends PipelineTestBase {
       rs.next();
       return rs.getString(1);
     }
-  }
-
-  private List<ConsumerRecord<byte[], byte[]>> readDeadLetters(int expected) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", pipeline.stack.kafka().bootstrapServers());
-    props.put("group.id", "dead-letter-reader");
-    props.put("auto.offset.reset", "earliest");
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      Waits.until(
-          Duration.ofSeconds(120),
-          expected + " dead letters",
-          () -> {
-            if (consumer.subscription().isEmpty()
-                && consumer.listTopics().containsKey("floe-dead-letters")) {
-              consumer.subscribe(List.of("floe-dead-letters"));
-            }
-            if (!consumer.subscription().isEmpty()) {
-              consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
-            return out.size() >= expected;
-          },
-          () -> out.size() + " so far");
-    }
-    return out;
   }
 }

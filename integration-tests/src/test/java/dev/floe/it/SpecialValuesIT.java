@@ -16,16 +16,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -289,28 +286,8 @@ class SpecialValuesIT extends PipelineTestBase {
 
   /** Dead letters' row id → the reason in their headers. */
   private static Map<String, String> deadLetterReasonsById(int expected) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", pipeline.stack.kafka().bootstrapServers());
-    props.put("group.id", "sv-dead-letter-reader");
-    props.put("auto.offset.reset", "earliest");
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      Waits.until(
-          Duration.ofSeconds(120),
-          expected + " dead letters",
-          () -> {
-            if (consumer.subscription().isEmpty()
-                && consumer.listTopics().containsKey(DEAD_LETTERS)) {
-              consumer.subscribe(List.of(DEAD_LETTERS));
-            }
-            if (!consumer.subscription().isEmpty()) {
-              consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
-            return out.size() >= expected;
-          },
-          () -> out.size() + " so far");
-    }
+    List<ConsumerRecord<byte[], byte[]>> out =
+        DeadLetters.read(pipeline.stack.kafka().bootstrapServers(), DEAD_LETTERS, expected);
     Map<String, String> reasons = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> dead : out) {
       String id = JSON.readTree(dead.key()).path("payload").path("id").asText();

@@ -22,17 +22,36 @@ public final class SinkMetrics {
   /** Records nothing: for tests and workers without plugin metrics. */
   public static final SinkMetrics NONE = new SinkMetrics(null);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SinkMetrics.class);
+
   private final PluginMetrics metrics;
+  // sensor names are global in the worker's registry: unique per task instance
+  private final String sensorPrefix = "floe-sink-" + java.util.UUID.randomUUID() + ":";
   private final Map<String, TableMetrics> tables = new ConcurrentHashMap<>();
   private final Sensor deadLetters;
 
   SinkMetrics(PluginMetrics metrics) {
     this.metrics = metrics;
-    this.deadLetters = metrics == null ? null : metrics.addSensor("dead-letters");
+    this.deadLetters = metrics == null ? null : metrics.addSensor(sensorPrefix + "dead-letters");
     if (deadLetters != null) {
-      deadLetters.add(
-          name("dead-letter-records-total", "Records sent to the dead letter topic."),
-          new CumulativeSum());
+      register(
+          () ->
+              deadLetters.add(
+                  name("dead-letter-records-total", "Records sent to the dead letter topic."),
+                  new CumulativeSum()));
+    }
+  }
+
+  /**
+   * Registers a metric, unless the task's previous instance still holds its name: Connect starts a
+   * task again while the old one may still be stopping (stuck in a commit during an outage), and a
+   * metric is not worth failing the task for.
+   */
+  static void register(Runnable registration) {
+    try {
+      registration.run();
+    } catch (IllegalArgumentException taken) {
+      LOG.warn("A metric is still held by this task's previous instance: {}", taken.getMessage());
     }
   }
 
@@ -49,12 +68,17 @@ public final class SinkMetrics {
   /** Registers gauges of what the task holds in memory, not yet committed. */
   public void buffer(LongSupplier events, LongSupplier bytes) {
     if (metrics != null) {
-      metrics.addMetric(
-          name("buffered-change-events", "Change events read but not yet committed."),
-          (Gauge<Long>) (config, now) -> events.getAsLong());
-      metrics.addMetric(
-          name("buffered-bytes", "Estimated memory of the change events not yet committed."),
-          (Gauge<Long>) (config, now) -> bytes.getAsLong());
+      register(
+          () ->
+              metrics.addMetric(
+                  name("buffered-change-events", "Change events read but not yet committed."),
+                  (Gauge<Long>) (config, now) -> events.getAsLong()));
+      register(
+          () ->
+              metrics.addMetric(
+                  name(
+                      "buffered-bytes", "Estimated memory of the change events not yet committed."),
+                  (Gauge<Long>) (config, now) -> bytes.getAsLong()));
     }
   }
 
@@ -75,7 +99,7 @@ public final class SinkMetrics {
   }
 
   private TableMetrics table(String table) {
-    return tables.computeIfAbsent(table, t -> new TableMetrics(metrics, t));
+    return tables.computeIfAbsent(table, t -> new TableMetrics(metrics, sensorPrefix, t));
   }
 
   private org.apache.kafka.common.MetricName name(String name, String description) {

@@ -30,28 +30,29 @@ final class TableMetrics {
   private volatile long watermarkMs = -1;
   private volatile long latencyMs = -1;
 
-  TableMetrics(PluginMetrics metrics, String table) {
+  TableMetrics(PluginMetrics metrics, String sensorPrefix, String table) {
     this.metrics = metrics;
     this.table = table;
-    events = metrics.addSensor("applied:" + table);
-    events.add(
-        name(
-            "change-events-applied-total",
-            "Change events committed (a delete's tombstone counts as one)."),
+    String prefix = sensorPrefix + table + ":";
+    events = metrics.addSensor(prefix + "applied");
+    stat(
+        events,
+        "change-events-applied-total",
+        "Change events committed (a delete's tombstone counts as one).",
         new CumulativeSum());
-    events.add(
-        name("change-events-applied-rate", "Change events committed per second."), new Rate());
-    dataFiles = metrics.addSensor("data-files:" + table);
-    dataFiles.add(name("data-files-committed-total", "Data files committed."), new CumulativeSum());
-    deleteFiles = metrics.addSensor("delete-files:" + table);
-    deleteFiles.add(
-        name("delete-files-committed-total", "Equality delete files committed."),
+    stat(events, "change-events-applied-rate", "Change events committed per second.", new Rate());
+    dataFiles = metrics.addSensor(prefix + "data-files");
+    stat(dataFiles, "data-files-committed-total", "Data files committed.", new CumulativeSum());
+    deleteFiles = metrics.addSensor(prefix + "delete-files");
+    stat(
+        deleteFiles,
+        "delete-files-committed-total",
+        "Equality delete files committed.",
         new CumulativeSum());
-    commits = metrics.addSensor("commits:" + table);
-    commits.add(
-        name("commits-total", "Snapshots committed (one per flush)."), new CumulativeCount());
-    commits.add(name("commit-time-avg-ms", "Average time to write and commit a flush."), new Avg());
-    commits.add(name("commit-time-max-ms", "Longest time to write and commit a flush."), new Max());
+    commits = metrics.addSensor(prefix + "commits");
+    stat(commits, "commits-total", "Snapshots committed (one per flush).", new CumulativeCount());
+    stat(commits, "commit-time-avg-ms", "Average time to write and commit a flush.", new Avg());
+    stat(commits, "commit-time-max-ms", "Longest time to write and commit a flush.", new Max());
     gauge("last-commit-age-ms", "Milliseconds since the last commit to the table.", lastCommitMs());
     gauge(
         "commit-latency-ms",
@@ -61,6 +62,14 @@ final class TableMetrics {
         "source-watermark-age-ms",
         "Milliseconds since the Postgres commit of the newest change applied to the table.",
         () -> watermarkMs < 0 ? -1 : System.currentTimeMillis() - watermarkMs);
+  }
+
+  private void stat(
+      Sensor sensor,
+      String name,
+      String description,
+      org.apache.kafka.common.metrics.MeasurableStat stat) {
+    SinkMetrics.register(() -> sensor.add(name(name, description), stat));
   }
 
   void committed(TableFlush flush, long commitMs) {
@@ -82,7 +91,10 @@ final class TableMetrics {
   }
 
   private void gauge(String name, String description, java.util.function.LongSupplier value) {
-    metrics.addMetric(name(name, description), (Gauge<Long>) (config, now) -> value.getAsLong());
+    SinkMetrics.register(
+        () ->
+            metrics.addMetric(
+                name(name, description), (Gauge<Long>) (config, now) -> value.getAsLong()));
   }
 
   private MetricName name(String name, String description) {

@@ -61,6 +61,44 @@ class SinkMetricsTest {
     assertTrue((Long) value("source-watermark-age-ms", "cdc.public_items") > 1_000_000L);
   }
 
+  @Test
+  void aTaskStartedWhileItsOldInstanceStillStopsKeepsRunning() {
+    // Connect starts a task again while the old instance may still be stuck stopping: the old
+    // instance still holds the metric names
+    SinkMetrics again =
+        new SinkMetrics(
+            new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "sink"))));
+    again.buffer(() -> 1L, () -> 2L);
+    again.deadLettered();
+    metrics.buffer(() -> 3L, () -> 4L);
+    assertEquals(1L, value("buffered-change-events", null), "the first registration stays");
+  }
+
+  @Test
+  void twoConnectorsWritingTablesOfTheSameNameCountApart() {
+    SinkMetrics other =
+        new SinkMetrics(
+            new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "other"))));
+    metrics.deadLettered();
+    other.deadLettered();
+    other.deadLettered();
+    double sink = 0;
+    double otherCount = 0;
+    for (Map.Entry<MetricName, ? extends org.apache.kafka.common.Metric> e :
+        registry.metrics().entrySet()) {
+      if (e.getKey().name().equals("dead-letter-records-total")) {
+        double v = (Double) e.getValue().metricValue();
+        if (e.getKey().tags().get("connector").equals("sink")) {
+          sink = v;
+        } else {
+          otherCount = v;
+        }
+      }
+    }
+    assertEquals(1.0, sink);
+    assertEquals(2.0, otherCount);
+  }
+
   private Object value(String name, String table) {
     for (Map.Entry<MetricName, ? extends org.apache.kafka.common.Metric> e :
         registry.metrics().entrySet()) {

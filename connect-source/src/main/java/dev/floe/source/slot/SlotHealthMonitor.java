@@ -97,8 +97,13 @@ public final class SlotHealthMonitor implements AutoCloseable {
       PluginMetrics metrics, String name, String description, Supplier<Number> value) {
     Gauge<Number> gauge = (metricConfig, nowMs) -> value.get();
     MetricName metricName = metrics.metricName(name, description, new LinkedHashMap<>());
-    metrics.addMetric(metricName, gauge);
-    registered.add(metricName);
+    try {
+      metrics.addMetric(metricName, gauge);
+      registered.add(metricName);
+    } catch (IllegalArgumentException taken) {
+      // the connector's previous instance, still stopping, holds the name: not worth failing for
+      LOG.warn("Slot metric {} is still held by a stopping instance", name);
+    }
   }
 
   private void poll() {
