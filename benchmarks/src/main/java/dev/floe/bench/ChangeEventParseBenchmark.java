@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 1, time = 5)
+@Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 @Fork(
     value = 1,

@@ -28,6 +28,11 @@ final class LocalWarehouse implements AutoCloseable {
     catalog = new HadoopCatalog(new Configuration(), directory.toUri().toString());
   }
 
+  /** The warehouse's URI, for a component that wants to be told where its catalog is. */
+  String location() {
+    return directory.toUri().toString();
+  }
+
   HadoopCatalog catalog() {
     return catalog;
   }

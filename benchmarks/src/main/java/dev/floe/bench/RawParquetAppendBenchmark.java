@@ -61,6 +61,7 @@ public class RawParquetAppendBenchmark {
   private Table table;
   private GenericFileWriterFactory writers;
   private ChangeStream stream;
+  private long handedIn;
   private List<Record> nextFlush;
 
   /** Rows appended, reported by JMH per second next to the commits per second. */
@@ -96,6 +97,7 @@ public class RawParquetAppendBenchmark {
   /** The rows of the next flush, converted outside the timed part. */
   @Setup(Level.Invocation)
   public void makeFlush() {
+    handedIn += flushSize; // each setup is followed by its invocation
     RowConverter rows = new RowConverter(table.schema());
     nextFlush = new ArrayList<>(flushSize);
     for (ChangeEvent event : stream.events(flushSize)) {
@@ -128,6 +130,7 @@ public class RawParquetAppendBenchmark {
 
   @TearDown(Level.Trial)
   public void dropTable() throws IOException {
+    WrittenCheck.rowsAppended(table, handedIn);
     warehouse.close();
   }
 }

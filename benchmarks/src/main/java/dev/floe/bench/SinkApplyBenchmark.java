@@ -11,6 +11,7 @@ import dev.floe.sink.write.TableWriters;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,6 +59,7 @@ public class SinkApplyBenchmark {
   private ChangeStream stream;
   private CommitCycle cycle;
   private List<ChangeEvent> nextFlush;
+  private long handedIn;
 
   /** Events applied, reported by JMH per second next to the flushes per second. */
   @State(Scope.Thread)
@@ -98,6 +100,7 @@ public class SinkApplyBenchmark {
   @Setup(Level.Invocation)
   public void makeFlush() {
     nextFlush = stream.events(flushSize);
+    handedIn += flushSize; // each setup is followed by its invocation
   }
 
   @Benchmark
@@ -111,6 +114,8 @@ public class SinkApplyBenchmark {
 
   @TearDown(Level.Trial)
   public void dropTable() throws IOException {
+    WrittenCheck.eventsCommitted(
+        warehouse.catalog().loadTable(TableIdentifier.of("cdc", "public_orders")), handedIn);
     warehouse.close();
   }
 }
