@@ -143,8 +143,11 @@ public class IcebergSinkPeerBenchmark {
 
   @TearDown(Level.Trial)
   public void dropTable() throws IOException {
-    WrittenCheck.rowsAppended(table, handedIn);
-    writer.close();
-    warehouse.close();
+    try {
+      WrittenCheck.rowsAppended(table, handedIn);
+      writer.close();
+    } finally {
+      warehouse.close(); // also when the check fails
+    }
   }
 }

@@ -130,7 +130,10 @@ public class RawParquetAppendBenchmark {
 
   @TearDown(Level.Trial)
   public void dropTable() throws IOException {
-    WrittenCheck.rowsAppended(table, handedIn);
-    warehouse.close();
+    try {
+      WrittenCheck.rowsAppended(table, handedIn);
+    } finally {
+      warehouse.close(); // also when the check fails
+    }
   }
 }

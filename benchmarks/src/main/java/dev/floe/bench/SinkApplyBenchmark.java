@@ -114,8 +114,11 @@ public class SinkApplyBenchmark {
 
   @TearDown(Level.Trial)
   public void dropTable() throws IOException {
-    WrittenCheck.eventsCommitted(
-        warehouse.catalog().loadTable(TableIdentifier.of("cdc", "public_orders")), handedIn);
-    warehouse.close();
+    try {
+      WrittenCheck.eventsCommitted(
+          warehouse.catalog().loadTable(TableIdentifier.of("cdc", "public_orders")), handedIn);
+    } finally {
+      warehouse.close(); // also when the check fails
+    }
   }
 }
