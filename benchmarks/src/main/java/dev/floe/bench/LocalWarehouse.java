@@ -1,0 +1,49 @@
+package dev.floe.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+
+/**
+ * A real Iceberg catalog over a temporary directory ({@link HadoopCatalog}: metadata and Parquet
+ * files on the local disk), removed when closed. Real files make the numbers include Parquet
+ * encoding, compression and the commit's manifest writing, which an in-memory catalog would hide;
+ * what they leave out is S3's latency.
+ */
+final class LocalWarehouse implements AutoCloseable {
+  private final Path directory;
+  private final HadoopCatalog catalog;
+
+  LocalWarehouse() {
+    try {
+      directory = Files.createTempDirectory("floe-bench-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    catalog = new HadoopCatalog(new Configuration(), directory.toUri().toString());
+  }
+
+  /** The warehouse's URI, for a component that wants to be told where its catalog is. */
+  String location() {
+    return directory.toUri().toString();
+  }
+
+  HadoopCatalog catalog() {
+    return catalog;
+  }
+
+  @Override
+  public void close() throws IOException {
+    catalog.close();
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+}

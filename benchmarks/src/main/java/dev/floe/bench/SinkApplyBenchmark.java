@@ -1,0 +1,124 @@
+package dev.floe.bench;
+
+import dev.floe.sink.commit.AppliedOffsets;
+import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.write.TableWriters;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Throughput of Floe's apply path: parsed Debezium changes go through {@link CommitCycle#apply}
+ * (replay check, fold by key, buffer) and, once a flush is full, into Parquet data files and
+ * equality deletes committed as one {@code RowDelta} to a real table on the local disk. One
+ * benchmark operation is one whole flush, so the commit's cost is spread over its events the way it
+ * is in a running task; the {@code events} line is the figure to read (events per second).
+ *
+ * <p>Parsing and JSON are left out on purpose (see {@link ChangeEventParseBenchmark}): each flush's
+ * events are made before the timed part starts. The table keeps growing across flushes, as a real
+ * one does, so later commits carry the metadata of earlier snapshots.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1, time = 10)
+@Measurement(iterations = 3, time = 10)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class SinkApplyBenchmark {
+  /** Inserts only; half updates of existing keys; a fifth deletes (and 30% updates). */
+  @Param({"INSERTS", "UPDATES", "DELETES"})
+  public ChangeMix mix;
+
+  /** Events per flush: 100 000 is the connector's default {@code flush.max.records}. */
+  @Param({"10000", "100000"})
+  public int flushSize;
+
+  private LocalWarehouse warehouse;
+  private ChangeStream stream;
+  private CommitCycle cycle;
+  private List<ChangeEvent> nextFlush;
+  private long handedIn;
+
+  /** Events applied, reported by JMH per second next to the flushes per second. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Events {
+    public long events;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      events = 0;
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void openTable() {
+    warehouse = new LocalWarehouse();
+    stream = new ChangeStream(mix);
+    // the task's own wiring, with its defaults: upsert mode, format v2, no retries (a local disk
+    // does not fail), no byte bound, so every flush is exactly flushSize events
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"), new TableProvisioner(warehouse.catalog(), true, 2), 0);
+    cycle =
+        new CommitCycle(
+            writers,
+            "bench",
+            new AppliedOffsets("bench"),
+            flushSize,
+            Long.MAX_VALUE,
+            new RetryBudget(0),
+            new SchemaEvolver(true));
+  }
+
+  /**
+   * Fresh events (new offsets) for every flush: replayed offsets would be skipped as already
+   * applied, which measures nothing. Made here, outside the timed part.
+   */
+  @Setup(Level.Invocation)
+  public void makeFlush() {
+    nextFlush = stream.events(flushSize);
+    handedIn += flushSize; // each setup is followed by its invocation
+  }
+
+  @Benchmark
+  public void applyOneFlush(Events counter) {
+    for (ChangeEvent event : nextFlush) {
+      cycle.apply(event); // the last one reaches flushSize and commits
+    }
+    cycle.commit(); // nothing left to commit: kept so a changed bound cannot skew the result
+    counter.events += nextFlush.size();
+  }
+
+  @TearDown(Level.Trial)
+  public void dropTable() throws IOException {
+    try {
+      WrittenCheck.eventsCommitted(
+          warehouse.catalog().loadTable(TableIdentifier.of("cdc", "public_orders")), handedIn);
+    } finally {
+      warehouse.close(); // also when the check fails
+    }
+  }
+}
