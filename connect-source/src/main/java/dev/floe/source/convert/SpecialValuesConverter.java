@@ -87,13 +87,13 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
   }
 
   private static void register(
-      RelationalColumn column,
+      @SuppressWarnings("unused") RelationalColumn column,
       ConverterRegistration<SchemaBuilder> registration,
       SchemaBuilder schema,
       Function<Object, Object> encoding) {
-    if (column.isOptional()) {
-      schema.optional();
-    }
+    // Optional even for NOT NULL columns: a delete's before-image without REPLICA IDENTITY FULL
+    // holds only the key, and Debezium would otherwise need a made-up value for the rest.
+    schema.optional();
     registration.register(schema, value -> value == null ? null : encoding.apply(value));
   }
 }

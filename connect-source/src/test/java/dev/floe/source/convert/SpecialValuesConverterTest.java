@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.TimeZone;
+import org.apache.kafka.connect.data.ConnectSchema;
 import org.apache.kafka.connect.data.Schema;
 import org.junit.jupiter.api.Test;
 import org.postgresql.jdbc.TimestampUtils;
@@ -192,7 +193,27 @@ class SpecialValuesConverterTest {
     return PostgresValueConverter.toSpecialValue(text).orElseThrow();
   }
 
+  @Test
+  void notNullColumnsAreOptionalOnTheTopicForKeyOnlyBeforeImages() {
+    // a delete without REPLICA IDENTITY FULL sends only the key: the other columns arrive as null
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    for (String type : new String[] {"float4", "float8", "date", "numeric"}) {
+      converter.converterFor(
+          column(type, OptionalInt.of(10), OptionalInt.of(2), false),
+          (schema, conversion) -> {
+            Schema built = schema.build();
+            assertTrue(built.isOptional(), type);
+            ConnectSchema.validateValue(built, conversion.convert(null)); // Connect takes the null
+          });
+    }
+  }
+
   private static RelationalColumn column(String type, OptionalInt length, OptionalInt scale) {
+    return column(type, length, scale, true);
+  }
+
+  private static RelationalColumn column(
+      String type, OptionalInt length, OptionalInt scale, boolean optional) {
     return new RelationalColumn() {
       @Override
       public String name() {
@@ -236,7 +257,7 @@ class SpecialValuesConverterTest {
 
       @Override
       public boolean isOptional() {
-        return true;
+        return optional;
       }
 
       @Override
