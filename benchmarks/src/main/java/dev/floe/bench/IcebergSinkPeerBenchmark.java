@@ -20,7 +20,6 @@ import org.apache.iceberg.connect.data.SinkWriter;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -68,18 +67,6 @@ public class IcebergSinkPeerBenchmark {
   private ChangeStream stream;
   private long handedIn;
   private List<SinkRecord> nextFlush;
-
-  /** Records written, reported by JMH per second next to the commits per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Events {
-    public long events;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      events = 0;
-    }
-  }
 
   @Setup(Level.Trial)
   public void openTable() {
@@ -129,7 +116,7 @@ public class IcebergSinkPeerBenchmark {
   }
 
   @Benchmark
-  public void writeOneFlush(Events counter) {
+  public void writeOneFlush(RowCounter counter) {
     writer.save(nextFlush);
     AppendFiles append = table.newAppend();
     for (IcebergWriterResult written : writer.completeWrite().writerResults()) {

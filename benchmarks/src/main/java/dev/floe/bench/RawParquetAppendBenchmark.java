@@ -22,7 +22,6 @@ import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.FanoutDataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -64,18 +63,6 @@ public class RawParquetAppendBenchmark {
   private long handedIn;
   private List<Record> nextFlush;
 
-  /** Rows appended, reported by JMH per second next to the commits per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Rows {
-    public long rows;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      rows = 0;
-    }
-  }
-
   @Setup(Level.Trial)
   public void openTable() {
     warehouse = new LocalWarehouse();
@@ -106,7 +93,7 @@ public class RawParquetAppendBenchmark {
   }
 
   @Benchmark
-  public void appendOneFlush(Rows counter) throws IOException {
+  public void appendOneFlush(RowCounter counter) throws IOException {
     // the same file naming and rolling size as Floe's flush writer
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, 0, 0)
@@ -125,7 +112,7 @@ public class RawParquetAppendBenchmark {
       append.appendFile(file);
     }
     append.commit();
-    counter.rows += nextFlush.size();
+    counter.events += nextFlush.size();
   }
 
   @TearDown(Level.Trial)

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,18 +60,6 @@ public class SinkApplyBenchmark {
   private List<ChangeEvent> nextFlush;
   private long handedIn;
 
-  /** Events applied, reported by JMH per second next to the flushes per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Events {
-    public long events;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      events = 0;
-    }
-  }
-
   @Setup(Level.Trial)
   public void openTable() {
     warehouse = new LocalWarehouse();
@@ -104,7 +91,7 @@ public class SinkApplyBenchmark {
   }
 
   @Benchmark
-  public void applyOneFlush(Events counter) {
+  public void applyOneFlush(RowCounter counter) {
     for (ChangeEvent event : nextFlush) {
       cycle.apply(event); // the last one reaches flushSize and commits
     }

@@ -11,7 +11,6 @@ import dev.floe.sink.write.TableWriters;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,18 +51,6 @@ public class SinkBufferBenchmark {
   private CommitCycle cycle;
   private List<ChangeEvent> nextFlush;
 
-  /** Events buffered, reported by JMH per second next to the flushes per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Events {
-    public long events;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      events = 0;
-    }
-  }
-
   @Setup(Level.Trial)
   public void openTable() {
     warehouse = new LocalWarehouse();
@@ -89,7 +76,7 @@ public class SinkBufferBenchmark {
   }
 
   @Benchmark
-  public void bufferOneFlush(Events counter) {
+  public void bufferOneFlush(RowCounter counter) {
     for (ChangeEvent event : nextFlush) {
       cycle.apply(event);
     }
