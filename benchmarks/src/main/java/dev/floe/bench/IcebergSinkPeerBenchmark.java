@@ -1,19 +1,13 @@
 package dev.floe.bench;
 
-import dev.floe.sink.schema.TypeMapping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.connect.IcebergSinkConfig;
 import org.apache.iceberg.connect.data.IcebergWriterResult;
 import org.apache.iceberg.connect.data.SinkWriter;
@@ -72,15 +66,7 @@ public class IcebergSinkPeerBenchmark {
   public void openTable() {
     warehouse = new LocalWarehouse();
     stream = new ChangeStream(ChangeMix.INSERTS);
-    warehouse.catalog().createNamespace(Namespace.of("cdc"));
-    table =
-        warehouse
-            .catalog()
-            .createTable(
-                TableIdentifier.parse(TABLE),
-                TypeMapping.toIcebergSchema(OrderEvents.ROW, Set.of("id")),
-                PartitionSpec.unpartitioned(),
-                Map.of(TableProperties.FORMAT_VERSION, "2"));
+    table = warehouse.createOrdersTable(TABLE);
     // its config insists on catalog settings; they describe the catalog it is handed
     IcebergSinkConfig config =
         new IcebergSinkConfig(

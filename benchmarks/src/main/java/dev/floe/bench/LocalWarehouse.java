@@ -37,6 +37,23 @@ final class LocalWarehouse implements AutoCloseable {
     return catalog;
   }
 
+  /**
+   * A v2 table with the schema Floe creates for {@link OrderEvents}, unpartitioned, so every
+   * benchmark writes the same Parquet.
+   */
+  org.apache.iceberg.Table createOrdersTable(String name) {
+    org.apache.iceberg.catalog.TableIdentifier id =
+        org.apache.iceberg.catalog.TableIdentifier.parse(name);
+    if (!catalog.namespaceExists(id.namespace())) {
+      catalog.createNamespace(id.namespace());
+    }
+    return catalog.createTable(
+        id,
+        dev.floe.sink.schema.TypeMapping.toIcebergSchema(OrderEvents.ROW, java.util.Set.of("id")),
+        org.apache.iceberg.PartitionSpec.unpartitioned(),
+        java.util.Map.of(org.apache.iceberg.TableProperties.FORMAT_VERSION, "2"));
+  }
+
   @Override
   public void close() throws IOException {
     catalog.close();

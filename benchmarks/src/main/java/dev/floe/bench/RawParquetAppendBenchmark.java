@@ -2,22 +2,16 @@ package dev.floe.bench;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.schema.RowConverter;
-import dev.floe.sink.schema.TypeMapping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.FanoutDataWriter;
@@ -67,16 +61,7 @@ public class RawParquetAppendBenchmark {
   public void openTable() {
     warehouse = new LocalWarehouse();
     stream = new ChangeStream(ChangeMix.INSERTS);
-    warehouse.catalog().createNamespace(Namespace.of("cdc"));
-    // the schema Floe would create for this table, so both benchmarks write the same Parquet
-    table =
-        warehouse
-            .catalog()
-            .createTable(
-                TableIdentifier.of("cdc", "raw_orders"),
-                TypeMapping.toIcebergSchema(OrderEvents.ROW, Set.of("id")),
-                PartitionSpec.unpartitioned(),
-                Map.of(TableProperties.FORMAT_VERSION, "2"));
+    table = warehouse.createOrdersTable("cdc.raw_orders");
     writers =
         new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
   }

@@ -48,7 +48,20 @@ public record TableKey(List<String> columns, long sinceMs) {
 
   /** Whether {@code key} (a Kafka record key) has exactly this key's columns. */
   public boolean matches(Struct key) {
-    return key == null || columns.equals(columnsOf(key));
+    if (key == null) {
+      return true;
+    }
+    // asked for every change: compared in place, without building a list
+    List<Field> fields = key.schema().fields();
+    if (fields.size() != columns.size()) {
+      return false;
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      if (!fields.get(i).name().equals(columns.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.common.debezium.Operation;
-import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.event.SourcePosition;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.schema.TableKey;
 import dev.floe.sink.write.TableRows;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,22 +44,7 @@ class KeyChangeTest {
 
   private CommitCycle task() {
     catalog.initialize("mem", Map.of());
-    SchemaEvolver evolver = new SchemaEvolver(true);
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2),
-            WriteMode.UPSERT,
-            evolver::aliasesFor,
-            1);
-    return new CommitCycle(
-        writers,
-        "sink",
-        new AppliedOffsets("sink"),
-        1_000,
-        Long.MAX_VALUE,
-        new RetryBudget(0),
-        evolver);
+    return UpsertCycles.of(catalog, new SchemaEvolver(true));
   }
 
   /** A change at source time {@code ms}, keyed the old way (id) or the new way (id, region). */

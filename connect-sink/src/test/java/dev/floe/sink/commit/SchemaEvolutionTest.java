@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.schema.TypeChangePolicy;
-import dev.floe.sink.write.TableWriters;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
@@ -39,21 +35,7 @@ class SchemaEvolutionTest {
 
   private CommitCycle task(SchemaEvolver evolver) {
     catalog.initialize("mem", Map.of());
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2),
-            dev.floe.sink.write.WriteMode.UPSERT,
-            evolver::aliasesFor,
-            1);
-    return new CommitCycle(
-        writers,
-        "sink",
-        new AppliedOffsets("sink"),
-        1_000,
-        Long.MAX_VALUE,
-        new RetryBudget(0),
-        evolver);
+    return UpsertCycles.of(catalog, evolver);
   }
 
   /** An upsert of {@code id} whose row has the given (name, schema, value) columns besides id. */

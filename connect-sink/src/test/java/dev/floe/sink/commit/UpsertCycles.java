@@ -1,0 +1,33 @@
+package dev.floe.sink.commit;
+
+import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.write.TableWriters;
+import dev.floe.sink.write.WriteMode;
+import org.apache.iceberg.catalog.Catalog;
+
+/** A task's commit cycle as the connector wires it in upsert mode, for tests of evolution. */
+final class UpsertCycles {
+  private UpsertCycles() {}
+
+  /** Tables auto-created in namespace {@code cdc}, format v2, flushes of up to 1,000 changes. */
+  static CommitCycle of(Catalog catalog, SchemaEvolver evolver) {
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2),
+            WriteMode.UPSERT,
+            evolver::aliasesFor,
+            1);
+    return new CommitCycle(
+        writers,
+        "sink",
+        new AppliedOffsets("sink"),
+        1_000,
+        Long.MAX_VALUE,
+        new RetryBudget(0),
+        evolver);
+  }
+}
