@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floe.common.config.NullValuesCheck;
 import dev.floe.sink.IcebergCdcSinkConnector;
 import dev.floe.source.PostgresCdcSourceConnector;
 import java.io.IOException;
@@ -46,6 +47,7 @@ class ConfigExamplesTest {
       for (ConfigValue value : def.validate(config)) {
         value.errorMessages().forEach(m -> errors.add(value.name() + ": " + m));
       }
+      NullValuesCheck.problem(config).ifPresent(problem -> errors.add(problem));
       assertEquals(List.of(), errors, file.toString());
     }
   }
