@@ -90,6 +90,27 @@ final class RandomWorkload {
     }
   }
 
+  /**
+   * Inserts {@code perTable} new rows into chaos.accounts and chaos.events in one transaction, so
+   * the comparison at the end has rows to compare even when a truncate came late.
+   */
+  void finishWithInserts(int perTable) throws Exception {
+    try (Connection c = connections.call();
+        Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < perTable; i++) {
+        long account = nextId++;
+        liveAccounts.add(account);
+        st.execute(insert("chaos.accounts", account));
+        long event = nextId++;
+        liveEvents.add(event);
+        st.execute(insert("chaos.events", event));
+        operations += 2;
+      }
+      c.commit();
+    }
+  }
+
   private String change(String table, List<Long> live, List<Long> deleted) throws SQLException {
     int dice = random.nextInt(100);
     if (live.size() < 20 || dice < 30) {
