@@ -11,12 +11,14 @@ import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.fill.TableScanRows;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableWriters;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.catalog.Catalog;
@@ -41,6 +43,7 @@ public class IcebergCdcSinkTask extends SinkTask {
   private CommitCycle cycle;
   private CommitClock clock;
   private BadRecordHandler badRecords;
+  private SinkMetrics metrics;
 
   @Override
   public String version() {
@@ -52,7 +55,8 @@ public class IcebergCdcSinkTask extends SinkTask {
     SinkConfig config = new SinkConfig(props);
     String connector = props.getOrDefault("name", "floe-iceberg-sink");
     catalog = CatalogLoader.load(config);
-    SinkMetrics metrics = SinkMetrics.of(context);
+    metrics = SinkMetrics.of(context);
+    badRecords = new BadRecordHandler(errantRecordReporter(), metrics::deadLettered);
     SchemaEvolver evolver =
         new SchemaEvolver(config.evolveSchema(), config::columnRenames, config.typeChangePolicy());
     TableWriters writers =
@@ -67,6 +71,7 @@ public class IcebergCdcSinkTask extends SinkTask {
                 config.writeMode()),
             config.writeMode(),
             evolver::aliasesFor,
+            config.fillSettings(),
             ThreadLocalRandom.current().nextInt(1 << 20));
     cycle =
         new CommitCycle(
@@ -77,9 +82,20 @@ public class IcebergCdcSinkTask extends SinkTask {
             config.flushMaxBytes(),
             new RetryBudget(config.commitRetryTimeoutMs()),
             evolver,
-            metrics);
-    badRecords = new BadRecordHandler(errantRecordReporter(), metrics::deadLettered);
-    clock = new CommitClock(connector + "-commit-clock", config.commitIntervalMs(), cycle::commit);
+            metrics,
+            new TableScanRows(metrics::lookedUp),
+            this::refuse);
+    clock =
+        new CommitClock(
+            connector + "-commit-clock", config.commitIntervalMs(), cycle::commitOnTime);
+  }
+
+  /** The changes of a row that cannot be completed: to the dead letter topic, or a failure. */
+  private void refuse(List<SinkRecord> records, String reason) {
+    for (SinkRecord record : records) {
+      badRecords.handle(record, new DataException(reason));
+      metrics.unfilled();
+    }
   }
 
   @Override

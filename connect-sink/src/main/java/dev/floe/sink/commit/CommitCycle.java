@@ -4,6 +4,9 @@ import dev.floe.common.debezium.Operation;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.fill.CommittedRows;
+import dev.floe.sink.fill.Refusals;
+import dev.floe.sink.fill.TableScanRows;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.schema.KeyEvolver;
 import dev.floe.sink.schema.SchemaEvolver;
@@ -14,6 +17,7 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The task's write-then-commit loop: changes go into the table writers; at each commit every
@@ -22,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
  * call in, so every method holds the same lock.
  */
 public final class CommitCycle {
+  private static final long KEY_CHANGE_POLL_MS = 250;
   private final TableWriters writers;
   private final SnapshotCommitter committer;
   private final CommittedOffsets offsets = new CommittedOffsets();
@@ -32,6 +37,8 @@ public final class CommitCycle {
   private final SchemaEvolver evolver;
   private final KeyEvolver keys = new KeyEvolver();
   private final SinkMetrics metrics;
+  private final CommittedRows committedRows;
+  private final Refusals refusals;
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
@@ -64,6 +71,7 @@ public final class CommitCycle {
         SinkMetrics.NONE);
   }
 
+  /** Rows that cannot be completed fail the commit with the reason. */
   public CommitCycle(
       TableWriters writers,
       String connectorName,
@@ -73,7 +81,35 @@ public final class CommitCycle {
       RetryBudget retries,
       SchemaEvolver evolver,
       SinkMetrics metrics) {
+    this(
+        writers,
+        connectorName,
+        applied,
+        flushMaxRecords,
+        flushMaxBytes,
+        retries,
+        evolver,
+        metrics,
+        new TableScanRows(),
+        (records, reason) -> {
+          throw new DataException(reason);
+        });
+  }
+
+  public CommitCycle(
+      TableWriters writers,
+      String connectorName,
+      AppliedOffsets applied,
+      int flushMaxRecords,
+      long flushMaxBytes,
+      RetryBudget retries,
+      SchemaEvolver evolver,
+      SinkMetrics metrics,
+      CommittedRows committedRows,
+      Refusals refusals) {
     this.metrics = metrics;
+    this.committedRows = committedRows;
+    this.refusals = refusals;
     metrics.buffer(writers::pendingEvents, writers::pendingBytes);
     this.evolver = evolver;
     this.flushMaxBytes = flushMaxBytes;
@@ -100,7 +136,14 @@ public final class CommitCycle {
         retries.run(
             "Truncating " + writer.table().name(), () -> committer.truncate(writer.table(), event));
       } else {
-        writers.write(evolvedFor(writer, event), event);
+        TableWriter evolved = evolvedFor(writer, event);
+        if (event.keyMoved() && evolved.holdsRowOf(event)) {
+          // a primary-key change: the new key's row (maybe on another task's partition) takes the
+          // values Postgres did not send from the old key's last state, so that state reaches the
+          // table before the old key's delete does
+          commit();
+        }
+        writers.write(evolved, event);
       }
     }
     consumed(event.coordinates());
@@ -144,9 +187,27 @@ public final class CommitCycle {
   /**
    * Writes and commits every table's buffer. If a table fails, the tables committed before it keep
    * their snapshot (each is idempotent to replay), the rest are discarded, and no offset advances.
+   * A row waiting for a primary-key change's old row from another task is waited for, up to its
+   * timeout.
    */
   public synchronized void commit() {
+    commit(false);
+  }
+
+  /**
+   * The commit clock's commit: as {@link #commit()}, but while a row waits for another task's
+   * commit the whole commit is left for the next tick, so this task keeps reading meanwhile (the
+   * old row may be on one of its own partitions, not read yet).
+   */
+  public synchronized void commitOnTime() {
+    commit(true);
+  }
+
+  private void commit(boolean mayPostpone) {
     try {
+      if (!fillUnavailable(mayPostpone)) {
+        return;
+      }
       for (TableWriter writer : writers.pending()) {
         // each attempt writes fresh files from the kept buffer: a failed attempt's files are
         // never referenced, and a passing outage (S3, catalog, network) costs only time
@@ -167,6 +228,33 @@ public final class CommitCycle {
       throw e;
     }
     offsets.allConsumedCommitted();
+  }
+
+  /**
+   * Completes every buffered row with the values Postgres did not send, before anything is written;
+   * false when the commit is postponed.
+   */
+  private boolean fillUnavailable(boolean mayPostpone) {
+    while (true) {
+      boolean ready = true;
+      for (TableWriter writer : writers.pending()) {
+        boolean[] filled = {true};
+        retries.run(
+            "Reading the last state of rows of " + writer.table().name(),
+            () -> filled[0] = writer.fillUnavailable(committedRows, refusals));
+        ready &= filled[0];
+      }
+      if (ready || mayPostpone) {
+        return ready;
+      }
+      try {
+        Thread.sleep(KEY_CHANGE_POLL_MS); // bounded: each waiting row gives up at its timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new org.apache.kafka.connect.errors.ConnectException(
+            "Interrupted while waiting for another task's commit", e);
+      }
+    }
   }
 
   public synchronized Map<TopicPartition, OffsetAndMetadata> safeOffsets() {

@@ -2,6 +2,7 @@ package dev.floe.sink.commit;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.SourcePosition;
+import dev.floe.sink.fill.KeyChangeLog;
 import dev.floe.sink.write.TableFlush;
 import java.util.HashMap;
 import java.util.Map;
@@ -174,6 +175,10 @@ public final class SnapshotCommitter {
       delta.validateNoConflictingDeleteFiles();
     }
     summarize(delta, flush.nextOffsets(), flush.watermark(), flush.events());
+    String keyChanges = KeyChangeLog.encode(flush.keyChangeLsns());
+    if (keyChanges != null) {
+      delta.set(KeyChangeLog.SUMMARY_KEY, keyChanges);
+    }
     return delta;
   }
 }

@@ -2,8 +2,10 @@ package dev.floe.sink.config;
 
 import dev.floe.common.config.IcebergCatalogFragment;
 import dev.floe.common.config.PrefixedProperties;
+import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.route.PartitionSpecText;
 import dev.floe.sink.schema.TypeChangePolicy;
+import dev.floe.sink.schema.UnavailableValues;
 import dev.floe.sink.write.WriteMode;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -30,6 +32,8 @@ public final class SinkConfig extends AbstractConfig {
   public static final String TYPE_CHANGE_POLICY = "iceberg.tables.incompatible-type-change";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
+  public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
+  public static final String KEY_CHANGE_FILL_TIMEOUT_MS = "unavailable.value.key-change.timeout.ms";
 
   /** Per-table settings: {@code iceberg.table.<namespace>.<table>.partition-by}. */
   public static final String TABLE_PREFIX = "iceberg.table.";
@@ -189,6 +193,40 @@ public final class SinkConfig extends AbstractConfig {
         5,
         Width.MEDIUM,
         "Route replacement");
+    def.define(
+        UNAVAILABLE_PLACEHOLDER,
+        Type.STRING,
+        UnavailableValues.DEBEZIUM_DEFAULT,
+        new ConfigDef.NonEmptyString(),
+        Importance.MEDIUM,
+        "The source connector's unavailable.value.placeholder (Debezium's setting of the same name,"
+            + " 'hex:' for bytes): what Debezium sends in place of a value Postgres did not send, an"
+            + " unchanged TOASTed text, bytea, jsonb or array value in an update of a table without"
+            + " REPLICA IDENTITY FULL. The sink recognizes it in every form Debezium gives it (text,"
+            + " bytes, arrays, hstore maps) and fills the column from the row's last state: its"
+            + " earlier change in the same flush, else the Iceberg table. Set it to the same value as"
+            + " the source when you change it there.",
+        TABLES_GROUP,
+        9,
+        Width.MEDIUM,
+        "Unavailable value placeholder");
+    def.define(
+        KEY_CHANGE_FILL_TIMEOUT_MS,
+        Type.LONG,
+        60_000L,
+        Range.atLeast(0),
+        Importance.LOW,
+        "How long the new row of a primary-key change that lacks unchanged TOASTed values waits for"
+            + " the old key's last state, when the old key's changes are on another topic partition"
+            + " owned by another task: the row is written once that task has committed the old key's"
+            + " delete. Past this time its change goes to the dead letter topic naming the key (or"
+            + " fails the task without one). With one partition per topic (Debezium's default) the"
+            + " old key's state is always at hand and nothing waits. Keep it well below the"
+            + " consumer's max.poll.interval.ms.",
+        TABLES_GROUP,
+        10,
+        Width.SHORT,
+        "Key change fill timeout (ms)");
     def.define(
         COMMIT_INTERVAL_MS,
         Type.LONG,
@@ -359,5 +397,12 @@ public final class SinkConfig extends AbstractConfig {
 
   public int flushMaxRecords() {
     return getInt(FLUSH_MAX_RECORDS);
+  }
+
+  /** How values Postgres did not send are recognized and filled. */
+  public FillSettings fillSettings() {
+    return new FillSettings(
+        UnavailableValues.of(getString(UNAVAILABLE_PLACEHOLDER)),
+        getLong(KEY_CHANGE_FILL_TIMEOUT_MS));
   }
 }

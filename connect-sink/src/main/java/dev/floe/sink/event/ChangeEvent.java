@@ -3,6 +3,7 @@ package dev.floe.sink.event;
 import dev.floe.common.debezium.Operation;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * One change to one row, taken out of its Debezium envelope: what happened, to which key, the row's
@@ -19,6 +20,11 @@ import org.apache.kafka.connect.data.Struct;
  *     columns without REPLICA IDENTITY FULL), or null for a tombstone
  * @param position the source position: commit time and LSN
  * @param coordinates the record's original topic, partition and offset
+ * @param oldKey for the create half of a primary-key change, the row's key before the change
+ *     (Debezium's {@code __debezium.oldkey} header); null otherwise
+ * @param keyMoved for the delete half of a primary-key change: the row lives on under another key
+ *     (Debezium's {@code __debezium.newkey} header)
+ * @param record the Kafka record the change came from, for the dead letter topic; null in tests
  */
 public record ChangeEvent(
     Operation operation,
@@ -28,7 +34,34 @@ public record ChangeEvent(
     Schema rowSchema,
     Struct row,
     SourcePosition position,
-    RecordCoordinates coordinates) {
+    RecordCoordinates coordinates,
+    Struct oldKey,
+    boolean keyMoved,
+    SinkRecord record) {
+
+  /** A change that is not part of a primary-key change, without its Kafka record. */
+  public ChangeEvent(
+      Operation operation,
+      String sourceSchema,
+      String sourceTable,
+      Struct key,
+      Schema rowSchema,
+      Struct row,
+      SourcePosition position,
+      RecordCoordinates coordinates) {
+    this(
+        operation,
+        sourceSchema,
+        sourceTable,
+        key,
+        rowSchema,
+        row,
+        position,
+        coordinates,
+        null,
+        false,
+        null);
+  }
 
   public boolean isDelete() {
     return operation == Operation.DELETE;

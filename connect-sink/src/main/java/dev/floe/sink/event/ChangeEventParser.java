@@ -33,7 +33,17 @@ public final class ChangeEventParser {
     if (record.value() == null) {
       Struct key = requireKey(record, at);
       return new ChangeEvent(
-          Operation.DELETE, null, null, key, null, null, SourcePosition.UNKNOWN, at);
+          Operation.DELETE,
+          null,
+          null,
+          key,
+          null,
+          null,
+          SourcePosition.UNKNOWN,
+          at,
+          null,
+          false,
+          record);
     }
     if (!(record.value() instanceof Struct value)) {
       throw new DataException(
@@ -43,7 +53,7 @@ public final class ChangeEventParser {
               + " registry converter) for the sink's keys and values.");
     }
     if (value.schema().field(OP) == null) {
-      return flatRows.parse(requireKey(record, at), value, at);
+      return flatRows.parse(requireKey(record, at), value, record);
     }
     Operation op = Operation.fromCode(value.getString(OP));
     Struct source = value.schema().field(SOURCE) == null ? null : value.getStruct(SOURCE);
@@ -59,22 +69,29 @@ public final class ChangeEventParser {
           null,
           null,
           position(source),
-          at);
+          at,
+          null,
+          false,
+          record);
     }
     Field rowField = value.schema().field(op == Operation.DELETE ? BEFORE : AFTER);
     Struct row = value.getStruct(op == Operation.DELETE ? BEFORE : AFTER);
     if (rowField == null || (row == null && op != Operation.DELETE)) {
       throw new DataException("Record " + at + " (op " + op.code() + ") has no row state.");
     }
+    Struct key = requireKey(record, at);
     return new ChangeEvent(
         op,
         sourceString(source, SOURCE_SCHEMA),
         sourceString(source, SOURCE_TABLE),
-        requireKey(record, at),
+        key,
         rowField.schema(),
         row,
         position(source),
-        at);
+        at,
+        op == Operation.CREATE ? KeyChangeHeaders.oldKey(record, key) : null,
+        op == Operation.DELETE && KeyChangeHeaders.keyMoved(record),
+        record);
   }
 
   private static Struct requireKey(SinkRecord record, RecordCoordinates at) {

@@ -8,6 +8,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Reads a row that is already flat: the output of Debezium's {@code ExtractNewRecordState}, or a
@@ -41,7 +42,7 @@ final class FlatRowReader {
 
   private final Map<Schema, Schema> rowSchemas = new ConcurrentHashMap<>();
 
-  ChangeEvent parse(Struct key, Struct value, RecordCoordinates at) {
+  ChangeEvent parse(Struct key, Struct value, SinkRecord record) {
     Operation op = Operation.UPDATE;
     String code = string(value, "op");
     if (code != null) {
@@ -60,7 +61,17 @@ final class FlatRowReader {
             ChangeEventParser.longField(value, PREFIX + "source_ts_ms"),
             ChangeEventParser.longField(value, PREFIX + "lsn"));
     return new ChangeEvent(
-        op, string(value, "schema"), string(value, "table"), key, rowSchema, row, position, at);
+        op,
+        string(value, "schema"),
+        string(value, "table"),
+        key,
+        rowSchema,
+        row,
+        position,
+        RecordCoordinates.of(record),
+        op == Operation.CREATE ? KeyChangeHeaders.oldKey(record, key) : null,
+        op == Operation.DELETE && KeyChangeHeaders.keyMoved(record),
+        record);
   }
 
   private static String string(Struct value, String metadata) {

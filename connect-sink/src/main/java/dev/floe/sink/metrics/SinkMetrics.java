@@ -29,6 +29,7 @@ public final class SinkMetrics {
   private final String sensorPrefix = "floe-sink-" + java.util.UUID.randomUUID() + ":";
   private final Map<String, TableMetrics> tables = new ConcurrentHashMap<>();
   private final Sensor deadLetters;
+  private final Sensor unfilled;
 
   SinkMetrics(PluginMetrics metrics) {
     this.metrics = metrics;
@@ -38,6 +39,19 @@ public final class SinkMetrics {
           () ->
               deadLetters.add(
                   name("dead-letter-records-total", "Records sent to the dead letter topic."),
+                  new CumulativeSum()));
+    }
+    this.unfilled = metrics == null ? null : metrics.addSensor(sensorPrefix + "unfilled");
+    if (unfilled != null) {
+      register(
+          () ->
+              unfilled.add(
+                  name(
+                      "unfilled-changes-total",
+                      "Changes refused because a value Postgres did not send (an unchanged TOASTed"
+                          + " value) could not be filled from the row's last state, e.g. a"
+                          + " primary-key change whose old row another task did not commit in"
+                          + " time."),
                   new CumulativeSum()));
     }
   }
@@ -85,10 +99,27 @@ public final class SinkMetrics {
   /** A flush of a table landed in a snapshot, {@code commitMs} after it started. */
   public void committed(TableFlush flush, long commitMs) {
     if (metrics != null) {
-      String name = flush.table().name();
-      // Iceberg names tables catalog.namespace.table; the tag is what users route to
-      table(name.substring(name.indexOf('.') + 1)).committed(flush, commitMs);
+      table(tag(flush.table().name())).committed(flush, commitMs);
     }
+  }
+
+  /** A change was refused because a value Postgres did not send could not be filled. */
+  public void unfilled() {
+    if (unfilled != null) {
+      unfilled.record();
+    }
+  }
+
+  /** A read of {@code table} for the last state of {@code keys} rows took {@code millis}. */
+  public void lookedUp(org.apache.iceberg.Table table, int keys, int found, long millis) {
+    if (metrics != null) {
+      table(tag(table.name())).lookedUp(keys, millis);
+    }
+  }
+
+  /** Iceberg names tables catalog.namespace.table; the tag is what users route to. */
+  private static String tag(String name) {
+    return name.substring(name.indexOf('.') + 1);
   }
 
   /** A record went to the dead letter topic. */

@@ -26,6 +26,9 @@ final class TableMetrics {
   private final Sensor dataFiles;
   private final Sensor deleteFiles;
   private final Sensor commits;
+  private final Sensor filledFromBuffer;
+  private final Sensor filledFromTable;
+  private final Sensor lookups;
   private volatile long lastCommitMs = -1;
   private volatile long watermarkMs = -1;
   private volatile long latencyMs = -1;
@@ -53,6 +56,31 @@ final class TableMetrics {
     stat(commits, "commits-total", "Snapshots committed (one per flush).", new CumulativeCount());
     stat(commits, "commit-time-avg-ms", "Average time to write and commit a flush.", new Avg());
     stat(commits, "commit-time-max-ms", "Longest time to write and commit a flush.", new Max());
+    filledFromBuffer = metrics.addSensor(prefix + "filled-from-buffer");
+    stat(
+        filledFromBuffer,
+        "unavailable-values-filled-from-buffer-total",
+        "Rows whose unchanged TOASTed values (not sent by Postgres) came from an earlier change"
+            + " of the same row in the flush.",
+        new CumulativeSum());
+    filledFromTable = metrics.addSensor(prefix + "filled-from-table");
+    stat(
+        filledFromTable,
+        "unavailable-values-filled-from-table-total",
+        "Rows whose unchanged TOASTed values came from the row as committed in the table.",
+        new CumulativeSum());
+    lookups = metrics.addSensor(prefix + "lookups");
+    stat(
+        lookups,
+        "last-state-reads-total",
+        "Reads of the table for rows' last states (at most one per flush and snapshot read).",
+        new CumulativeCount());
+    stat(
+        lookups,
+        "last-state-read-time-max-ms",
+        "Longest read of the table for rows' last states.",
+        new Max());
+    stat(lookups, "last-state-read-time-avg-ms", "Average read for rows' last states.", new Avg());
     gauge("last-commit-age-ms", "Milliseconds since the last commit to the table.", lastCommitMs());
     gauge(
         "commit-latency-ms",
@@ -78,12 +106,18 @@ final class TableMetrics {
     dataFiles.record(flush.files().dataFiles().length, now);
     deleteFiles.record(flush.files().deleteFiles().length, now);
     commits.record(commitMs, now);
+    filledFromBuffer.record(flush.filled().fromBuffer(), now);
+    filledFromTable.record(flush.filled().fromTable(), now);
     lastCommitMs = now;
     long sourceMs = flush.watermark().commitTimeMs();
     if (sourceMs > 0) {
       watermarkMs = Math.max(watermarkMs, sourceMs);
       latencyMs = now - sourceMs;
     }
+  }
+
+  void lookedUp(int keys, long millis) {
+    lookups.record(millis);
   }
 
   private java.util.function.LongSupplier lastCommitMs() {

@@ -26,6 +26,11 @@ public final class ChangeMetadata {
 
   private ChangeMetadata() {}
 
+  /** Whether {@code column} is one of the sink's own, not the source's. */
+  public static boolean isMetadata(String column) {
+    return column.startsWith("_floe_");
+  }
+
   /**
    * {@code schema} with the metadata columns added after the source's; with or without its
    * identifier fields (a changelog holds many rows per key, so its key identifies no row).

@@ -10,9 +10,11 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
@@ -32,35 +34,63 @@ import org.apache.kafka.connect.errors.DataException;
 public final class RowConverter {
   private final Schema tableSchema;
   private final ColumnTargets targets;
+  private final UnavailableValues unavailable;
 
   public RowConverter(Schema tableSchema) {
-    this(tableSchema, Map.of());
+    this(tableSchema, Map.of(), UnavailableValues.DEFAULT);
   }
 
   /**
    * @param aliases top-level column names to write under another name: a renamed column's old name
    *     to its new one, for rows of the old shape that arrive after the rename
+   * @param unavailable the forms of the source's placeholder for values Postgres did not send
    */
-  public RowConverter(Schema tableSchema, Map<String, String> aliases) {
+  public RowConverter(
+      Schema tableSchema, Map<String, String> aliases, UnavailableValues unavailable) {
     this.tableSchema = tableSchema;
     this.targets = new ColumnTargets(tableSchema, aliases);
+    this.unavailable = unavailable;
   }
 
   /**
    * The row (or a key: its columns are the table's too) as a record of the full table schema;
-   * columns absent from it stay null.
+   * columns absent from it stay null. A placeholder for a value Postgres did not send is refused:
+   * use {@link #toRecord(Struct, Set)} where the value can be filled in.
    */
   public Record toRecord(Struct row) {
-    return convertStruct(row, tableSchema.asStruct(), targets.of(row.schema()));
+    Set<String> missing = new HashSet<>(0);
+    Record record = toRecord(row, missing);
+    if (!missing.isEmpty()) {
+      throw new DataException(
+          "Columns "
+              + missing
+              + " hold the placeholder for a value Postgres did not send (an unchanged TOASTed"
+              + " value), and nothing here can fill them in.");
+    }
+    return record;
+  }
+
+  /**
+   * As {@link #toRecord(Struct)}, but a column holding the placeholder for a value Postgres did not
+   * send is left null and its (Iceberg) name added to {@code unavailableColumns}, to be filled from
+   * the row's last state.
+   */
+  public Record toRecord(Struct row, Set<String> unavailableColumns) {
+    return convertStruct(
+        row, tableSchema.asStruct(), targets.of(row.schema()), unavailableColumns, unavailable);
   }
 
   /** The key as a record of {@code keySchema} (the table's identifier fields). */
   public static Record toKeyRecord(Struct key, Schema keySchema) {
-    return convertStruct(key, keySchema.asStruct(), Map.of());
+    return convertStruct(key, keySchema.asStruct(), Map.of(), null, null);
   }
 
   private static Record convertStruct(
-      Struct struct, Types.StructType type, Map<String, String> aliases) {
+      Struct struct,
+      Types.StructType type,
+      Map<String, String> aliases,
+      Set<String> unavailableColumns,
+      UnavailableValues unavailable) {
     GenericRecord record = GenericRecord.create(type);
     for (Field column : struct.schema().fields()) {
       NestedField target =
@@ -76,8 +106,9 @@ public final class RowConverter {
       }
       Object value =
           struct.getWithoutDefault(column.name()); // a NULL stays null, never the default
-      if (ToastPlaceholder.isPlaceholder(value)) {
-        throw ToastPlaceholder.refuse(column.name());
+      if (unavailableColumns != null && value != null && unavailable.isPlaceholder(value)) {
+        unavailableColumns.add(target.name());
+        continue; // left null: filled from the row's last state before it is written
       }
       record.setField(target.name(), value == null ? null : convertValue(column, value, target));
     }
@@ -130,7 +161,7 @@ public final class RowConverter {
         }
         return map;
       case STRUCT:
-        return convertStruct((Struct) value, (Types.StructType) type, Map.of());
+        return convertStruct((Struct) value, (Types.StructType) type, Map.of(), null, null);
       case UUID:
         return UUID.fromString((String) value);
       case DATE:

@@ -1,28 +1,38 @@
 package dev.floe.sink.write;
 
+import dev.floe.sink.fill.CommittedRows;
+import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.fill.PendingFill;
+import dev.floe.sink.fill.Refusals;
+import dev.floe.sink.fill.RowFills;
 import dev.floe.sink.schema.RowConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 
 /**
- * What every table buffer shares: the table, its row converter, what the buffer covers, and a flush
- * that writes the buffer to fresh files and keeps it until the commit is known to have landed.
+ * What every table buffer shares: the table, its row converter, what the buffer covers, the rows
+ * waiting for values Postgres did not send, and a flush that writes the buffer to fresh files and
+ * keeps it until the commit is known to have landed.
  */
 abstract class BufferedTableWriter implements TableWriter {
   protected final Table table;
   protected final RowConverter rows;
   protected final FlushCoverage coverage = new FlushCoverage();
+  protected final RowFills fills;
   // the schema the buffered rows were built for: another task may change the table's meanwhile
-  private final org.apache.iceberg.Schema rowSchema;
+  private final Schema rowSchema;
   private final int partitionId;
   private final long taskId;
 
   BufferedTableWriter(
-      Table table, java.util.Map<String, String> aliases, int partitionId, long taskId) {
+      Table table, Map<String, String> aliases, FillSettings fill, int partitionId, long taskId) {
     this.table = table;
     this.rowSchema = table.schema();
-    this.rows = new RowConverter(rowSchema, aliases);
+    this.rows = new RowConverter(rowSchema, aliases, fill.placeholder());
+    this.fills = new RowFills(fill.keyChangeTimeoutMs());
     this.partitionId = partitionId;
     this.taskId = taskId;
   }
@@ -34,9 +44,18 @@ abstract class BufferedTableWriter implements TableWriter {
   protected abstract void clearBuffer();
 
   /** The columns rows are deleted by before they are written again; none by default. */
-  protected org.apache.iceberg.Schema deleteKey() {
-    return new org.apache.iceberg.Schema();
+  protected Schema deleteKey() {
+    return new Schema();
   }
+
+  /** The columns a row's last state is looked up by. */
+  protected abstract Schema keySchema();
+
+  /**
+   * Takes {@code gap}'s row out of what will be written; false when it already was (a later change
+   * replaced it), so its changes cost nothing.
+   */
+  protected abstract boolean unfillable(PendingFill gap);
 
   @Override
   public Table table() {
@@ -44,7 +63,7 @@ abstract class BufferedTableWriter implements TableWriter {
   }
 
   @Override
-  public org.apache.iceberg.Schema schema() {
+  public Schema schema() {
     return rowSchema;
   }
 
@@ -56,6 +75,18 @@ abstract class BufferedTableWriter implements TableWriter {
   @Override
   public long pendingBytes() {
     return coverage.bytes();
+  }
+
+  @Override
+  public boolean fillUnavailable(CommittedRows committed, Refusals refusals) {
+    RowFills.Outcome outcome = fills.fill(table, keySchema(), committed);
+    for (PendingFill gap : outcome.unfillable()) {
+      if (unfillable(gap)) {
+        refusals.refuse(gap.records(), gap.reason(table.name()));
+      }
+    }
+    coverage.filled(fills.takeCounts());
+    return !outcome.waiting();
   }
 
   @Override
@@ -82,6 +113,7 @@ abstract class BufferedTableWriter implements TableWriter {
   @Override
   public void discard() {
     clearBuffer();
+    fills.clear();
     coverage.clear();
   }
 }

@@ -1,34 +1,126 @@
 package dev.floe.sink.write;
 
 import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.fill.FillSource;
+import dev.floe.sink.fill.PendingFill;
 import dev.floe.sink.schema.ChangeMetadata;
+import dev.floe.sink.schema.RowConverter;
+import dev.floe.sink.schema.TableKey;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.StructLikeMap;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * Changelog mode: every change becomes a row of its own, in Kafka order, with its operation and
  * position ({@link ChangeMetadata}); nothing is folded and nothing deleted. Exactly-once still
  * holds: a replayed change is skipped by its offset, so the history never holds a change twice.
+ *
+ * <p>Each row is complete: values Postgres did not send (unchanged TOASTed columns, and every
+ * column but the key in a delete without REPLICA IDENTITY FULL) come from the key's previous
+ * change, in this buffer or, newest first, in the table.
  */
 public final class ChangelogTableWriter extends BufferedTableWriter {
   private List<Record> changes = new ArrayList<>();
+  private StructLikeMap<Record> lastByKey;
+  private org.apache.kafka.connect.data.Schema keyOf;
+  private Schema keySchema = new Schema();
+  private final Set<String> valueColumns = new HashSet<>();
 
   public ChangelogTableWriter(Table table, int partitionId, long taskId) {
-    this(table, java.util.Map.of(), partitionId, taskId);
+    this(table, Map.of(), FillSettings.DEFAULT, partitionId, taskId);
   }
 
   public ChangelogTableWriter(
-      Table table, java.util.Map<String, String> aliases, int partitionId, long taskId) {
-    super(table, aliases, partitionId, taskId);
+      Table table, Map<String, String> aliases, FillSettings fill, int partitionId, long taskId) {
+    super(table, aliases, fill, partitionId, taskId);
+    lastByKey = StructLikeMap.create(keySchema.asStruct());
   }
 
   @Override
   public void write(ChangeEvent event) {
-    Record row = event.row() == null ? rows.toRecord(event.key()) : rows.toRecord(event.row());
+    Set<String> missing = new HashSet<>(0);
+    Record row = rows.toRecord(event.row() == null ? event.key() : event.row(), missing);
+    if (event.key() != null) {
+      keyedBy(event.key());
+      Record rowKey = RowConverter.toKeyRecord(event.key(), keySchema);
+      if (event.isDelete()) {
+        missing.addAll(valueColumns); // a before-image may hold only the key
+      }
+      if (!missing.isEmpty()) {
+        fillFromPreviousChange(event, row, rowKey, missing);
+      }
+      lastByKey.put(rowKey, row);
+    }
     changes.add(ChangeMetadata.fill(row, event));
     coverage.add(event, row);
+  }
+
+  private void fillFromPreviousChange(
+      ChangeEvent event, Record row, Record rowKey, Set<String> missing) {
+    Record fromKey =
+        event.oldKey() == null ? rowKey : RowConverter.toKeyRecord(event.oldKey(), keySchema);
+    Record previous = lastByKey.get(fromKey);
+    if (previous != null) {
+      fills.fromEarlier(row, missing, previous, event.record());
+    } else if (event.oldKey() != null) {
+      fills.fromTable(
+          row,
+          missing,
+          FillSource.beforeKeyChange(fromKey, event.position().lsn()),
+          true,
+          event.record());
+    } else {
+      fills.fromTable(
+          row, missing, FillSource.committedRow(rowKey), !event.isDelete(), event.record());
+    }
+  }
+
+  /** The key columns rows are looked up by: the Kafka key's, as columns of this table. */
+  private void keyedBy(Struct key) {
+    if (key.schema().equals(keyOf)) {
+      return;
+    }
+    keyOf = key.schema();
+    List<NestedField> columns = new ArrayList<>();
+    for (String column : TableKey.columnsOf(key)) {
+      columns.add(schema().findField(column));
+    }
+    keySchema = new Schema(columns);
+    StructLikeMap<Record> rekeyed = StructLikeMap.create(keySchema.asStruct());
+    lastByKey = rekeyed; // a new key shape: earlier rows are not matched across it
+    valueColumns.clear();
+    for (NestedField column : schema().columns()) {
+      if (keySchema.findField(column.name()) == null && !ChangeMetadata.isMetadata(column.name())) {
+        valueColumns.add(column.name());
+      }
+    }
+  }
+
+  @Override
+  public boolean holdsRowOf(ChangeEvent event) {
+    return event.key() != null
+        && keyOf != null
+        && event.key().schema().equals(keyOf)
+        && lastByKey.get(RowConverter.toKeyRecord(event.key(), keySchema)) != null;
+  }
+
+  @Override
+  protected Schema keySchema() {
+    return keySchema;
+  }
+
+  @Override
+  protected boolean unfillable(PendingFill gap) {
+    return changes.removeIf(row -> row == gap.row());
   }
 
   @Override
@@ -39,5 +131,6 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   @Override
   protected void clearBuffer() {
     changes = new ArrayList<>();
+    lastByKey = StructLikeMap.create(keySchema.asStruct());
   }
 }

@@ -2,15 +2,19 @@ package dev.floe.sink.write;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.SourcePosition;
+import dev.floe.sink.fill.RowFills;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * What one buffer covers, whatever it holds: per Kafka partition the first and the next offset, the
- * largest source position and the number of changes. It becomes the snapshot summary on commit.
+ * largest source position, the number of changes, the primary-key changes whose old key it deletes,
+ * and how many rows got values Postgres did not send. It becomes the snapshot summary on commit.
  */
 final class FlushCoverage {
   private Map<TopicPartition, Long> firstOffsets = new HashMap<>();
@@ -18,6 +22,8 @@ final class FlushCoverage {
   private SourcePosition watermark = SourcePosition.UNKNOWN;
   private int events;
   private long bytes;
+  private Set<Long> keyChangeLsns = new HashSet<>();
+  private RowFills.Counts filled = RowFills.Counts.NONE;
 
   void add(ChangeEvent event, Object buffered) {
     bytes += RecordSizes.estimate(buffered);
@@ -26,6 +32,13 @@ final class FlushCoverage {
     nextOffsets.merge(tp, event.coordinates().offset() + 1, Math::max);
     watermark = watermark.max(event.position());
     events++;
+    if (event.keyMoved() && event.position().lsn() >= 0) {
+      keyChangeLsns.add(event.position().lsn()); // the old key's last state is read before it
+    }
+  }
+
+  void filled(RowFills.Counts more) {
+    filled = filled.plus(more);
   }
 
   int events() {
@@ -38,7 +51,14 @@ final class FlushCoverage {
 
   TableFlush flushOf(Table table, WriteResult files) {
     return new TableFlush(
-        table, files, Map.copyOf(firstOffsets), Map.copyOf(nextOffsets), watermark, events);
+        table,
+        files,
+        Map.copyOf(firstOffsets),
+        Map.copyOf(nextOffsets),
+        watermark,
+        events,
+        Set.copyOf(keyChangeLsns),
+        filled);
   }
 
   void clear() {
@@ -47,5 +67,7 @@ final class FlushCoverage {
     watermark = SourcePosition.UNKNOWN;
     events = 0;
     bytes = 0;
+    keyChangeLsns = new HashSet<>();
+    filled = RowFills.Counts.NONE;
   }
 }

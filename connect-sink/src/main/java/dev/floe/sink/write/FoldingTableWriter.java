@@ -1,10 +1,15 @@
 package dev.floe.sink.write;
 
 import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.fill.FillSource;
+import dev.floe.sink.fill.PendingFill;
 import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
 import dev.floe.sink.schema.TableKey;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
@@ -20,23 +25,35 @@ import org.apache.kafka.connect.errors.DataException;
  * with the state of its last change (an upsert's row, nothing after a delete, or in soft-delete
  * mode the deleted row with its marker). Each key written is first deleted by equality, so a row
  * from an earlier snapshot is replaced and replays change nothing.
+ *
+ * <p>Values Postgres did not send (unchanged TOASTed columns) come from the key's last state: its
+ * earlier change in this buffer, else the table ({@link dev.floe.sink.fill.RowFills}). The new row
+ * of a primary-key change takes them from the old key, whose state before its delete is kept.
  */
 public final class FoldingTableWriter extends BufferedTableWriter {
   private final TableKey key;
   private final Schema keySchema;
   private final boolean softDelete;
+  private final Set<String> valueColumns = new HashSet<>();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
+  // keys deleted in this flush, with their state just before (null: the table's row)
+  private StructLikeMap<Record> beforeDelete;
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
-    this(table, false, Map.of(), partitionId, taskId);
+    this(table, false, Map.of(), FillSettings.DEFAULT, partitionId, taskId);
   }
 
   /**
    * @param aliases old column names to write under their new ones (renames followed in Iceberg)
    */
   public FoldingTableWriter(
-      Table table, boolean softDelete, Map<String, String> aliases, int partitionId, long taskId) {
-    super(table, aliases, partitionId, taskId);
+      Table table,
+      boolean softDelete,
+      Map<String, String> aliases,
+      FillSettings fill,
+      int partitionId,
+      long taskId) {
+    super(table, aliases, fill, partitionId, taskId);
     FlushFileWriter.globalSpec(table); // fail now, not at the first flush
     this.key = TableKey.of(table);
     if (key.columns().isEmpty()) {
@@ -49,7 +66,12 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     }
     this.keySchema = key.select(schema());
     this.softDelete = softDelete;
-    this.latestByKey = StructLikeMap.create(keySchema.asStruct());
+    for (NestedField column : schema().columns()) {
+      if (!key.columns().contains(column.name()) && !ChangeMetadata.isMetadata(column.name())) {
+        valueColumns.add(column.name());
+      }
+    }
+    clearBuffer();
   }
 
   @Override
@@ -58,18 +80,84 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  protected Schema keySchema() {
+    return keySchema;
+  }
+
+  @Override
   public void write(ChangeEvent event) {
-    Record state;
+    Set<String> missing = new HashSet<>(0);
+    Record state = null;
     if (!event.isDelete()) {
-      state = rows.toRecord(event.row());
+      state = rows.toRecord(event.row(), missing);
     } else if (softDelete) {
-      state = event.row() == null ? rows.toRecord(event.key()) : rows.toRecord(event.row());
-    } else {
-      state = null;
+      state = rows.toRecord(event.row() == null ? event.key() : event.row(), missing);
+      // the kept row is the key's last state: a before-image without REPLICA IDENTITY FULL holds
+      // only the key, so every other column comes from that state
+      missing.addAll(valueColumns);
     }
     Record rowKey = keyOf(event, state);
+    Record earlier = latestByKey.get(rowKey);
+    boolean seen = earlier != null || latestByKey.containsKey(rowKey);
+    if (!missing.isEmpty()) {
+      fillFromLastState(event, rowKey, state, missing, earlier, seen);
+    }
+    if (event.isDelete()) {
+      beforeDelete.put(rowKey, earlier); // still filled at flush: a key change may take from it
+    } else {
+      fills.forget(earlier);
+    }
     latestByKey.put(rowKey, state == null ? null : ChangeMetadata.fill(state, event));
     coverage.add(event, state == null ? rowKey : state);
+  }
+
+  /**
+   * Takes what {@code state} lacks from the key's last state, now or when the buffer is written.
+   */
+  private void fillFromLastState(
+      ChangeEvent event,
+      Record rowKey,
+      Record state,
+      Set<String> missing,
+      Record earlier,
+      boolean seen) {
+    boolean required = !event.isDelete(); // a kept deleted row keeps what it has
+    if (event.oldKey() != null) {
+      Record oldKey = RowConverter.toKeyRecord(event.oldKey(), keySchema);
+      if (beforeDelete.containsKey(oldKey)) {
+        Record old = beforeDelete.get(oldKey);
+        if (old != null) {
+          fills.fromEarlier(state, missing, old, event.record());
+        } else { // the old key's delete is in this buffer: its committed row is its last state
+          fills.fromTable(state, missing, FillSource.committedRow(oldKey), true, event.record());
+        }
+      } else {
+        fills.fromTable(
+            state,
+            missing,
+            FillSource.beforeKeyChange(oldKey, event.position().lsn()),
+            true,
+            event.record());
+      }
+    } else if (earlier != null) {
+      fills.fromEarlier(state, missing, earlier, event.record());
+    } else if (!seen) {
+      fills.fromTable(state, missing, FillSource.committedRow(rowKey), required, event.record());
+    } else if (required) {
+      throw new DataException(
+          "The change lacks "
+              + missing
+              + " of "
+              + table.name()
+              + " (unchanged TOASTed values Postgres did not send), and key "
+              + rowKey
+              + " was deleted just before it, so no earlier state holds them.");
+    }
+  }
+
+  @Override
+  public boolean holdsRowOf(ChangeEvent event) {
+    return latestByKey.get(keyOf(event, null)) != null;
   }
 
   /**
@@ -103,6 +191,19 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  protected boolean unfillable(PendingFill gap) {
+    // the row cannot be completed: the key is left as deleted rather than written with values it
+    // never had, and its changes go to the dead letter topic
+    for (Map.Entry<StructLike, Record> entry : latestByKey.entrySet()) {
+      if (entry.getValue() == gap.row()) {
+        latestByKey.put(entry.getKey(), null);
+        return true;
+      }
+    }
+    return false; // a state a later delete replaced: nothing of it is written
+  }
+
+  @Override
   protected Schema deleteKey() {
     return keySchema;
   }
@@ -120,5 +221,6 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   @Override
   protected void clearBuffer() {
     latestByKey = StructLikeMap.create(keySchema.asStruct());
+    beforeDelete = StructLikeMap.create(keySchema.asStruct());
   }
 }

@@ -1,7 +1,9 @@
 package dev.floe.sink.write;
 
 import dev.floe.sink.event.SourcePosition;
+import dev.floe.sink.fill.RowFills;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.kafka.common.TopicPartition;
@@ -17,6 +19,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param nextOffsets per partition, the offset after the last record this flush applied
  * @param watermark the largest source commit time and LSN in this flush
  * @param events how many change events the flush folded into its files
+ * @param keyChangeLsns the LSNs of the primary-key changes whose old key this flush deletes
+ * @param filled how many rows got values Postgres did not send, from the buffer and the table
  */
 public record TableFlush(
     Table table,
@@ -24,4 +28,6 @@ public record TableFlush(
     Map<TopicPartition, Long> firstOffsets,
     Map<TopicPartition, Long> nextOffsets,
     SourcePosition watermark,
-    int events) {}
+    int events,
+    Set<Long> keyChangeLsns,
+    RowFills.Counts filled) {}

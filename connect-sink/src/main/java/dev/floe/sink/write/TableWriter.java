@@ -22,6 +22,21 @@ public interface TableWriter {
     return null;
   }
 
+  /**
+   * Whether the buffer holds a row for {@code event}'s key, written by an earlier change of this
+   * flush (not a delete).
+   */
+  boolean holdsRowOf(ChangeEvent event);
+
+  /**
+   * Completes buffered rows with the values Postgres did not send, from the table ({@link
+   * dev.floe.sink.fill.RowFills}); rows that cannot be completed leave the buffer and their changes
+   * go to {@code refusals}. False while the new row of a primary-key change waits for its old row
+   * to be committed by another task; call again later.
+   */
+  boolean fillUnavailable(
+      dev.floe.sink.fill.CommittedRows committed, dev.floe.sink.fill.Refusals refusals);
+
   /** How many changes are buffered since the last flush. */
   int pendingEvents();
 

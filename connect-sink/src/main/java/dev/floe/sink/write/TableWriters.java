@@ -1,6 +1,7 @@
 package dev.floe.sink.write;
 
 import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import java.util.ArrayList;
@@ -24,21 +25,25 @@ public final class TableWriters {
 
   private final WriteMode mode;
   private final Function<Table, Map<String, String>> aliases;
+  private final FillSettings fill;
 
   public TableWriters(TableRouter router, TableProvisioner provisioner, int taskId) {
-    this(router, provisioner, WriteMode.UPSERT, table -> Map.of(), taskId);
+    this(router, provisioner, WriteMode.UPSERT, table -> Map.of(), FillSettings.DEFAULT, taskId);
   }
 
   /**
    * @param aliases per table, old column names to write under their new ones (followed renames)
+   * @param fill how values Postgres did not send are recognized and filled
    */
   public TableWriters(
       TableRouter router,
       TableProvisioner provisioner,
       WriteMode mode,
       Function<Table, Map<String, String>> aliases,
+      FillSettings fill,
       int taskId) {
     this.aliases = aliases;
+    this.fill = fill;
     this.router = router;
     this.provisioner = provisioner;
     this.mode = mode;
@@ -78,9 +83,9 @@ public final class TableWriters {
   private TableWriter open(Table table) {
     Map<String, String> renamed = aliases.apply(table);
     return mode == WriteMode.CHANGELOG
-        ? new ChangelogTableWriter(table, renamed, taskId, System.nanoTime())
+        ? new ChangelogTableWriter(table, renamed, fill, taskId, System.nanoTime())
         : new FoldingTableWriter(
-            table, mode == WriteMode.SOFT_DELETE, renamed, taskId, System.nanoTime());
+            table, mode == WriteMode.SOFT_DELETE, renamed, fill, taskId, System.nanoTime());
   }
 
   /**

@@ -20,6 +20,7 @@ final class UpsertCycles {
             new TableProvisioner(catalog, true, 2),
             WriteMode.UPSERT,
             evolver::aliasesFor,
+            dev.floe.sink.fill.FillSettings.DEFAULT,
             1);
     return new CommitCycle(
         writers,

@@ -43,15 +43,61 @@ public final class ChangeEvents {
    * deletes).
    */
   public static SinkRecord record(String op, int id, String name, long offset) {
+    return record(op, id, name, 0, offset, 100L + offset);
+  }
+
+  /**
+   * As {@link #record(String, int, String, long)}, on Kafka partition {@code partition}, at LSN
+   * {@code lsn}.
+   */
+  public static SinkRecord record(
+      String op, int id, String name, int partition, long offset, long lsn) {
     Struct key = new Struct(KEY).put("id", id);
     Struct row = new Struct(ROW).put("id", id).put("name", name);
-    Struct value = new Struct(ENVELOPE).put("op", op).put("source", source(offset));
+    Struct source =
+        new Struct(SOURCE)
+            .put("schema", "public")
+            .put("table", "items")
+            .put("ts_ms", 1_000L + offset)
+            .put("lsn", lsn);
+    Struct value = new Struct(ENVELOPE).put("op", op).put("source", source);
     if (op.equals("d")) {
       value.put("before", new Struct(ROW).put("id", id));
     } else {
       value.put("after", row);
     }
-    return new SinkRecord("it.public.items", 0, KEY, key, ENVELOPE, value, offset);
+    return new SinkRecord("it.public.items", partition, KEY, key, ENVELOPE, value, offset);
+  }
+
+  /**
+   * The two records of a primary-key change from {@code oldId} to {@code newId}, as Debezium sends
+   * them (the delete of the old key, the create of the new one, one LSN, headers naming the other
+   * key); {@code name} is the new row's name (a placeholder when the value was not sent).
+   */
+  public static SinkRecord[] keyChange(
+      int oldId,
+      int newId,
+      String name,
+      int oldPartition,
+      long deleteOffset,
+      int newPartition,
+      long createOffset,
+      long lsn) {
+    SinkRecord delete = record("d", oldId, null, oldPartition, deleteOffset, lsn);
+    delete.headers().add("__debezium.newkey", new Struct(KEY).put("id", newId), KEY);
+    SinkRecord create = record("c", newId, name, newPartition, createOffset, lsn);
+    // as Connect's default SimpleHeaderConverter reads it back: a map with the smallest number type
+    create
+        .headers()
+        .addMap(
+            "__debezium.oldkey",
+            java.util.Map.of("id", (byte) oldId),
+            SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT8_SCHEMA).build());
+    return new SinkRecord[] {delete, create};
+  }
+
+  public static ChangeEvent parse(SinkRecord record) {
+    return new ChangeEventParser().parse(record);
   }
 
   /** A Debezium truncate of {@code public.items}: no key, no row. */

@@ -28,23 +28,24 @@ class WriteModesTest {
             new TableProvisioner(catalog, true, 2, Map.of(), t -> null, mode),
             mode,
             t -> Map.of(),
+            dev.floe.sink.fill.FillSettings.DEFAULT,
             1);
     return new CommitCycle(writers, "sink", new AppliedOffsets("sink"), 1_000);
   }
 
   @Test
-  void softDeletesKeepTheRowMarkedDeleted() throws Exception {
+  void softDeletesKeepTheRowMarkedDeletedWithItsLastState() throws Exception {
     CommitCycle task = task(WriteMode.SOFT_DELETE);
     task.apply(event("c", 1, "one", 0));
     task.apply(event("c", 2, "two", 1));
     task.commit();
-    task.apply(event("d", 2, null, 2));
+    task.apply(event("d", 2, null, 2)); // a key-only before-image: the rest comes from the table
     task.apply(event("d", 1, null, 3));
     task.apply(event("c", 1, "one again", 4));
     task.commit();
 
     List<String> rows = rows("id", "name", ChangeMetadata.DELETED, ChangeMetadata.OP);
-    assertEquals(List.of("1|one again|false|c", "2|null|true|d"), rows);
+    assertEquals(List.of("1|one again|false|c", "2|two|true|d"), rows);
   }
 
   @Test
@@ -52,14 +53,14 @@ class WriteModesTest {
     CommitCycle task = task(WriteMode.CHANGELOG);
     task.apply(event("c", 1, "one", 0));
     task.apply(event("u", 1, "uno", 1));
-    task.apply(event("d", 1, null, 2));
+    task.apply(event("d", 1, null, 2)); // key-only: the row is completed from the change before
     task.commit();
     task.apply(event("u", 1, "uno", 1)); // a replay after a crash: skipped by its offset
     task.apply(event("c", 1, "back", 3));
     task.commit();
 
     List<String> rows = rows(ChangeMetadata.KAFKA_OFFSET, "name", ChangeMetadata.OP);
-    assertEquals(List.of("0|one|c", "1|uno|u", "2|null|d", "3|back|c"), rows);
+    assertEquals(List.of("0|one|c", "1|uno|u", "2|uno|d", "3|back|c"), rows);
     Table table = catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
     assertTrue(table.schema().identifierFieldIds().isEmpty(), "many rows per key");
   }

@@ -1,0 +1,67 @@
+package dev.floe.sink.fill;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
+
+/**
+ * The snapshot summary entry {@value #SUMMARY_KEY}: the LSNs of the primary-key changes whose
+ * delete of the old key a snapshot committed. The task that gets the new key's row, maybe another
+ * one, reads the old row's last state from that snapshot's parent.
+ */
+public final class KeyChangeLog {
+  public static final String SUMMARY_KEY = "floe.key-changes.lsn";
+  private static final int PARSED_KEPT = 256;
+
+  // parsed entries by snapshot id: a snapshot's summary never changes
+  private final Map<Long, Set<Long>> parsed =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Set<Long>> eldest) {
+          return size() > PARSED_KEPT;
+        }
+      };
+
+  /** The summary value for {@code lsns}, or null when there are none. */
+  public static String encode(Set<Long> lsns) {
+    if (lsns.isEmpty()) {
+      return null;
+    }
+    StringJoiner out = new StringJoiner(",");
+    lsns.stream().sorted().forEach(lsn -> out.add(Long.toString(lsn)));
+    return out.toString();
+  }
+
+  /** See {@link CommittedRows#beforeKeyChange}. */
+  synchronized long beforeKeyChange(Table table, long lsn) {
+    Snapshot current = table.currentSnapshot();
+    if (lsn < 0 || current == null) {
+      return CommittedRows.NOT_COMMITTED;
+    }
+    for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+      String entry = snapshot.summary().get(SUMMARY_KEY);
+      if (entry != null && lsnsOf(snapshot.snapshotId(), entry).contains(lsn)) {
+        Long parent = snapshot.parentId();
+        return parent == null ? CommittedRows.NO_STATE : parent;
+      }
+    }
+    return CommittedRows.NOT_COMMITTED;
+  }
+
+  private Set<Long> lsnsOf(long snapshotId, String entry) {
+    return parsed.computeIfAbsent(
+        snapshotId,
+        id -> {
+          Set<Long> lsns = new HashSet<>();
+          for (String lsn : entry.split(",")) {
+            lsns.add(Long.parseLong(lsn));
+          }
+          return lsns;
+        });
+  }
+}

@@ -1,0 +1,165 @@
+package dev.floe.sink.fill;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * The rows of one buffer whose values Postgres did not send, and how each gets them: from an
+ * earlier state of the row in the same buffer as the change arrives, else from the table when the
+ * buffer is about to be written ({@link #fill}), in one read per snapshot for all such rows.
+ */
+public final class RowFills {
+  private final Map<Record, PendingFill> pending = new IdentityHashMap<>();
+  private final long keyChangeTimeoutMs;
+  private int fromBuffer;
+  private int fromTable;
+
+  /**
+   * @param keyChangeTimeoutMs how long a key change's row waits for its old row to be committed
+   */
+  public RowFills(long keyChangeTimeoutMs) {
+    this.keyChangeTimeoutMs = keyChangeTimeoutMs;
+  }
+
+  /** What {@link #fill} left: rows still waiting for a key change, rows that cannot be filled. */
+  public record Outcome(boolean waiting, List<PendingFill> unfillable) {}
+
+  /**
+   * Fills {@code missing} columns of {@code row} from {@code earlier}, the same row's previous
+   * state in the buffer; a column {@code earlier} itself still waits for stays waiting, from the
+   * same source.
+   */
+  public void fromEarlier(Record row, Set<String> missing, Record earlier, SinkRecord record) {
+    PendingFill gap = pending.get(earlier);
+    Set<String> still = new HashSet<>();
+    for (String column : missing) {
+      if (gap != null && gap.columns.contains(column)) {
+        still.add(column);
+      } else {
+        row.setField(column, earlier.getField(column));
+      }
+    }
+    if (still.isEmpty()) {
+      fromBuffer++;
+    } else {
+      pending.put(row, gap.carriedInto(row, still, record));
+    }
+  }
+
+  /**
+   * Leaves {@code missing} columns of {@code row} to be read from the table, from {@code source};
+   * when the table has nothing, a {@code required} row is unfillable, another keeps what it holds.
+   */
+  public void fromTable(
+      Record row, Set<String> missing, FillSource source, boolean required, SinkRecord record) {
+    List<SinkRecord> records = new ArrayList<>(1);
+    if (record != null) {
+      records.add(record);
+    }
+    pending.put(
+        row,
+        new PendingFill(
+            row, new HashSet<>(missing), source, required, System.currentTimeMillis(), records));
+  }
+
+  /** {@code row} left the buffer (a later change replaced it): it needs no values any more. */
+  public void forget(Record row) {
+    if (!pending.isEmpty()) {
+      pending.remove(row);
+    }
+  }
+
+  public boolean isEmpty() {
+    return pending.isEmpty();
+  }
+
+  /**
+   * Reads what the pending rows lack from {@code table} and fills it in, one read per snapshot
+   * needed. A key change whose old row is not committed yet keeps waiting until its timeout; rows
+   * that cannot be filled are returned (and forgotten) for the caller to refuse.
+   */
+  public Outcome fill(Table table, Schema keySchema, CommittedRows committed) {
+    if (pending.isEmpty()) {
+      return new Outcome(false, List.of());
+    }
+    table.refresh();
+    Snapshot current = table.currentSnapshot();
+    long now = System.currentTimeMillis();
+    boolean waiting = false;
+    List<PendingFill> unfillable = new ArrayList<>();
+    Map<Long, List<PendingFill>> bySnapshot = new LinkedHashMap<>();
+    for (PendingFill gap : List.copyOf(pending.values())) {
+      long at = current == null ? CommittedRows.NO_STATE : current.snapshotId();
+      if (gap.source.keyChange()) {
+        at = committed.beforeKeyChange(table, gap.source.keyChangeLsn());
+        if (at == CommittedRows.NOT_COMMITTED && now - gap.sinceMs < keyChangeTimeoutMs) {
+          waiting = true;
+          continue;
+        }
+      }
+      if (at < 0) {
+        settle(gap, null, unfillable);
+      } else {
+        bySnapshot.computeIfAbsent(at, id -> new ArrayList<>()).add(gap);
+      }
+    }
+    bySnapshot.forEach(
+        (snapshotId, gaps) -> {
+          Set<String> columns = new HashSet<>();
+          List<Record> keys = new ArrayList<>();
+          gaps.forEach(
+              gap -> {
+                columns.addAll(gap.columns);
+                keys.add(gap.source.key());
+              });
+          Map<StructLike, Record> rows =
+              committed.find(table, snapshotId, keySchema, keys, columns);
+          gaps.forEach(gap -> settle(gap, rows.get(gap.source.key()), unfillable));
+        });
+    return new Outcome(waiting, unfillable);
+  }
+
+  private void settle(PendingFill gap, Record committedRow, List<PendingFill> unfillable) {
+    pending.remove(gap.row);
+    if (committedRow != null) {
+      for (String column : gap.columns) {
+        gap.row.setField(column, committedRow.getField(column));
+      }
+      fromTable++;
+    } else if (gap.required) {
+      unfillable.add(gap);
+    }
+  }
+
+  /** How many rows got values Postgres did not send, from the buffer and from the table. */
+  public record Counts(int fromBuffer, int fromTable) {
+    public static final Counts NONE = new Counts(0, 0);
+
+    public Counts plus(Counts other) {
+      return new Counts(fromBuffer + other.fromBuffer, fromTable + other.fromTable);
+    }
+  }
+
+  /** The rows completed since the last call. */
+  public Counts takeCounts() {
+    Counts counts = new Counts(fromBuffer, fromTable);
+    fromBuffer = 0;
+    fromTable = 0;
+    return counts;
+  }
+
+  public void clear() {
+    pending.clear();
+  }
+}

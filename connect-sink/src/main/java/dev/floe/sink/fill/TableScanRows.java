@@ -1,0 +1,132 @@
+package dev.floe.sink.fill;
+
+import dev.floe.sink.schema.ChangeMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.StructLikeMap;
+import org.apache.iceberg.util.StructLikeSet;
+
+/**
+ * {@link CommittedRows} by one planned read of the table per call: a scan of the snapshot that
+ * projects only the key and the columns asked for, filtered on the keys ({@link KeyFilter}), so
+ * Iceberg skips every data file whose partition or column bounds rule the keys out; the rows read
+ * are then matched to the keys exactly. Equality and position deletes apply as for any reader.
+ */
+public final class TableScanRows implements CommittedRows {
+  private final KeyChangeLog keyChanges = new KeyChangeLog();
+  private final LookupListener listener;
+
+  /** Told of each read: for metrics. */
+  public interface LookupListener {
+    void looked(Table table, int keys, int found, long millis);
+  }
+
+  public TableScanRows() {
+    this((table, keys, found, millis) -> {});
+  }
+
+  public TableScanRows(LookupListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public Map<StructLike, Record> find(
+      Table table,
+      long snapshotId,
+      Schema keySchema,
+      Collection<Record> keys,
+      Set<String> columns) {
+    long started = System.nanoTime();
+    StructLikeSet wanted = StructLikeSet.create(keySchema.asStruct());
+    wanted.addAll(keys);
+    Schema schema = table.schemas().get(table.snapshot(snapshotId).schemaId());
+    Set<String> select = new LinkedHashSet<>();
+    keySchema.columns().forEach(c -> select.add(c.name()));
+    columns.stream().filter(c -> schema.findField(c) != null).forEach(select::add);
+    NewestRow newest = NewestRow.of(schema);
+    select.addAll(newest.columns());
+    StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
+    Expression filter = KeyFilter.of(keySchema, keys);
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(table)
+            .useSnapshot(snapshotId)
+            .select(new ArrayList<>(select))
+            .where(filter)
+            .build()) {
+      for (Record row : rows) {
+        Record key = keyOf(row, keySchema);
+        if (wanted.contains(key)) {
+          found.merge(key, row, newest::newer);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    listener.looked(table, keys.size(), found.size(), (System.nanoTime() - started) / 1_000_000);
+    return found;
+  }
+
+  @Override
+  public long beforeKeyChange(Table table, long lsn) {
+    return keyChanges.beforeKeyChange(table, lsn);
+  }
+
+  private static Record keyOf(Record row, Schema keySchema) {
+    GenericRecord key = GenericRecord.create(keySchema);
+    for (NestedField column : keySchema.columns()) {
+      key.setField(column.name(), row.getField(column.name()));
+    }
+    return key;
+  }
+
+  /**
+   * Which of two rows of one key is newer. A changelog holds a row per change: all of one key's
+   * changes come from one Kafka partition, in offset order; across partitions (a topic that was
+   * repartitioned) the source commit time decides. Other tables hold one row per key.
+   */
+  private record NewestRow(boolean changelog) {
+    static NewestRow of(Schema schema) {
+      return new NewestRow(schema.findField(ChangeMetadata.KAFKA_OFFSET) != null);
+    }
+
+    List<String> columns() {
+      return changelog
+          ? List.of(
+              ChangeMetadata.KAFKA_PARTITION, ChangeMetadata.KAFKA_OFFSET, ChangeMetadata.COMMIT_TS)
+          : List.of();
+    }
+
+    Record newer(Record a, Record b) {
+      if (!changelog) {
+        return b;
+      }
+      Object partitionA = a.getField(ChangeMetadata.KAFKA_PARTITION);
+      if (partitionA != null && partitionA.equals(b.getField(ChangeMetadata.KAFKA_PARTITION))) {
+        return compare(a, b, ChangeMetadata.KAFKA_OFFSET) >= 0 ? a : b;
+      }
+      return compare(a, b, ChangeMetadata.COMMIT_TS) >= 0 ? a : b;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Record a, Record b, String column) {
+      Comparable x = (Comparable) a.getField(column);
+      Comparable y = (Comparable) b.getField(column);
+      return x == null ? (y == null ? 0 : -1) : y == null ? 1 : x.compareTo(y);
+    }
+  }
+}

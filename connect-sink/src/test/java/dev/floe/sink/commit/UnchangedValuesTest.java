@@ -1,0 +1,221 @@
+package dev.floe.sink.commit;
+
+import static dev.floe.sink.event.ChangeEvents.event;
+import static dev.floe.sink.event.ChangeEvents.keyChange;
+import static dev.floe.sink.event.ChangeEvents.parse;
+import static dev.floe.sink.event.ChangeEvents.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.fill.CommittedRows;
+import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.fill.TableScanRows;
+import dev.floe.sink.metrics.SinkMetrics;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.schema.UnavailableValues;
+import dev.floe.sink.write.TableRows;
+import dev.floe.sink.write.TableWriters;
+import dev.floe.sink.write.WriteMode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Values Postgres did not send (unchanged TOASTed columns, here {@code name}) come from the row's
+ * last state: an earlier change in the flush, else the table, read once per flush; the new row of a
+ * primary-key change takes them from the old key, in this task's buffer, in a committed snapshot,
+ * or once another task commits the old key's delete.
+ */
+class UnchangedValuesTest {
+  private static final String TOAST = UnavailableValues.DEBEZIUM_DEFAULT;
+  private InMemoryCatalog catalog;
+  private final List<String> refused = new ArrayList<>();
+  private final CountingRows reads = new CountingRows();
+
+  @BeforeEach
+  void catalog() {
+    catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+  }
+
+  @Test
+  void anUnsentValueComesFromTheEarlierChangeInTheSameFlush() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 1, "big text", 0));
+    task.apply(event("u", 1, TOAST, 1));
+    task.commit();
+    assertEquals(List.of("1|big text"), rows());
+    assertEquals(0, reads.calls, "nothing read from the table");
+  }
+
+  @Test
+  void anUnsentValueComesFromTheTableInOneReadPerFlush() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 1, "one", 0));
+    task.apply(event("c", 2, "two", 1));
+    task.apply(event("c", 3, "three", 2));
+    task.commit();
+    task.apply(event("u", 1, TOAST, 3));
+    task.apply(event("u", 2, TOAST, 4));
+    task.apply(event("u", 2, TOAST, 5)); // waits on the same value as the change before it
+    task.apply(event("u", 3, "drei", 6));
+    task.commit();
+    assertEquals(List.of("1|one", "2|two", "3|drei"), rows());
+    assertEquals(1, reads.calls, "one read for every row of the flush");
+    assertEquals(2, reads.keys);
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
+  void aChangeWhoseRowTheTableDoesNotHoldIsRefusedAndTheRestLands() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 1, "one", 0));
+    task.apply(event("u", 7, TOAST, 1)); // key 7 was never written
+    task.commit();
+    assertEquals(List.of("1|one"), rows());
+    assertEquals(List.of("it.public.items-0@1"), refused);
+  }
+
+  @Test
+  void aKeyChangeInOnePartitionTakesTheOldRowFromTheBuffer() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 1, "one", 0));
+    task.commit();
+    task.apply(event("u", 1, "uno", 1));
+    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 2, 0, 3, 500);
+    task.apply(parse(change[0])); // the old state was changed in this flush: committed first
+    task.apply(parse(change[1]));
+    task.commit();
+    assertEquals(List.of("9|uno"), rows());
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
+  void aKeyChangeAcrossFlushesTakesTheOldRowFromTheSnapshotBeforeItsDelete() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 1, "one", 0));
+    task.apply(event("c", 2, "two", 1));
+    task.commit();
+    task.apply(event("u", 2, "zwei", 2)); // unrelated changes in the delete's flush
+    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 3, 0, 4, 500);
+    task.apply(parse(change[0]));
+    task.commit();
+    task.apply(parse(change[1]));
+    task.commit();
+    assertEquals(List.of("2|zwei", "9|one"), rows());
+  }
+
+  @Test
+  void aKeyChangeFromAnotherTasksPartitionWaitsForThatTasksCommit() throws Exception {
+    CommitCycle newKeyTask = task(WriteMode.UPSERT, 60_000);
+    CommitCycle oldKeyTask = task(WriteMode.UPSERT, 60_000);
+    oldKeyTask.apply(parse(record("c", 1, "one", 1, 0, 400)));
+    oldKeyTask.commit();
+    oldKeyTask.apply(parse(record("u", 1, "uno", 1, 1, 450)));
+    SinkRecord[] change = keyChange(1, 9, TOAST, 1, 2, 0, 0, 500);
+    newKeyTask.apply(parse(change[1]));
+    newKeyTask.commitOnTime();
+    assertEquals(List.of("1|one"), rows(), "the new row waits: nothing of that task is committed");
+
+    oldKeyTask.apply(parse(change[0])); // its last state lands first, then the delete
+    oldKeyTask.commit();
+    newKeyTask.commitOnTime();
+    assertEquals(List.of("9|uno"), rows());
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
+  void aKeyChangeWhoseOldRowIsNeverCommittedIsRefusedAfterTheTimeout() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 300);
+    task.apply(event("c", 5, "five", 0));
+    SinkRecord[] change = keyChange(1, 9, TOAST, 1, 0, 0, 1, 500);
+    task.apply(parse(change[1]));
+    task.commit(); // waits up to the timeout, then refuses the change and commits the rest
+    assertEquals(List.of("5|five"), rows());
+    assertEquals(List.of("it.public.items-0@1"), refused);
+  }
+
+  @Test
+  void aSoftDeletedRowAndAChangelogRowAreComplete() throws Exception {
+    CommitCycle softDelete = task(WriteMode.SOFT_DELETE, 60_000);
+    softDelete.apply(event("c", 1, "one", 0));
+    softDelete.commit();
+    softDelete.apply(event("u", 1, TOAST, 1));
+    softDelete.apply(event("d", 1, null, 2));
+    softDelete.commit();
+    assertEquals(List.of("1|one|true"), rows("id", "name", "_floe_deleted"));
+
+    catalog();
+    CommitCycle changelog = task(WriteMode.CHANGELOG, 60_000);
+    changelog.apply(event("c", 1, "one", 0));
+    changelog.commit();
+    changelog.apply(event("u", 1, TOAST, 1));
+    changelog.apply(event("d", 1, null, 2));
+    changelog.commit();
+    assertEquals(
+        List.of("0|one|c", "1|one|u", "2|one|d"), rows("_floe_kafka_offset", "name", "_floe_op"));
+  }
+
+  private CommitCycle task(WriteMode mode, long keyChangeTimeoutMs) {
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2, Map.of(), t -> null, mode),
+            mode,
+            t -> Map.of(),
+            new FillSettings(UnavailableValues.DEFAULT, keyChangeTimeoutMs),
+            1);
+    return new CommitCycle(
+        writers,
+        "sink",
+        new AppliedOffsets("sink"),
+        1_000,
+        Long.MAX_VALUE,
+        new RetryBudget(0),
+        new SchemaEvolver(true),
+        SinkMetrics.NONE,
+        reads,
+        (records, reason) ->
+            records.forEach(
+                r -> refused.add(r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset())));
+  }
+
+  private List<String> rows(String... columns) throws Exception {
+    Table table = catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
+    return TableRows.of(table, columns.length == 0 ? new String[] {"id", "name"} : columns);
+  }
+
+  /** Counts the reads of the table, and reads it for real. */
+  private static final class CountingRows implements CommittedRows {
+    private final TableScanRows scans = new TableScanRows();
+    int calls;
+    int keys;
+
+    @Override
+    public Map<StructLike, Record> find(
+        Table table, long snapshotId, Schema keySchema, Collection<Record> keys, Set<String> c) {
+      calls++;
+      this.keys += keys.size();
+      return scans.find(table, snapshotId, keySchema, keys, c);
+    }
+
+    @Override
+    public long beforeKeyChange(Table table, long lsn) {
+      return scans.beforeKeyChange(table, lsn);
+    }
+  }
+}
