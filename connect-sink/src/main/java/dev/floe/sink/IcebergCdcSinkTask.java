@@ -18,6 +18,7 @@ import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableWriters;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +45,8 @@ public class IcebergCdcSinkTask extends SinkTask {
   private CommitClock clock;
   private BadRecordHandler badRecords;
   private SinkMetrics metrics;
+  // partitions closed without a commit, with the offset to read them again from
+  private final Map<TopicPartition, Long> readAgain = new HashMap<>();
 
   @Override
   public String version() {
@@ -126,13 +129,28 @@ public class IcebergCdcSinkTask extends SinkTask {
   @Override
   public void open(Collection<TopicPartition> partitions) {
     cycle.assigned();
+    Map<TopicPartition, Long> back = new HashMap<>(readAgain);
+    back.keySet().retainAll(partitions);
+    if (!back.isEmpty()) {
+      context.offset(back); // Connect applies it right after this call
+    }
+    readAgain.clear(); // the others moved to other tasks, which read from the committed offsets
   }
 
   @Override
   public void close(Collection<TopicPartition> partitions) {
-    // commit what was read from the partitions before they move to another task
-    cycle.commit();
+    // commit what was read from the partitions before they move to another task; if a row waits
+    // for another task's commit, commit nothing: what this task keeps is read again now, and a
+    // revoked partition that comes back to it in the same rebalance is read again when it does
+    // (its consumer position is not reset)
+    readAgain.putAll(cycle.commitOrRewind());
     cycle.forget(partitions);
+    Map<TopicPartition, Long> kept = new HashMap<>(readAgain);
+    kept.keySet().removeAll(partitions);
+    if (!kept.isEmpty()) {
+      context.offset(kept);
+      readAgain.keySet().removeAll(kept.keySet());
+    }
   }
 
   private ErrantRecordReporter errantRecordReporter() {

@@ -39,6 +39,7 @@ public final class CommitCycle {
   private final SinkMetrics metrics;
   private final CommittedRows committedRows;
   private final Refusals refusals;
+  private long nextEarlyCommitMs;
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
@@ -136,19 +137,16 @@ public final class CommitCycle {
         retries.run(
             "Truncating " + writer.table().name(), () -> committer.truncate(writer.table(), event));
       } else {
-        TableWriter evolved = evolvedFor(writer, event);
-        if (event.keyMoved() && evolved.holdsRowOf(event)) {
-          // a primary-key change: the new key's row (maybe on another task's partition) takes the
-          // values Postgres did not send from the old key's last state, so that state reaches the
-          // table before the old key's delete does
-          commit();
-        }
-        writers.write(evolved, event);
+        writers.write(evolvedFor(writer, event), event);
       }
     }
     consumed(event.coordinates());
-    if (writers.pendingEvents() >= flushMaxRecords || writers.pendingBytes() >= flushMaxBytes) {
-      commit();
+    if ((writers.pendingEvents() >= flushMaxRecords || writers.pendingBytes() >= flushMaxBytes)
+        && System.currentTimeMillis() >= nextEarlyCommitMs
+        && !commit(true)) {
+      // a row waits for another task's commit: keep reading (the old row may be on one of this
+      // task's partitions) and try again shortly; the wait is bounded by its timeout
+      nextEarlyCommitMs = System.currentTimeMillis() + KEY_CHANGE_POLL_MS;
     }
   }
 
@@ -203,10 +201,24 @@ public final class CommitCycle {
     commit(true);
   }
 
-  private void commit(boolean mayPostpone) {
+  /**
+   * Before this task's partitions move: commits, or when a row waits for another task's commit,
+   * commits nothing and drops every buffer. Returns the offsets to read again from then (per
+   * partition, the first offset read and not committed), empty after a commit.
+   */
+  public synchronized Map<TopicPartition, Long> commitOrRewind() {
+    if (commit(true)) {
+      return Map.of();
+    }
+    writers.discardAll();
+    return offsets.rewind();
+  }
+
+  /** True when committed, false when postponed. */
+  private boolean commit(boolean mayPostpone) {
     try {
       if (!fillUnavailable(mayPostpone)) {
-        return;
+        return false;
       }
       for (TableWriter writer : writers.pending()) {
         // each attempt writes fresh files from the kept buffer: a failed attempt's files are
@@ -228,6 +240,7 @@ public final class CommitCycle {
       throw e;
     }
     offsets.allConsumedCommitted();
+    return true;
   }
 
   /**
@@ -241,7 +254,16 @@ public final class CommitCycle {
         boolean[] filled = {true};
         retries.run(
             "Reading the last state of rows of " + writer.table().name(),
-            () -> filled[0] = writer.fillUnavailable(committedRows, refusals));
+            () -> {
+              filled[0] = writer.fillUnavailable(committedRows, refusals);
+              // old rows of key changes go out now, even if this buffer waits: another task may
+              // be waiting for them, maybe while this one waits for that one's
+              TableFlush before = writer.flushStatesBeforeKeyChanges();
+              if (before != null) {
+                committer.commit(before);
+                writer.statesBeforeKeyChangesCommitted();
+              }
+            });
         ready &= filled[0];
       }
       if (ready || mayPostpone) {

@@ -14,6 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class CommittedOffsets {
   private final Map<TopicPartition, Long> consumed = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  // per partition, the first offset read since everything before it was committed
+  private final Map<TopicPartition, Long> firstUncommitted = new HashMap<>();
 
   /**
    * Notes that the record at {@code offset} was read (applied, buffered, or skipped as a
@@ -21,11 +23,25 @@ public final class CommittedOffsets {
    */
   public void consumed(TopicPartition partition, long offset) {
     consumed.merge(partition, offset + 1, Math::max);
+    firstUncommitted.merge(partition, offset, Math::min);
   }
 
   /** Everything consumed so far is in committed snapshots now. */
   public void allConsumedCommitted() {
     committed.putAll(consumed);
+    firstUncommitted.clear();
+  }
+
+  /**
+   * Forgets what was read and not committed, which is read again: per partition, the offset to read
+   * from.
+   */
+  public Map<TopicPartition, Long> rewind() {
+    Map<TopicPartition, Long> from = new HashMap<>(firstUncommitted);
+    from.keySet().forEach(tp -> consumed.remove(tp));
+    consumed.putAll(committed);
+    firstUncommitted.clear();
+    return from;
   }
 
   /** The offsets safe to commit, for the partitions this task still owns. */
@@ -40,6 +56,7 @@ public final class CommittedOffsets {
         tp -> {
           consumed.remove(tp);
           committed.remove(tp);
+          firstUncommitted.remove(tp);
         });
   }
 }

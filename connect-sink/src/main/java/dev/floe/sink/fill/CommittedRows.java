@@ -25,13 +25,11 @@ public interface CommittedRows {
       Table table, long snapshotId, Schema keySchema, Collection<Record> keys, Set<String> columns);
 
   /**
-   * The snapshot just before the one that committed the primary-key change at {@code lsn} (which
-   * deleted the old key), so the old row's last state can be read from it: an id, {@link
-   * #NOT_COMMITTED} while no snapshot of {@code table} records the change, or {@link #NO_STATE}
-   * when the change was the table's first snapshot.
+   * The snapshot that holds the old row of the primary-key change at {@code lsn} as it was just
+   * before the change (the one that records the change's LSN), or {@link #NOT_COMMITTED} while the
+   * task that owns the old key has not committed it yet.
    */
-  long beforeKeyChange(Table table, long lsn);
+  long snapshotOfKeyChange(Table table, long lsn);
 
   long NOT_COMMITTED = -1;
-  long NO_STATE = -2;
 }

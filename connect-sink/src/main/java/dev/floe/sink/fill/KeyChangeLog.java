@@ -10,9 +10,10 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
- * The snapshot summary entry {@value #SUMMARY_KEY}: the LSNs of the primary-key changes whose
- * delete of the old key a snapshot committed. The task that gets the new key's row, maybe another
- * one, reads the old row's last state from that snapshot's parent.
+ * The snapshot summary entry {@value #SUMMARY_KEY}: the LSNs of the primary-key changes whose old
+ * row a snapshot holds as it was just before the change (the snapshot of old keys' states a task
+ * commits ahead of its buffer, or a changelog's flush, which keeps the deleted row). The task that
+ * gets the new key's row, maybe another one, reads the old row from that snapshot.
  */
 public final class KeyChangeLog {
   public static final String SUMMARY_KEY = "floe.key-changes.lsn";
@@ -37,8 +38,8 @@ public final class KeyChangeLog {
     return out.toString();
   }
 
-  /** See {@link CommittedRows#beforeKeyChange}. */
-  synchronized long beforeKeyChange(Table table, long lsn) {
+  /** See {@link CommittedRows#snapshotOfKeyChange}. */
+  synchronized long snapshotOf(Table table, long lsn) {
     Snapshot current = table.currentSnapshot();
     if (lsn < 0 || current == null) {
       return CommittedRows.NOT_COMMITTED;
@@ -46,8 +47,7 @@ public final class KeyChangeLog {
     for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
       String entry = snapshot.summary().get(SUMMARY_KEY);
       if (entry != null && lsnsOf(snapshot.snapshotId(), entry).contains(lsn)) {
-        Long parent = snapshot.parentId();
-        return parent == null ? CommittedRows.NO_STATE : parent;
+        return snapshot.snapshotId();
       }
     }
     return CommittedRows.NOT_COMMITTED;

@@ -32,6 +32,11 @@ public final class RowFills {
     this.keyChangeTimeoutMs = keyChangeTimeoutMs;
   }
 
+  /** Whether {@code row} still waits for values. */
+  public boolean isPending(Record row) {
+    return !pending.isEmpty() && pending.containsKey(row);
+  }
+
   /** What {@link #fill} left: rows still waiting for a key change, rows that cannot be filled. */
   public record Outcome(boolean waiting, List<PendingFill> unfillable) {}
 
@@ -100,15 +105,16 @@ public final class RowFills {
     List<PendingFill> unfillable = new ArrayList<>();
     Map<Long, List<PendingFill>> bySnapshot = new LinkedHashMap<>();
     for (PendingFill gap : List.copyOf(pending.values())) {
-      long at = current == null ? CommittedRows.NO_STATE : current.snapshotId();
+      Long at = current == null ? null : current.snapshotId();
       if (gap.source.keyChange()) {
-        at = committed.beforeKeyChange(table, gap.source.keyChangeLsn());
-        if (at == CommittedRows.NOT_COMMITTED && now - gap.sinceMs < keyChangeTimeoutMs) {
+        long change = committed.snapshotOfKeyChange(table, gap.source.keyChangeLsn());
+        if (change == CommittedRows.NOT_COMMITTED && now - gap.sinceMs < keyChangeTimeoutMs) {
           waiting = true;
           continue;
         }
+        at = change == CommittedRows.NOT_COMMITTED ? null : Long.valueOf(change);
       }
-      if (at < 0) {
+      if (at == null) {
         settle(gap, null, unfillable);
       } else {
         bySnapshot.computeIfAbsent(at, id -> new ArrayList<>()).add(gap);

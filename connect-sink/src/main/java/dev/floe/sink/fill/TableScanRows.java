@@ -82,8 +82,8 @@ public final class TableScanRows implements CommittedRows {
   }
 
   @Override
-  public long beforeKeyChange(Table table, long lsn) {
-    return keyChanges.beforeKeyChange(table, lsn);
+  public long snapshotOfKeyChange(Table table, long lsn) {
+    return keyChanges.snapshotOf(table, lsn);
   }
 
   private static Record keyOf(Record row, Schema keySchema) {

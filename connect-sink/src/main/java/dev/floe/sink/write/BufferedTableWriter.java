@@ -9,6 +9,7 @@ import dev.floe.sink.schema.RowConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 
@@ -20,19 +21,30 @@ import org.apache.iceberg.Table;
 abstract class BufferedTableWriter implements TableWriter {
   protected final Table table;
   protected final RowConverter rows;
-  protected final FlushCoverage coverage = new FlushCoverage();
+  protected final FlushCoverage coverage;
   protected final RowFills fills;
   // the schema the buffered rows were built for: another task may change the table's meanwhile
   private final Schema rowSchema;
   private final int partitionId;
   private final long taskId;
 
+  /**
+   * @param marksKeyChanges whether the flush's own snapshot records the primary-key changes whose
+   *     old key it deletes, because it keeps the deleted row (a changelog); else the old keys'
+   *     states are committed ahead of it ({@link #flushStatesBeforeKeyChanges()})
+   */
   BufferedTableWriter(
-      Table table, Map<String, String> aliases, FillSettings fill, int partitionId, long taskId) {
+      Table table,
+      Map<String, String> aliases,
+      FillSettings fill,
+      boolean marksKeyChanges,
+      int partitionId,
+      long taskId) {
     this.table = table;
     this.rowSchema = table.schema();
     this.rows = new RowConverter(rowSchema, aliases, fill.placeholder());
     this.fills = new RowFills(fill.keyChangeTimeoutMs());
+    this.coverage = new FlushCoverage(marksKeyChanges);
     this.partitionId = partitionId;
     this.taskId = taskId;
   }
@@ -87,6 +99,39 @@ abstract class BufferedTableWriter implements TableWriter {
     }
     coverage.filled(fills.takeCounts());
     return !outcome.waiting();
+  }
+
+  /** Whether {@link #flushStatesBeforeKeyChanges()} may have states to write; none by default. */
+  protected boolean hasStatesBeforeKeyChanges() {
+    return false;
+  }
+
+  /**
+   * Writes the states of {@link #flushStatesBeforeKeyChanges()} that are ready; returns the LSNs of
+   * their key changes.
+   */
+  protected Set<Long> writeStatesBeforeKeyChanges(FlushFileWriter files) {
+    return Set.of();
+  }
+
+  @Override
+  public TableFlush flushStatesBeforeKeyChanges() {
+    if (coverage.events() == 0 || !hasStatesBeforeKeyChanges()) {
+      return null;
+    }
+    table.refresh();
+    FlushFileWriter files = new FlushFileWriter(table, rowSchema, deleteKey(), partitionId, taskId);
+    try {
+      Set<Long> keyChanges = writeStatesBeforeKeyChanges(files);
+      if (keyChanges.isEmpty()) {
+        files.abort();
+        return null;
+      }
+      return coverage.statesBeforeKeyChanges(table, files.complete(), keyChanges);
+    } catch (IOException | RuntimeException e) {
+      files.abort();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
   }
 
   @Override

@@ -41,7 +41,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
 
   public ChangelogTableWriter(
       Table table, Map<String, String> aliases, FillSettings fill, int partitionId, long taskId) {
-    super(table, aliases, fill, partitionId, taskId);
+    super(table, aliases, fill, true, partitionId, taskId);
     lastByKey = StructLikeMap.create(keySchema.asStruct());
   }
 

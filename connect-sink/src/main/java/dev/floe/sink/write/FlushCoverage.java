@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
  * and how many rows got values Postgres did not send. It becomes the snapshot summary on commit.
  */
 final class FlushCoverage {
+  private final boolean marksKeyChanges;
   private Map<TopicPartition, Long> firstOffsets = new HashMap<>();
   private Map<TopicPartition, Long> nextOffsets = new HashMap<>();
   private SourcePosition watermark = SourcePosition.UNKNOWN;
@@ -25,6 +26,15 @@ final class FlushCoverage {
   private Set<Long> keyChangeLsns = new HashSet<>();
   private RowFills.Counts filled = RowFills.Counts.NONE;
 
+  /**
+   * @param marksKeyChanges whether the flush's own snapshot records the primary-key changes whose
+   *     old key it deletes (where the deleted row is kept: a changelog); otherwise a snapshot of
+   *     the old keys' states does, ahead of it
+   */
+  FlushCoverage(boolean marksKeyChanges) {
+    this.marksKeyChanges = marksKeyChanges;
+  }
+
   void add(ChangeEvent event, Object buffered) {
     bytes += RecordSizes.estimate(buffered);
     TopicPartition tp = event.coordinates().topicPartition();
@@ -32,8 +42,8 @@ final class FlushCoverage {
     nextOffsets.merge(tp, event.coordinates().offset() + 1, Math::max);
     watermark = watermark.max(event.position());
     events++;
-    if (event.keyMoved() && event.position().lsn() >= 0) {
-      keyChangeLsns.add(event.position().lsn()); // the old key's last state is read before it
+    if (marksKeyChanges && event.keyMoved() && event.position().lsn() >= 0) {
+      keyChangeLsns.add(event.position().lsn()); // the old key's last state is read from it
     }
   }
 
@@ -59,6 +69,22 @@ final class FlushCoverage {
         events,
         Set.copyOf(keyChangeLsns),
         filled);
+  }
+
+  /**
+   * The snapshot of old keys' states written before a flush's own: it applies no change event and
+   * moves no offset, but it is fenced like the flush whose changes it comes from.
+   */
+  TableFlush statesBeforeKeyChanges(Table table, WriteResult files, Set<Long> keyChanges) {
+    return new TableFlush(
+        table,
+        files,
+        Map.copyOf(firstOffsets),
+        Map.of(),
+        SourcePosition.UNKNOWN,
+        0,
+        Set.copyOf(keyChanges),
+        RowFills.Counts.NONE);
   }
 
   void clear() {

@@ -38,6 +38,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
   // keys deleted in this flush, with their state just before (null: the table's row)
   private StructLikeMap<Record> beforeDelete;
+  private KeyChangeStates beforeKeyChange;
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
     this(table, false, Map.of(), FillSettings.DEFAULT, partitionId, taskId);
@@ -53,7 +54,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       FillSettings fill,
       int partitionId,
       long taskId) {
-    super(table, aliases, fill, partitionId, taskId);
+    super(table, aliases, fill, false, partitionId, taskId);
     FlushFileWriter.globalSpec(table); // fail now, not at the first flush
     this.key = TableKey.of(table);
     if (key.columns().isEmpty()) {
@@ -104,6 +105,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     }
     if (event.isDelete()) {
       beforeDelete.put(rowKey, earlier); // still filled at flush: a key change may take from it
+      if (event.keyMoved()) {
+        beforeKeyChange.left(rowKey, earlier, event.position().lsn());
+      }
     } else {
       fills.forget(earlier);
     }
@@ -125,6 +129,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     if (event.oldKey() != null) {
       Record oldKey = RowConverter.toKeyRecord(event.oldKey(), keySchema);
       if (beforeDelete.containsKey(oldKey)) {
+        beforeKeyChange.claimed(oldKey); // the new row is here: no other task needs the old one
         Record old = beforeDelete.get(oldKey);
         if (old != null) {
           fills.fromEarlier(state, missing, old, event.record());
@@ -191,7 +196,23 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  protected boolean hasStatesBeforeKeyChanges() {
+    return !beforeKeyChange.isEmpty();
+  }
+
+  @Override
+  protected Set<Long> writeStatesBeforeKeyChanges(FlushFileWriter files) {
+    return beforeKeyChange.write(files, fills);
+  }
+
+  @Override
+  public void statesBeforeKeyChangesCommitted() {
+    beforeKeyChange.committed();
+  }
+
+  @Override
   protected boolean unfillable(PendingFill gap) {
+    beforeKeyChange.drop(gap.row());
     // the row cannot be completed: the key is left as deleted rather than written with values it
     // never had, and its changes go to the dead letter topic
     for (Map.Entry<StructLike, Record> entry : latestByKey.entrySet()) {
@@ -222,5 +243,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   protected void clearBuffer() {
     latestByKey = StructLikeMap.create(keySchema.asStruct());
     beforeDelete = StructLikeMap.create(keySchema.asStruct());
+    if (beforeKeyChange == null) {
+      beforeKeyChange = new KeyChangeStates(keySchema);
+    }
+    beforeKeyChange.clear();
   }
 }

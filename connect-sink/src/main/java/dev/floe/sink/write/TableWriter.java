@@ -44,6 +44,19 @@ public interface TableWriter {
   long pendingBytes();
 
   /**
+   * For primary-key changes whose old key this buffer deletes while their new row is elsewhere: the
+   * old keys' states just before the changes, written to new files, to be committed ahead of {@link
+   * #flush()}'s snapshot (and even while the buffer waits), recording the changes' LSNs; the task
+   * that gets a new row reads the old row from that snapshot. Null when none is ready.
+   */
+  default TableFlush flushStatesBeforeKeyChanges() {
+    return null;
+  }
+
+  /** The last {@link #flushStatesBeforeKeyChanges()} is committed. */
+  default void statesBeforeKeyChangesCommitted() {}
+
+  /**
    * Writes the buffered changes to new files, not yet committed; null if none. The buffer is kept
    * until {@link #committed()}, so a failed commit can be retried with fresh files.
    */

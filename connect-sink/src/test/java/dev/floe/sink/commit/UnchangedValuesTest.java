@@ -105,6 +105,20 @@ class UnchangedValuesTest {
   }
 
   @Test
+  void aKeyChangeOfARowCommittedEarlierTakesItFromTheTable() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 25, "twenty-five", 11));
+    task.commit();
+    SinkRecord[] change = keyChange(25, 37, TOAST, 0, 16, 0, 18, 500);
+    task.apply(parse(change[0]));
+    task.apply(parse(change[1]));
+    task.apply(parse(record("u", 37, TOAST, 0, 19, 501)));
+    task.commit();
+    assertEquals(List.of("37|twenty-five"), rows());
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
   void aKeyChangeAcrossFlushesTakesTheOldRowFromTheSnapshotBeforeItsDelete() throws Exception {
     CommitCycle task = task(WriteMode.UPSERT, 60_000);
     task.apply(event("c", 1, "one", 0));
@@ -135,6 +149,29 @@ class UnchangedValuesTest {
     oldKeyTask.commit();
     newKeyTask.commitOnTime();
     assertEquals(List.of("9|uno"), rows());
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
+  void twoTasksWaitingForEachOthersKeyChangesDoNotWaitForEachOthersBuffers() throws Exception {
+    CommitCycle first = task(WriteMode.UPSERT, 60_000); // partition 0
+    CommitCycle second = task(WriteMode.UPSERT, 60_000); // partition 1
+    first.apply(parse(record("c", 1, "one", 0, 0, 100)));
+    first.commit();
+    second.apply(parse(record("c", 2, "two", 1, 0, 101)));
+    second.commit();
+    SinkRecord[] oneToEleven = keyChange(1, 11, TOAST, 0, 1, 1, 1, 500);
+    SinkRecord[] twoToTwelve = keyChange(2, 12, TOAST, 1, 2, 0, 2, 600);
+    first.apply(parse(oneToEleven[0]));
+    first.apply(parse(twoToTwelve[1])); // waits for the second task
+    second.apply(parse(twoToTwelve[0]));
+    second.apply(parse(oneToEleven[1])); // waits for the first task
+
+    first.commitOnTime(); // its own buffer waits, the old row of key 1 goes out
+    assertEquals(List.of("1|one", "2|two"), rows());
+    second.commitOnTime(); // key 11 takes key 1's row; the old row of key 2 goes out
+    first.commitOnTime(); // key 12 takes key 2's row
+    assertEquals(List.of("11|one", "12|two"), rows());
     assertTrue(refused.isEmpty(), refused.toString());
   }
 
@@ -214,8 +251,8 @@ class UnchangedValuesTest {
     }
 
     @Override
-    public long beforeKeyChange(Table table, long lsn) {
-      return scans.beforeKeyChange(table, lsn);
+    public long snapshotOfKeyChange(Table table, long lsn) {
+      return scans.snapshotOfKeyChange(table, lsn);
     }
   }
 }

@@ -24,7 +24,7 @@ public final class SourceConfig extends AbstractConfig {
   public static final String PREFLIGHT_ENABLED = "floe.preflight.enabled";
   public static final String PREFLIGHT_TOAST = "floe.preflight.toast";
 
-  /** What a table whose unchanged large values would arrive as placeholders does to the start. */
+  /** What a table whose unchanged large values would arrive as nulls does to the start. */
   public enum ToastPolicy {
     WARN,
     FAIL
@@ -80,12 +80,15 @@ public final class SourceConfig extends AbstractConfig {
         "warn",
         ConfigDef.CaseInsensitiveValidString.in("warn", "fail"),
         Importance.LOW,
-        "What to do about captured tables with TOASTable columns (text, bytea, jsonb, arrays,"
-            + " ...) and a replica identity other than FULL: when an update leaves a large value of"
-            + " such a column unchanged, Postgres does not send it and the sink refuses the change"
-            + " (dead letter topic or a failed task) rather than overwrite the value. 'warn' logs"
-            + " the tables and the fix (ALTER TABLE ... REPLICA IDENTITY FULL) and starts; 'fail'"
-            + " reports them as errors on table.include.list and refuses to start.",
+        "What to do about captured tables without REPLICA IDENTITY FULL that have large"
+            + " (TOASTable) columns of a type whose unchanged value Debezium sends as a plain null"
+            + " (a smallint, boolean, timestamp or numeric array, bit varying, ...): the sink cannot"
+            + " tell that null from a real one. 'warn' logs the columns and the fix (ALTER TABLE ..."
+            + " REPLICA IDENTITY FULL) and starts; 'fail' reports them as errors on"
+            + " table.include.list and refuses to start. Text, bytea, json, jsonb, numeric and"
+            + " text, int, bigint, uuid, date, real and double arrays need nothing: Debezium sends a"
+            + " placeholder and the sink fills in the value from the row's last state (logged as"
+            + " information).",
         PREFLIGHT_GROUP,
         2,
         Width.SHORT,

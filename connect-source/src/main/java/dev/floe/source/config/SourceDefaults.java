@@ -68,6 +68,11 @@ public final class SourceDefaults {
     Map<String, String> merged = new HashMap<>(DEFAULTS);
     merged.putAll(userProps);
     DEFAULTS.keySet().forEach(key -> merged.remove(key, ""));
+    // Floe's converter writes the same placeholder Debezium does for values Postgres did not send
+    String placeholder = merged.get("unavailable.value.placeholder");
+    if (placeholder != null) {
+      merged.putIfAbsent("floe.unavailable.value.placeholder", placeholder);
+    }
     if (ControlTables.HEARTBEAT_ACTION_QUERY.equals(merged.get("heartbeat.action.query"))) {
       appendTo(merged, "schema.include.list", ControlTables.SCHEMA);
       appendTo(merged, "table.include.list", ControlTables.HEARTBEAT_TABLE.replace(".", "\\."));

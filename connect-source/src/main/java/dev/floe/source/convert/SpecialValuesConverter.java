@@ -1,6 +1,7 @@
 package dev.floe.source.convert;
 
 import dev.floe.common.debezium.ExactValueSchemas;
+import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
 import java.util.Locale;
@@ -24,15 +25,24 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  *   <li>{@code real[]}, {@code double precision[]}, {@code date[]}: arrays of the above.
  * </ul>
  *
+ * <p>A value Postgres did not send (an unchanged TOASTed numeric or array, without REPLICA IDENTITY
+ * FULL) becomes the connector's {@code unavailable.value.placeholder}, shaped as Debezium shapes it
+ * for text and int arrays, never a null the sink could not tell from a real one.
+ *
  * <p>Registered by Floe's source defaults as {@code converters=floe}. Debezium hands the converter
  * what the JDBC driver returned during the snapshot and what it decoded from pgoutput's text while
  * streaming; each encoding accepts both.
  */
 public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, RelationalColumn> {
+  /** The converter's copy of the connector's setting (Floe's source defaults pass it on). */
+  public static final String PLACEHOLDER = "unavailable.value.placeholder";
+
+  private UnchangedValues unchanged = UnchangedValues.of(null);
 
   @Override
   public void configure(Properties props) {
-    // nothing to configure: the encodings are the topic contract the sink reads
+    // the encodings are the topic contract the sink reads; only the placeholder is configurable
+    unchanged = UnchangedValues.of(props.getProperty(PLACEHOLDER));
   }
 
   @Override
@@ -41,59 +51,77 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
     switch (column.typeName().toLowerCase(Locale.ROOT)) {
       case "float4":
         register(
-            column, registration, FloatText.schema(ExactValueSchemas.FLOAT32), FloatText::real);
+            registration,
+            FloatText.schema(ExactValueSchemas.FLOAT32),
+            FloatText::real,
+            unchanged.text());
         break;
       case "float8":
         register(
-            column,
             registration,
             FloatText.schema(ExactValueSchemas.FLOAT64),
-            FloatText::doublePrecision);
+            FloatText::doublePrecision,
+            unchanged.text());
         break;
       case "date":
-        register(column, registration, io.debezium.time.Date.builder(), EpochDays::of);
+        register(registration, io.debezium.time.Date.builder(), EpochDays::of, null);
         break;
       case "numeric":
         register(
-            column,
             registration,
             DecimalText.schema(column.length(), column.scale()),
-            value -> DecimalText.of(value, column.scale()));
+            value -> DecimalText.of(value, column.scale()),
+            unchanged.text());
         break;
       case "_float4":
         register(
-            column,
             registration,
             ArrayValues.schema(FloatText.schema(ExactValueSchemas.FLOAT32)),
-            value -> ArrayValues.each(value, FloatText::real));
+            value -> ArrayValues.each(value, FloatText::real),
+            unchanged.textList());
         break;
       case "_float8":
         register(
-            column,
             registration,
             ArrayValues.schema(FloatText.schema(ExactValueSchemas.FLOAT64)),
-            value -> ArrayValues.each(value, FloatText::doublePrecision));
+            value -> ArrayValues.each(value, FloatText::doublePrecision),
+            unchanged.textList());
         break;
       case "_date":
         register(
-            column,
             registration,
             ArrayValues.schema(io.debezium.time.Date.builder()),
-            value -> ArrayValues.each(value, EpochDays::of));
+            value -> ArrayValues.each(value, EpochDays::of),
+            unchanged.byteList());
         break;
       default:
         break; // every other type keeps Debezium's own conversion
     }
   }
 
+  /**
+   * @param whenUnchanged what an unchanged TOASTed value (Debezium's marker, not a value) becomes:
+   *     the placeholder in the form Debezium gives it for a column of the same shape, so the sink
+   *     recognizes it and fills in the real value
+   */
   private static void register(
-      @SuppressWarnings("unused") RelationalColumn column,
       ConverterRegistration<SchemaBuilder> registration,
       SchemaBuilder schema,
-      Function<Object, Object> encoding) {
+      Function<Object, Object> encoding,
+      Object whenUnchanged) {
     // Optional even for NOT NULL columns: a delete's before-image without REPLICA IDENTITY FULL
     // holds only the key, and Debezium would otherwise need a made-up value for the rest.
     schema.optional();
-    registration.register(schema, value -> value == null ? null : encoding.apply(value));
+    registration.register(
+        schema,
+        value -> {
+          if (value == null) {
+            return null;
+          }
+          if (UnchangedToastedReplicationMessageColumn.isUnchangedToastedValue(value)) {
+            return whenUnchanged;
+          }
+          return encoding.apply(value);
+        });
   }
 }

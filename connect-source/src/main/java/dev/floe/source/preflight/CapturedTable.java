@@ -6,7 +6,8 @@ package dev.floe.source.preflight;
  *
  * @param replicaIdentity pg_class.relreplident: d(efault), n(othing), f(ull) or i(ndex)
  * @param toastableColumns the columns Postgres may store out of line (attstorage other than plain),
- *     comma-separated, or null when there are none
+ *     each as {@code name:type} (pg_type's name, {@code _int4} for an int array), comma-separated,
+ *     or null when there are none
  */
 record CapturedTable(
     String schema,

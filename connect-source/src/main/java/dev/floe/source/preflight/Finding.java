@@ -15,7 +15,9 @@ record Finding(String key, String message, Severity severity) {
      */
     UNREACHABLE,
     /** Logged, never refused. */
-    WARNING
+    WARNING,
+    /** What Floe will do about something, logged at info level. */
+    INFO
   }
 
   static Finding error(String key, String message) {
@@ -30,9 +32,13 @@ record Finding(String key, String message, Severity severity) {
     return new Finding(key, message, Severity.WARNING);
   }
 
+  static Finding info(String key, String message) {
+    return new Finding(key, message, Severity.INFO);
+  }
+
   /** Whether validation reports it as an error. */
   boolean failsValidation() {
-    return severity != Severity.WARNING;
+    return severity != Severity.WARNING && severity != Severity.INFO;
   }
 
   /** Whether the connector refuses to start over it. */

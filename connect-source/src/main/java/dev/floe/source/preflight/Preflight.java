@@ -46,7 +46,7 @@ public final class Preflight {
       if (finding.failsValidation()) {
         byKey.computeIfAbsent(finding.key(), ConfigValue::new).addErrorMessage(finding.message());
       } else {
-        LOG.warn("Preflight: {}: {}", finding.key(), finding.message());
+        log(finding);
       }
     }
     return true;
@@ -62,9 +62,7 @@ public final class Preflight {
       return;
     }
     List<Finding> findings = run(props);
-    findings.stream()
-        .filter(f -> !f.refusesStart())
-        .forEach(f -> LOG.warn("Preflight: {}: {}", f.key(), f.message()));
+    findings.stream().filter(f -> !f.refusesStart()).forEach(Preflight::log);
     List<Finding> blocking = findings.stream().filter(Finding::refusesStart).toList();
     if (!blocking.isEmpty()) {
       throw new ConnectException(
@@ -112,6 +110,14 @@ public final class Preflight {
     }
     String password = config.getString(PreflightKeys.PASSWORD);
     return findings.stream().map(f -> f.redact(password)).toList();
+  }
+
+  private static void log(Finding finding) {
+    if (finding.severity() == Finding.Severity.INFO) {
+      LOG.info("Preflight: {}: {}", finding.key(), finding.message());
+    } else {
+      LOG.warn("Preflight: {}: {}", finding.key(), finding.message());
+    }
   }
 
   static List<PreflightCheck> checks(SourceConfig floe) {

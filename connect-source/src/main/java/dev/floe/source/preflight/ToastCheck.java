@@ -1,16 +1,48 @@
 package dev.floe.source.preflight;
 
 import dev.floe.source.config.SourceConfig.ToastPolicy;
+import io.debezium.config.Configuration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Captured tables whose unchanged large values would arrive as placeholders: Postgres stores big
- * text, bytea, jsonb or array values out of line (TOAST) and, unless the table has REPLICA IDENTITY
- * FULL, leaves them out of an update that did not change them. The sink refuses such a change
- * rather than overwrite the value, so by default this is a warning (the connector starts, the
- * tables are named in the log with the fix) and, with {@code floe.preflight.toast=fail}, an error.
+ * Captured tables whose unchanged large values Postgres leaves out of an update: big text, bytea,
+ * jsonb or array values stored out of line (TOAST), in a table without REPLICA IDENTITY FULL.
+ * Debezium sends a placeholder in their place, and the sink fills in the value from the row's last
+ * state; that is information. A column whose type Debezium sends as a plain null instead (a
+ * smallint or boolean array, say) cannot be told from a real null: that is a warning, or with
+ * {@code floe.preflight.toast=fail} an error, naming the columns and the fix.
  */
 final class ToastCheck implements PreflightCheck {
+  /** Types whose unchanged value arrives as the placeholder, with Floe's converter on. */
+  private static final Set<String> PLACEHOLDER_TYPES =
+      Set.of(
+          "text",
+          "varchar",
+          "bpchar",
+          "citext",
+          "json",
+          "jsonb",
+          "xml",
+          "tsvector",
+          "bytea",
+          "hstore",
+          "numeric",
+          "_text",
+          "_varchar",
+          "_bpchar",
+          "_json",
+          "_jsonb",
+          "_bytea",
+          "_int4",
+          "_int8",
+          "_uuid",
+          "_date",
+          "_float4",
+          "_float8");
+
   private final ToastPolicy policy;
 
   ToastCheck(ToastPolicy policy) {
@@ -20,22 +52,65 @@ final class ToastCheck implements PreflightCheck {
   @Override
   public List<Finding> check(PreflightContext context) {
     String key = PreflightKeys.tableListKey(context.config());
-    return context.captured().stream()
-        .filter(t -> !t.partitioned() && t.toastableColumns() != null && t.replicaIdentity() != 'f')
-        .map(
-            t ->
-                new Finding(
-                    key,
-                    "Table "
-                        + t.sqlName()
-                        + " has columns Postgres may store out of line ("
-                        + t.toastableColumns()
-                        + ") and no REPLICA IDENTITY FULL: an update that leaves such a large"
-                        + " value unchanged arrives without it, and the sink refuses that change."
-                        + " Run ALTER TABLE "
-                        + t.sqlName()
-                        + " REPLICA IDENTITY FULL; (Postgres then logs whole old rows).",
-                    policy == ToastPolicy.FAIL ? Finding.Severity.ERROR : Finding.Severity.WARNING))
-        .toList();
+    Set<String> filled = placeholderTypes(context.config());
+    List<Finding> findings = new ArrayList<>();
+    for (CapturedTable table : context.captured()) {
+      if (table.partitioned()
+          || table.toastableColumns() == null
+          || table.replicaIdentity() == 'f') {
+        continue;
+      }
+      List<String> recognized = new ArrayList<>();
+      List<String> lost = new ArrayList<>();
+      for (String column : table.toastableColumns().split(",\\s*")) {
+        int colon = column.lastIndexOf(':');
+        String name = colon < 0 ? column : column.substring(0, colon);
+        String type = colon < 0 ? "" : column.substring(colon + 1);
+        (filled.contains(type) ? recognized : lost).add(name);
+      }
+      if (!recognized.isEmpty()) {
+        findings.add(
+            Finding.info(
+                key,
+                "Table "
+                    + table.sqlName()
+                    + ": an update that leaves a large value of "
+                    + recognized
+                    + " unchanged arrives without it (no REPLICA IDENTITY FULL); the sink fills it"
+                    + " in from the row's last state (docs/type-mapping.md)."));
+      }
+      if (!lost.isEmpty()) {
+        findings.add(
+            new Finding(
+                key,
+                "Table "
+                    + table.sqlName()
+                    + " has columns "
+                    + lost
+                    + " whose large values, when an update leaves them unchanged, Debezium sends"
+                    + " as null: the sink cannot tell that from a real null. Run ALTER TABLE "
+                    + table.sqlName()
+                    + " REPLICA IDENTITY FULL; (Postgres then logs whole old rows).",
+                policy == ToastPolicy.FAIL ? Finding.Severity.ERROR : Finding.Severity.WARNING));
+      }
+    }
+    return findings;
+  }
+
+  /** The placeholder types under this config: some depend on Floe's converter and bytea's mode. */
+  private static Set<String> placeholderTypes(Configuration config) {
+    Set<String> types = new HashSet<>(PLACEHOLDER_TYPES);
+    // the checks see the config with Floe's defaults applied: no converters means none
+    String converters = config.getString("converters");
+    if (converters == null || !List.of(converters.split("\\s*,\\s*")).contains("floe")) {
+      types.removeAll(Set.of("numeric", "_float4", "_float8")); // Debezium's own send null
+    }
+    if ("base64".equalsIgnoreCase(config.getString("binary.handling.mode", "bytes"))) {
+      types.removeAll(Set.of("bytea", "_bytea"));
+    }
+    if ("hex".equalsIgnoreCase(config.getString("binary.handling.mode", "bytes"))) {
+      types.remove("_bytea");
+    }
+    return types;
   }
 }

@@ -208,6 +208,40 @@ class SpecialValuesConverterTest {
     }
   }
 
+  @Test
+  void unchangedToastedValuesBecomeThePlaceholderInTheFormTheSinkRecognizes() {
+    // Debezium hands the converter its internal marker for a value Postgres did not send
+    Object marker =
+        io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn
+            .UNCHANGED_TOAST_VALUE;
+    Map<String, Object> converted = new HashMap<>();
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    Properties props = new Properties();
+    props.setProperty(SpecialValuesConverter.PLACEHOLDER, "__toast__");
+    converter.configure(props);
+    for (String type : new String[] {"numeric", "_float4", "_float8", "_date"}) {
+      converter.converterFor(
+          column(type, OptionalInt.empty(), OptionalInt.empty(), false),
+          (schema, conversion) -> {
+            Object value = conversion.convert(marker);
+            ConnectSchema.validateValue(schema.build(), value);
+            converted.put(type, value);
+          });
+    }
+    assertEquals("__toast__", converted.get("numeric"));
+    assertEquals(List.of("__toast__"), converted.get("_float4"));
+    assertEquals(List.of("__toast__"), converted.get("_float8"));
+    assertEquals(List.of(95, 95, 116, 111, 97, 115, 116, 95, 95), converted.get("_date"));
+  }
+
+  @Test
+  void floesDefaultsPassTheConnectorsPlaceholderToTheConverter() {
+    Map<String, String> config =
+        SourceDefaults.apply(Map.of("unavailable.value.placeholder", "hex:DEADBEEF"));
+    assertEquals("hex:DEADBEEF", config.get("floe.unavailable.value.placeholder"));
+    assertNull(SourceDefaults.apply(Map.of()).get("floe.unavailable.value.placeholder"));
+  }
+
   private static RelationalColumn column(String type, OptionalInt length, OptionalInt scale) {
     return column(type, length, scale, true);
   }

@@ -15,11 +15,14 @@ import org.junit.jupiter.api.Test;
 /** The checks that only look at the tables' catalog facts, on facts given here. */
 class TableChecksTest {
   private static final CapturedTable KEYED =
-      new CapturedTable("shop", "orders", false, 'd', true, true, false, "note");
+      new CapturedTable("shop", "orders", false, 'd', true, true, false, "note:text");
   private static final CapturedTable KEYLESS =
       new CapturedTable("shop", "Audit Log", false, 'd', false, false, false, null);
   private static final CapturedTable FULL =
-      new CapturedTable("shop", "events", false, 'f', false, true, false, "body");
+      new CapturedTable("shop", "events", false, 'f', false, true, false, "body:text");
+  private static final CapturedTable FLAGGED =
+      new CapturedTable(
+          "shop", "flags", false, 'd', true, true, false, "note:text, doc:jsonb, bits:_bool");
 
   private static PreflightContext context(Map<String, String> props, CapturedTable... tables) {
     Configuration config = Configuration.from(props);
@@ -58,14 +61,34 @@ class TableChecksTest {
   }
 
   @Test
-  void toastTablesWarnByDefaultAndBlockWhenAsked() {
+  void toastTablesAreInformationUnlessATypeArrivesAsNull() {
     PreflightContext context = context(Map.of("schema.include.list", "shop"), KEYED, FULL);
+    List<Finding> findings = new ToastCheck(ToastPolicy.FAIL).check(context);
+    assertEquals(1, findings.size(), "only the table without REPLICA IDENTITY FULL");
+    assertEquals(Finding.Severity.INFO, findings.get(0).severity());
+    assertFalse(findings.get(0).failsValidation());
+    assertTrue(findings.get(0).message().contains("[note]"), findings.get(0).message());
+  }
+
+  @Test
+  void columnsWhoseUnchangedValuesArriveAsNullWarnByDefaultAndBlockWhenAsked() {
+    PreflightContext context = context(Map.of("schema.include.list", "shop"), FLAGGED);
     List<Finding> warned = new ToastCheck(ToastPolicy.WARN).check(context);
-    assertEquals(1, warned.size(), "only the table without REPLICA IDENTITY FULL");
-    assertFalse(warned.get(0).failsValidation());
-    assertEquals("schema.include.list", warned.get(0).key());
-    assertTrue(warned.get(0).message().contains("(note)"));
-    assertTrue(new ToastCheck(ToastPolicy.FAIL).check(context).get(0).refusesStart());
+    assertEquals(2, warned.size(), warned.toString());
+    Finding lost = warned.get(1);
+    assertEquals(Finding.Severity.WARNING, lost.severity());
+    assertEquals("schema.include.list", lost.key());
+    assertTrue(lost.message().contains("[bits]"), lost.message());
+    assertTrue(lost.message().contains("REPLICA IDENTITY FULL"), lost.message());
+    assertTrue(new ToastCheck(ToastPolicy.FAIL).check(context).get(1).refusesStart());
+
+    // without Floe's converter, Debezium's own numeric sends null too
+    PreflightContext plain =
+        context(
+            Map.of("schema.include.list", "shop", "converters", ""),
+            new CapturedTable("shop", "amounts", false, 'd', true, true, false, "n:numeric"));
+    assertEquals(
+        Finding.Severity.WARNING, new ToastCheck(ToastPolicy.WARN).check(plain).get(0).severity());
   }
 
   @Test
