@@ -132,6 +132,7 @@ public class IcebergCdcSinkTask extends SinkTask {
     Map<TopicPartition, Long> back = new HashMap<>(readAgain);
     back.keySet().retainAll(partitions);
     if (!back.isEmpty()) {
+      LOG.info("Reading {} again from {}", partitions, back);
       context.offset(back); // Connect applies it right after this call
     }
     readAgain.clear(); // the others moved to other tasks, which read from the committed offsets
@@ -144,6 +145,12 @@ public class IcebergCdcSinkTask extends SinkTask {
     // revoked partition that comes back to it in the same rebalance is read again when it does
     // (its consumer position is not reset)
     readAgain.putAll(cycle.commitOrRewind());
+    if (!readAgain.isEmpty()) {
+      LOG.info(
+          "Closing {} without a commit (a row waits for another task): reading {} again",
+          partitions,
+          readAgain);
+    }
     cycle.forget(partitions);
     Map<TopicPartition, Long> kept = new HashMap<>(readAgain);
     kept.keySet().removeAll(partitions);

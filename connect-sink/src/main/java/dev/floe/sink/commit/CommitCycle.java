@@ -26,6 +26,7 @@ import org.apache.kafka.connect.errors.DataException;
  * call in, so every method holds the same lock.
  */
 public final class CommitCycle {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CommitCycle.class);
   private static final long KEY_CHANGE_POLL_MS = 250;
   private final TableWriters writers;
   private final SnapshotCommitter committer;
@@ -218,6 +219,7 @@ public final class CommitCycle {
   private boolean commit(boolean mayPostpone) {
     try {
       if (!fillUnavailable(mayPostpone)) {
+        LOG.info("Commit postponed: a row waits for another task's key change");
         return false;
       }
       for (TableWriter writer : writers.pending()) {

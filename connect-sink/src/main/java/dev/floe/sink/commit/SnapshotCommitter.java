@@ -73,9 +73,11 @@ public final class SnapshotCommitter {
       next.putAll(flush.nextOffsets());
       applied.synced(table, table.currentSnapshot().snapshotId(), next);
       LOG.info(
-          "Committed {} change events to {}: {} data and {} delete files in {} ms",
+          "Committed {} change events to {} ({} to {}): {} data and {} delete files in {} ms",
           flush.events(),
           table.name(),
+          flush.firstOffsets(),
+          flush.nextOffsets(),
           flush.files().dataFiles().length,
           flush.files().deleteFiles().length,
           (System.nanoTime() - started) / 1_000_000);

@@ -123,11 +123,12 @@ public final class SinkConfig extends AbstractConfig {
         ConfigDef.ValidString.in("upsert", "soft-delete", "changelog"),
         Importance.HIGH,
         "How changes become rows. 'upsert': one row per key with its current state, a delete"
-            + " removes it. 'soft-delete': one row per key, a delete keeps the row (its before-image:"
-            + " every column with REPLICA IDENTITY FULL, else the key) with _floe_deleted=true."
-            + " 'changelog': every change is a row of its own, with _floe_op, _floe_lsn,"
-            + " _floe_commit_ts, _floe_kafka_partition and _floe_kafka_offset, for a table's history."
-            + " Soft-delete and changelog tables carry those _floe_ columns.",
+            + " removes it. 'soft-delete': one row per key, a delete keeps the row with its last state"
+            + " and _floe_deleted=true. 'changelog': every change is a row of its own, with _floe_op,"
+            + " _floe_lsn, _floe_commit_ts, _floe_kafka_partition and _floe_kafka_offset, for a"
+            + " table's history. A delete without REPLICA IDENTITY FULL carries only the key: the"
+            + " kept row's other columns come from the key's last state. Soft-delete and changelog"
+            + " tables carry those _floe_ columns.",
         TABLES_GROUP,
         6,
         Width.SHORT,

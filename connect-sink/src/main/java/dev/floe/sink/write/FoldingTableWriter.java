@@ -103,12 +103,14 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     if (!missing.isEmpty()) {
       fillFromLastState(event, rowKey, state, missing, earlier, seen);
     }
-    if (event.isDelete()) {
-      beforeDelete.put(rowKey, earlier); // still filled at flush: a key change may take from it
+    if (event.isDelete() && (earlier != null || !seen)) {
+      // the state before the delete (not a second delete, such as its tombstone), still filled at
+      // flush: a key change's new row may take from it
+      beforeDelete.put(rowKey, earlier);
       if (event.keyMoved()) {
         beforeKeyChange.left(rowKey, earlier, event.position().lsn());
       }
-    } else {
+    } else if (!event.isDelete()) {
       fills.forget(earlier);
     }
     latestByKey.put(rowKey, state == null ? null : ChangeMetadata.fill(state, event));

@@ -96,9 +96,10 @@ class UnchangedValuesTest {
     task.apply(event("c", 1, "one", 0));
     task.commit();
     task.apply(event("u", 1, "uno", 1));
-    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 2, 0, 3, 500);
-    task.apply(parse(change[0])); // the old state was changed in this flush: committed first
-    task.apply(parse(change[1]));
+    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 2, 0, 4, 500);
+    task.apply(parse(change[0]));
+    task.apply(parse(change[1])); // the tombstone does not lose the state before the delete
+    task.apply(parse(change[2]));
     task.commit();
     assertEquals(List.of("9|uno"), rows());
     assertTrue(refused.isEmpty(), refused.toString());
@@ -112,6 +113,7 @@ class UnchangedValuesTest {
     SinkRecord[] change = keyChange(25, 37, TOAST, 0, 16, 0, 18, 500);
     task.apply(parse(change[0]));
     task.apply(parse(change[1]));
+    task.apply(parse(change[2]));
     task.apply(parse(record("u", 37, TOAST, 0, 19, 501)));
     task.commit();
     assertEquals(List.of("37|twenty-five"), rows());
@@ -125,10 +127,11 @@ class UnchangedValuesTest {
     task.apply(event("c", 2, "two", 1));
     task.commit();
     task.apply(event("u", 2, "zwei", 2)); // unrelated changes in the delete's flush
-    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 3, 0, 4, 500);
+    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 3, 0, 5, 500);
     task.apply(parse(change[0]));
-    task.commit();
     task.apply(parse(change[1]));
+    task.commit();
+    task.apply(parse(change[2]));
     task.commit();
     assertEquals(List.of("2|zwei", "9|one"), rows());
   }
@@ -141,11 +144,12 @@ class UnchangedValuesTest {
     oldKeyTask.commit();
     oldKeyTask.apply(parse(record("u", 1, "uno", 1, 1, 450)));
     SinkRecord[] change = keyChange(1, 9, TOAST, 1, 2, 0, 0, 500);
-    newKeyTask.apply(parse(change[1]));
+    newKeyTask.apply(parse(change[2]));
     newKeyTask.commitOnTime();
     assertEquals(List.of("1|one"), rows(), "the new row waits: nothing of that task is committed");
 
     oldKeyTask.apply(parse(change[0])); // its last state lands first, then the delete
+    oldKeyTask.apply(parse(change[1]));
     oldKeyTask.commit();
     newKeyTask.commitOnTime();
     assertEquals(List.of("9|uno"), rows());
@@ -161,11 +165,13 @@ class UnchangedValuesTest {
     second.apply(parse(record("c", 2, "two", 1, 0, 101)));
     second.commit();
     SinkRecord[] oneToEleven = keyChange(1, 11, TOAST, 0, 1, 1, 1, 500);
-    SinkRecord[] twoToTwelve = keyChange(2, 12, TOAST, 1, 2, 0, 2, 600);
+    SinkRecord[] twoToTwelve = keyChange(2, 12, TOAST, 1, 2, 0, 3, 600);
     first.apply(parse(oneToEleven[0]));
-    first.apply(parse(twoToTwelve[1])); // waits for the second task
+    first.apply(parse(oneToEleven[1]));
+    first.apply(parse(twoToTwelve[2])); // waits for the second task
+    second.apply(parse(oneToEleven[2])); // waits for the first task
     second.apply(parse(twoToTwelve[0]));
-    second.apply(parse(oneToEleven[1])); // waits for the first task
+    second.apply(parse(twoToTwelve[1]));
 
     first.commitOnTime(); // its own buffer waits, the old row of key 1 goes out
     assertEquals(List.of("1|one", "2|two"), rows());
@@ -180,7 +186,7 @@ class UnchangedValuesTest {
     CommitCycle task = task(WriteMode.UPSERT, 300);
     task.apply(event("c", 5, "five", 0));
     SinkRecord[] change = keyChange(1, 9, TOAST, 1, 0, 0, 1, 500);
-    task.apply(parse(change[1]));
+    task.apply(parse(change[2]));
     task.commit(); // waits up to the timeout, then refuses the change and commits the rest
     assertEquals(List.of("5|five"), rows());
     assertEquals(List.of("it.public.items-0@1"), refused);

@@ -71,8 +71,9 @@ public final class ChangeEvents {
 
   /**
    * The two records of a primary-key change from {@code oldId} to {@code newId}, as Debezium sends
-   * them (the delete of the old key, the create of the new one, one LSN, headers naming the other
-   * key); {@code name} is the new row's name (a placeholder when the value was not sent).
+   * them (the delete of the old key and its tombstone at the next offset, the create of the new
+   * one, one LSN, headers naming the other key); {@code name} is the new row's name (a placeholder
+   * when the value was not sent).
    */
   public static SinkRecord[] keyChange(
       int oldId,
@@ -85,6 +86,16 @@ public final class ChangeEvents {
       long lsn) {
     SinkRecord delete = record("d", oldId, null, oldPartition, deleteOffset, lsn);
     delete.headers().add("__debezium.newkey", new Struct(KEY).put("id", newId), KEY);
+    SinkRecord tombstone =
+        new SinkRecord(
+            "it.public.items",
+            oldPartition,
+            KEY,
+            new Struct(KEY).put("id", oldId),
+            null,
+            null,
+            deleteOffset + 1);
+    tombstone.headers().add("__debezium.newkey", new Struct(KEY).put("id", newId), KEY);
     SinkRecord create = record("c", newId, name, newPartition, createOffset, lsn);
     // as Connect's default SimpleHeaderConverter reads it back: a map with the smallest number type
     create
@@ -93,7 +104,7 @@ public final class ChangeEvents {
             "__debezium.oldkey",
             java.util.Map.of("id", (byte) oldId),
             SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT8_SCHEMA).build());
-    return new SinkRecord[] {delete, create};
+    return new SinkRecord[] {delete, tombstone, create};
   }
 
   public static ChangeEvent parse(SinkRecord record) {
