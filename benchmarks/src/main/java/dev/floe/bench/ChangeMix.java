@@ -1,19 +1,27 @@
 package dev.floe.bench;
 
 /**
- * The shape of a CDC workload: what share of the changes update or delete an existing key; the rest
- * insert new keys. Public because JMH's generated code sets it as a benchmark parameter.
+ * The shape of a CDC workload: what share of the changes update or delete an existing key (the rest
+ * insert new keys), and what share of the updates carry a placeholder for an unchanged TOAST value.
+ * Public because JMH's generated code sets it as a benchmark parameter.
  */
 public enum ChangeMix {
-  INSERTS(0, 0),
-  UPDATES(50, 0),
-  DELETES(30, 20);
+  INSERTS(0, 0, 0),
+  UPDATES(50, 0, 0),
+  DELETES(30, 20, 0),
+  /**
+   * As {@link #UPDATES}, but 30% of the updates leave a large text unchanged under the default
+   * replica identity: it arrives as Debezium's placeholder and is filled from the key's last state.
+   */
+  UPDATES_UNCHANGED_TOAST(50, 0, 30);
 
   final int updatePercent;
   final int deletePercent;
+  final int unchangedToastPercent;
 
-  ChangeMix(int updatePercent, int deletePercent) {
+  ChangeMix(int updatePercent, int deletePercent, int unchangedToastPercent) {
     this.updatePercent = updatePercent;
     this.deletePercent = deletePercent;
+    this.unchangedToastPercent = unchangedToastPercent;
   }
 }

@@ -59,7 +59,11 @@ final class ChangeStream {
       live[slot] = live[--liveCount]; // forget it: a deleted key is not updated again
       return OrderEvents.record("d", key, 0, offset);
     }
-    return OrderEvents.record("u", key, 1 + (int) (offset % 1_000), offset);
+    SinkRecord update = OrderEvents.record("u", key, 1 + (int) (offset % 1_000), offset);
+    if (random.nextInt(100) < mix.unchangedToastPercent) {
+      OrderEvents.unchangedNote(update);
+    }
+    return update;
   }
 
   private void remember(int key) {

@@ -46,8 +46,11 @@ import org.openjdk.jmh.annotations.Warmup;
     value = 1,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class SinkApplyBenchmark {
-  /** Inserts only; half updates of existing keys; a fifth deletes (and 30% updates). */
-  @Param({"INSERTS", "UPDATES", "DELETES"})
+  /**
+   * Inserts only; half updates of existing keys; a fifth deletes (and 30% updates); half updates,
+   * 30% of them with an unchanged TOAST value to fill from the key's last state.
+   */
+  @Param({"INSERTS", "UPDATES", "DELETES", "UPDATES_UNCHANGED_TOAST"})
   public ChangeMix mix;
 
   /** Events per flush: 100 000 is the connector's default {@code flush.max.records}. */

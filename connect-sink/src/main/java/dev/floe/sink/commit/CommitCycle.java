@@ -219,7 +219,7 @@ public final class CommitCycle {
   private boolean commit(boolean mayPostpone) {
     try {
       if (!fillUnavailable(mayPostpone)) {
-        LOG.info("Commit postponed: a row waits for another task's key change");
+        LOG.debug("Commit postponed: a row waits for another task's key change");
         return false;
       }
       for (TableWriter writer : writers.pending()) {
@@ -260,8 +260,9 @@ public final class CommitCycle {
               filled[0] = writer.fillUnavailable(committedRows, refusals);
               // old rows of key changes go out now, even if this buffer waits: another task may
               // be waiting for them, maybe while this one waits for that one's
-              TableFlush before = writer.flushStatesBeforeKeyChanges();
-              if (before != null) {
+              for (TableFlush before = writer.flushStatesBeforeKeyChanges();
+                  before != null;
+                  before = writer.flushStatesBeforeKeyChanges()) {
                 committer.commit(before);
                 writer.statesBeforeKeyChangesCommitted();
               }

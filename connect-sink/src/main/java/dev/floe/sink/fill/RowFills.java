@@ -23,6 +23,8 @@ public final class RowFills {
   private final Map<Record, PendingFill> pending = new IdentityHashMap<>();
   private final long keyChangeTimeoutMs;
   private int fromBuffer;
+  private long lastWaitLogMs;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowFills.class);
   private int fromTable;
 
   /**
@@ -109,6 +111,15 @@ public final class RowFills {
       if (gap.source.keyChange()) {
         long change = committed.snapshotOfKeyChange(table, gap.source.keyChangeLsn());
         if (change == CommittedRows.NOT_COMMITTED && now - gap.sinceMs < keyChangeTimeoutMs) {
+          if (!waiting && now - lastWaitLogMs > 10_000) {
+            lastWaitLogMs = now;
+            LOG.info(
+                "{}: a row waits for the old row of key {} (key change at LSN {}) since {} ms",
+                table.name(),
+                gap.source.key(),
+                gap.source.keyChangeLsn(),
+                now - gap.sinceMs);
+          }
           waiting = true;
           continue;
         }

@@ -31,6 +31,7 @@ import org.apache.kafka.connect.data.Struct;
 public final class ChangelogTableWriter extends BufferedTableWriter {
   private List<Record> changes = new ArrayList<>();
   private StructLikeMap<Record> lastByKey;
+  private java.util.Map<Long, Record> keyChangeRows = new java.util.HashMap<>();
   private org.apache.kafka.connect.data.Schema keyOf;
   private Schema keySchema = new Schema();
   private final Set<String> valueColumns = new HashSet<>();
@@ -59,6 +60,9 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
         fillFromPreviousChange(event, row, rowKey, missing);
       }
       lastByKey.put(rowKey, row);
+      if (event.keyMoved() && event.position().lsn() >= 0) {
+        keyChangeRows.put(event.position().lsn(), row);
+      }
     }
     changes.add(ChangeMetadata.fill(row, event));
     coverage.add(event, row);
@@ -68,7 +72,10 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
       ChangeEvent event, Record row, Record rowKey, Set<String> missing) {
     Record fromKey =
         event.oldKey() == null ? rowKey : RowConverter.toKeyRecord(event.oldKey(), keySchema);
-    Record previous = lastByKey.get(fromKey);
+    // a key change's new row takes from the old key's delete row of the same change (the key may
+    // have changed, come back and changed again in this buffer)
+    Record previous =
+        event.oldKey() == null ? lastByKey.get(fromKey) : keyChangeRows.get(event.position().lsn());
     if (previous != null) {
       fills.fromEarlier(row, missing, previous, event.record());
     } else if (event.oldKey() != null) {
@@ -132,5 +139,6 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   protected void clearBuffer() {
     changes = new ArrayList<>();
     lastByKey = StructLikeMap.create(keySchema.asStruct());
+    keyChangeRows = new java.util.HashMap<>();
   }
 }

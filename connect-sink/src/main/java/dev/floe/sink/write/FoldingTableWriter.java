@@ -36,9 +36,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final boolean softDelete;
   private final Set<String> valueColumns = new HashSet<>();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
-  // keys deleted in this flush, with their state just before (null: the table's row)
-  private StructLikeMap<Record> beforeDelete;
-  private KeyChangeStates beforeKeyChange;
+  private final KeyChangeStates keyChanges = new KeyChangeStates();
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
     this(table, false, Map.of(), FillSettings.DEFAULT, partitionId, taskId);
@@ -103,14 +101,13 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     if (!missing.isEmpty()) {
       fillFromLastState(event, rowKey, state, missing, earlier, seen);
     }
-    if (event.isDelete() && (earlier != null || !seen)) {
-      // the state before the delete (not a second delete, such as its tombstone), still filled at
-      // flush: a key change's new row may take from it
-      beforeDelete.put(rowKey, earlier);
+    if (event.isDelete()) {
       if (event.keyMoved()) {
-        beforeKeyChange.left(rowKey, earlier, event.position().lsn());
+        // the old key's state just before the change (still filled at flush): its new row, here
+        // or on another task, takes what Postgres did not send from it
+        keyChanges.left(rowKey, earlier, event.position().lsn());
       }
-    } else if (!event.isDelete()) {
+    } else {
       fills.forget(earlier);
     }
     latestByKey.put(rowKey, state == null ? null : ChangeMetadata.fill(state, event));
@@ -130,12 +127,11 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     boolean required = !event.isDelete(); // a kept deleted row keeps what it has
     if (event.oldKey() != null) {
       Record oldKey = RowConverter.toKeyRecord(event.oldKey(), keySchema);
-      if (beforeDelete.containsKey(oldKey)) {
-        beforeKeyChange.claimed(oldKey); // the new row is here: no other task needs the old one
-        Record old = beforeDelete.get(oldKey);
-        if (old != null) {
-          fills.fromEarlier(state, missing, old, event.record());
-        } else { // the old key's delete is in this buffer: its committed row is its last state
+      KeyChangeStates.Change change = keyChanges.claim(event.position().lsn());
+      if (change != null) { // the old key's delete is in this buffer too
+        if (change.state() != null) {
+          fills.fromEarlier(state, missing, change.state(), event.record());
+        } else { // not changed in this buffer: its committed row is its last state
           fills.fromTable(state, missing, FillSource.committedRow(oldKey), true, event.record());
         }
       } else {
@@ -199,22 +195,22 @@ public final class FoldingTableWriter extends BufferedTableWriter {
 
   @Override
   protected boolean hasStatesBeforeKeyChanges() {
-    return !beforeKeyChange.isEmpty();
+    return !keyChanges.isEmpty();
   }
 
   @Override
   protected Set<Long> writeStatesBeforeKeyChanges(FlushFileWriter files) {
-    return beforeKeyChange.write(files, fills);
+    return keyChanges.write(files, fills, keySchema);
   }
 
   @Override
   public void statesBeforeKeyChangesCommitted() {
-    beforeKeyChange.committed();
+    keyChanges.committed();
   }
 
   @Override
   protected boolean unfillable(PendingFill gap) {
-    beforeKeyChange.drop(gap.row());
+    keyChanges.drop(gap.row());
     // the row cannot be completed: the key is left as deleted rather than written with values it
     // never had, and its changes go to the dead letter topic
     for (Map.Entry<StructLike, Record> entry : latestByKey.entrySet()) {
@@ -244,10 +240,6 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   @Override
   protected void clearBuffer() {
     latestByKey = StructLikeMap.create(keySchema.asStruct());
-    beforeDelete = StructLikeMap.create(keySchema.asStruct());
-    if (beforeKeyChange == null) {
-      beforeKeyChange = new KeyChangeStates(keySchema);
-    }
-    beforeKeyChange.clear();
+    keyChanges.clear();
   }
 }

@@ -3,78 +3,81 @@ package dev.floe.sink.write;
 import dev.floe.sink.fill.RowFills;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.StructLike;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.util.StructLikeMap;
+import org.apache.iceberg.util.StructLikeSet;
 
 /**
- * The old keys of primary-key changes this buffer deletes while the new row is not here (it is on
- * another partition, maybe another task's): each key's state just before the change, and the
- * change's LSN. They are committed ahead of the buffer, in a snapshot of their own that records the
- * LSNs, as soon as they are complete, even while the buffer itself waits: the task that gets the
- * new row reads the old row from that snapshot, and two tasks waiting on each other's key changes
- * never wait on each other's whole buffers.
+ * The primary-key changes whose delete of the old key is in this buffer, by the change's LSN (a key
+ * may change, come back and change again within one buffer): the old key and its state just before
+ * the change. A change whose new row arrives here too is claimed by it; the others are committed
+ * ahead of the buffer, in a snapshot of their own that records their LSNs, as soon as their states
+ * are complete, even while the buffer itself waits. The task that gets the new row reads the old
+ * row from that snapshot, so two tasks waiting on each other's key changes never wait on each
+ * other's whole buffers.
  */
 final class KeyChangeStates {
-  /** A state (null: the key's row in the table is its last state) and the change's LSN. */
-  private record Before(Record state, long lsn) {}
+  /**
+   * @param state the old key's state before the change; null: the key's row in the table is it
+   */
+  record Change(Record oldKey, Record state) {}
 
-  private final Schema keySchema;
-  private StructLikeMap<Before> byOldKey;
-  private final List<StructLike> inFlight = new ArrayList<>();
-
-  KeyChangeStates(Schema keySchema) {
-    this.keySchema = keySchema;
-    clear();
-  }
+  private Map<Long, Change> unclaimed = new LinkedHashMap<>();
+  private Map<Long, Change> claimable = new LinkedHashMap<>();
+  private final List<Long> inFlight = new ArrayList<>();
 
   /** {@code oldKey} was deleted by a key change at {@code lsn}, after holding {@code state}. */
   void left(Record oldKey, Record state, long lsn) {
     if (lsn >= 0) {
-      byOldKey.put(oldKey, new Before(state, lsn));
+      Change change = new Change(oldKey, state);
+      unclaimed.put(lsn, change);
+      claimable.put(lsn, change);
     }
   }
 
-  /** The key change's new row is in this buffer: nobody else needs the old state. */
-  void claimed(Record oldKey) {
-    byOldKey.remove(oldKey);
+  /**
+   * The key change at {@code lsn} if its delete is in this buffer, taken by its new row, which is
+   * here too: nobody else needs the old state. Null otherwise.
+   */
+  Change claim(long lsn) {
+    unclaimed.remove(lsn);
+    return claimable.get(lsn);
   }
 
   /** {@code row} cannot be completed: it is never written. */
   void drop(Record row) {
-    for (Map.Entry<StructLike, Before> entry : byOldKey.entrySet()) {
-      if (entry.getValue().state() == row) {
-        byOldKey.remove(entry.getKey());
-        return;
-      }
-    }
+    unclaimed.values().removeIf(change -> change.state() == row);
   }
 
   boolean isEmpty() {
-    return byOldKey.isEmpty();
+    return unclaimed.isEmpty();
   }
 
   /**
-   * Writes every complete state (one still waiting for values waits for a later call) and returns
-   * the LSNs of the key changes they stand for; empty when none is ready.
+   * Writes every unclaimed complete state (one still waiting for values waits for a later call) and
+   * returns the LSNs of the key changes they stand for; empty when none is ready.
    */
-  Set<Long> write(FlushFileWriter files, RowFills fills) {
+  Set<Long> write(FlushFileWriter files, RowFills fills, Schema keySchema) {
     Set<Long> lsns = new HashSet<>();
     inFlight.clear();
-    for (Map.Entry<StructLike, Before> entry : byOldKey.entrySet()) {
+    StructLikeSet written = StructLikeSet.create(keySchema.asStruct());
+    for (Map.Entry<Long, Change> entry : unclaimed.entrySet()) {
       Record state = entry.getValue().state();
       if (state != null && fills.isPending(state)) {
         continue;
       }
+      if (!written.add(entry.getValue().oldKey())) {
+        continue; // a key written once per snapshot: its later change goes in the next one
+      }
       if (state != null) {
-        files.deleteKey((Record) entry.getKey());
+        files.deleteKey(entry.getValue().oldKey());
         files.write(state);
       }
-      lsns.add(entry.getValue().lsn());
+      lsns.add(entry.getKey());
       inFlight.add(entry.getKey());
     }
     return lsns;
@@ -82,12 +85,13 @@ final class KeyChangeStates {
 
   /** What the last {@link #write} wrote is committed. */
   void committed() {
-    inFlight.forEach(byOldKey::remove);
+    inFlight.forEach(unclaimed::remove);
     inFlight.clear();
   }
 
   void clear() {
-    byOldKey = StructLikeMap.create(keySchema.asStruct());
+    unclaimed = new LinkedHashMap<>();
+    claimable = new LinkedHashMap<>();
     inFlight.clear();
   }
 }

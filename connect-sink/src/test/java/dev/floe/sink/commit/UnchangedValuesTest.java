@@ -157,6 +157,30 @@ class UnchangedValuesTest {
   }
 
   @Test
+  void aKeyThatChangesTwiceInOneBufferGivesEachNewRowItsOwnOldState() throws Exception {
+    CommitCycle oldKeyTask = task(WriteMode.UPSERT, 60_000);
+    CommitCycle newKeyTask = task(WriteMode.UPSERT, 60_000);
+    oldKeyTask.apply(parse(record("c", 1, "first", 1, 0, 100)));
+    oldKeyTask.commit();
+    oldKeyTask.apply(parse(record("u", 1, "uno", 1, 1, 200)));
+    SinkRecord[] toNine = keyChange(1, 9, TOAST, 1, 2, 0, 0, 500);
+    oldKeyTask.apply(parse(toNine[0]));
+    oldKeyTask.apply(parse(toNine[1]));
+    oldKeyTask.apply(parse(record("c", 1, "second", 1, 4, 550))); // the key comes back
+    SinkRecord[] toTen = keyChange(1, 10, TOAST, 1, 5, 0, 1, 600);
+    oldKeyTask.apply(parse(toTen[0]));
+    oldKeyTask.apply(parse(toTen[1]));
+    newKeyTask.apply(parse(toNine[2]));
+    newKeyTask.apply(parse(toTen[2]));
+
+    newKeyTask.commitOnTime(); // waits
+    oldKeyTask.commitOnTime(); // both old states go out, then the buffer
+    newKeyTask.commitOnTime();
+    assertEquals(List.of("10|second", "9|uno"), rows());
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
   void twoTasksWaitingForEachOthersKeyChangesDoNotWaitForEachOthersBuffers() throws Exception {
     CommitCycle first = task(WriteMode.UPSERT, 60_000); // partition 0
     CommitCycle second = task(WriteMode.UPSERT, 60_000); // partition 1
