@@ -83,11 +83,11 @@ class UnchangedToastIT extends PipelineTestBase {
         "UnchangedToastIT seed " + seed + " (rerun with -Dfloe.it.seed=" + seed + ")");
     ToastWorkload workload =
         new ToastWorkload(seed, pipeline::postgres, "toast.one", "toast.three");
-    workload.run(600);
+    workload.run(900);
     pipeline.stack.killWorker(); // mid-run: what was not committed is read again
     workload.run(300);
     pipeline.stack.startWorker(Map.of());
-    workload.run(600);
+    workload.run(900);
     System.out.println("UnchangedToastIT applied " + workload.operations + " operations");
 
     for (String table : new String[] {"one", "three"}) {
