@@ -11,6 +11,7 @@ import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.TableScanRows;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.route.TableProvisioner;
@@ -86,7 +87,8 @@ public class IcebergCdcSinkTask extends SinkTask {
             new RetryBudget(config.commitRetryTimeoutMs()),
             evolver,
             metrics,
-            new TableScanRows(metrics::lookedUp),
+            new CommittedRowCache(
+                new TableScanRows(metrics::lookedUp), config.fillSettings().cacheMaxBytes()),
             this::refuse);
     clock =
         new CommitClock(

@@ -4,7 +4,9 @@ import dev.floe.common.debezium.Operation;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.CommittedRows;
+import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.Refusals;
 import dev.floe.sink.fill.TableScanRows;
 import dev.floe.sink.metrics.SinkMetrics;
@@ -92,7 +94,7 @@ public final class CommitCycle {
         retries,
         evolver,
         metrics,
-        new TableScanRows(),
+        new CommittedRowCache(new TableScanRows(), FillSettings.DEFAULT.cacheMaxBytes()),
         (records, reason) -> {
           throw new DataException(reason);
         });
@@ -135,6 +137,7 @@ public final class CommitCycle {
     if (writer != null && !applied.alreadyApplied(writer.table(), event.coordinates())) {
       if (event.operation() == Operation.TRUNCATE) {
         commit(); // what came before the truncate lands first, in its own snapshots
+        committedRows.forget(writer.table().name());
         retries.run(
             "Truncating " + writer.table().name(), () -> committer.truncate(writer.table(), event));
       } else {
@@ -164,6 +167,7 @@ public final class CommitCycle {
       retries.run(
           "Evolving the schema of " + writer.table().name(),
           () -> evolver.evolve(current.table(), event.rowSchema()));
+      committedRows.forget(writer.table().name()); // values of the old types
       writer = writers.reopen(writer);
     }
     if (writer.key() != null && writer.key().isReplacedBy(event)) {
@@ -173,6 +177,7 @@ public final class CommitCycle {
       retries.run(
           "Changing the key of " + writer.table().name(),
           () -> keys.evolve(current.table(), event));
+      committedRows.forget(writer.table().name()); // rows keyed the old way
       writer = writers.reopen(writer);
     }
     return writer;
@@ -232,6 +237,11 @@ public final class CommitCycle {
               TableFlush flush = writer.flush();
               if (flush != null) {
                 committer.commit(flush);
+                Map<org.apache.iceberg.StructLike, org.apache.iceberg.data.Record> rows =
+                    writer.rowsByKey();
+                if (rows != null) {
+                  committedRows.committed(writer.table(), rows);
+                }
                 metrics.committed(flush, (System.nanoTime() - started) / 1_000_000);
               }
             });
@@ -293,5 +303,6 @@ public final class CommitCycle {
   /** New partitions: what the tables hold may have moved on under other tasks, so read it again. */
   public synchronized void assigned() {
     applied.forgetAll();
+    committedRows.forget(null);
   }
 }

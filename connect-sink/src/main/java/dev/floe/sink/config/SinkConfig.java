@@ -34,6 +34,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
   public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
   public static final String KEY_CHANGE_FILL_TIMEOUT_MS = "unavailable.value.key-change.timeout.ms";
+  public static final String FILL_CACHE_MAX_BYTES = "unavailable.value.cache.max.bytes";
 
   /** Per-table settings: {@code iceberg.table.<namespace>.<table>.partition-by}. */
   public static final String TABLE_PREFIX = "iceberg.table.";
@@ -229,6 +230,20 @@ public final class SinkConfig extends AbstractConfig {
         Width.SHORT,
         "Key change fill timeout (ms)");
     def.define(
+        FILL_CACHE_MAX_BYTES,
+        Type.LONG,
+        64L * 1024 * 1024,
+        Range.atLeast(0),
+        Importance.LOW,
+        "The memory each task keeps for the large (TOASTable: text, bytes, decimal, array, map,"
+            + " struct) values it last committed, by key, least recently used first out: an update"
+            + " whose unchanged TOASTed value must be filled takes it from here instead of reading"
+            + " the table. 0 turns the cache off (every such fill reads the table).",
+        TABLES_GROUP,
+        11,
+        Width.SHORT,
+        "Fill cache (bytes)");
+    def.define(
         COMMIT_INTERVAL_MS,
         Type.LONG,
         10_000L,
@@ -404,6 +419,7 @@ public final class SinkConfig extends AbstractConfig {
   public FillSettings fillSettings() {
     return new FillSettings(
         UnavailableValues.of(getString(UNAVAILABLE_PLACEHOLDER)),
-        getLong(KEY_CHANGE_FILL_TIMEOUT_MS));
+        getLong(KEY_CHANGE_FILL_TIMEOUT_MS),
+        getLong(FILL_CACHE_MAX_BYTES));
   }
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -30,6 +31,25 @@ public interface CommittedRows {
    * task that owns the old key has not committed it yet.
    */
   long snapshotOfKeyChange(Table table, long lsn);
+
+  /**
+   * The rows of {@code keys} as {@code table} holds them now (its current snapshot; the caller
+   * refreshed it). These are keys only this task changes, so what it committed itself may answer.
+   */
+  default Map<StructLike, Record> findCurrent(
+      Table table, Schema keySchema, Collection<Record> keys, Set<String> columns) {
+    Snapshot current = table.currentSnapshot();
+    return current == null ? Map.of() : find(table, current.snapshotId(), keySchema, keys, columns);
+  }
+
+  /** This task committed {@code states} of its keys to {@code table} (a null state: deleted). */
+  default void committed(Table table, Map<StructLike, Record> states) {}
+
+  /**
+   * What is known of {@code table}'s rows (every table's when null) may be out of date: its schema
+   * or key changed, it was truncated, or this task's partitions changed.
+   */
+  default void forget(String table) {}
 
   long NOT_COMMITTED = -1;
 }

@@ -106,45 +106,63 @@ public final class RowFills {
     boolean waiting = false;
     List<PendingFill> unfillable = new ArrayList<>();
     Map<Long, List<PendingFill>> bySnapshot = new LinkedHashMap<>();
+    List<PendingFill> ownRows = new ArrayList<>();
     for (PendingFill gap : List.copyOf(pending.values())) {
-      Long at = current == null ? null : current.snapshotId();
-      if (gap.source.keyChange()) {
-        long change = committed.snapshotOfKeyChange(table, gap.source.keyChangeLsn());
-        if (change == CommittedRows.NOT_COMMITTED && now - gap.sinceMs < keyChangeTimeoutMs) {
-          if (!waiting && now - lastWaitLogMs > 10_000) {
-            lastWaitLogMs = now;
-            LOG.info(
-                "{}: a row waits for the old row of key {} (key change at LSN {}) since {} ms",
-                table.name(),
-                gap.source.key(),
-                gap.source.keyChangeLsn(),
-                now - gap.sinceMs);
-          }
-          waiting = true;
-          continue;
-        }
-        at = change == CommittedRows.NOT_COMMITTED ? null : Long.valueOf(change);
+      if (!gap.source.keyChange()) {
+        ownRows.add(gap);
+        continue;
       }
+      long change = committed.snapshotOfKeyChange(table, gap.source.keyChangeLsn());
+      if (change == CommittedRows.NOT_COMMITTED && now - gap.sinceMs < keyChangeTimeoutMs) {
+        logWait(table, gap, now);
+        waiting = true;
+        continue;
+      }
+      Long at = change == CommittedRows.NOT_COMMITTED ? null : Long.valueOf(change);
       if (at == null) {
         settle(gap, null, unfillable);
       } else {
         bySnapshot.computeIfAbsent(at, id -> new ArrayList<>()).add(gap);
       }
     }
+    if (!ownRows.isEmpty()) {
+      Map<StructLike, Record> rows =
+          current == null
+              ? Map.of()
+              : committed.findCurrent(table, keySchema, keysOf(ownRows), columnsOf(ownRows));
+      ownRows.forEach(gap -> settle(gap, rows.get(gap.source.key()), unfillable));
+    }
     bySnapshot.forEach(
         (snapshotId, gaps) -> {
-          Set<String> columns = new HashSet<>();
-          List<Record> keys = new ArrayList<>();
-          gaps.forEach(
-              gap -> {
-                columns.addAll(gap.columns);
-                keys.add(gap.source.key());
-              });
           Map<StructLike, Record> rows =
-              committed.find(table, snapshotId, keySchema, keys, columns);
+              committed.find(table, snapshotId, keySchema, keysOf(gaps), columnsOf(gaps));
           gaps.forEach(gap -> settle(gap, rows.get(gap.source.key()), unfillable));
         });
     return new Outcome(waiting, unfillable);
+  }
+
+  private void logWait(Table table, PendingFill gap, long now) {
+    if (now - lastWaitLogMs > 10_000) {
+      lastWaitLogMs = now;
+      LOG.info(
+          "{}: a row waits for the old row of key {} (key change at LSN {}) for {} ms",
+          table.name(),
+          gap.source.key(),
+          gap.source.keyChangeLsn(),
+          now - gap.sinceMs);
+    }
+  }
+
+  private static List<Record> keysOf(List<PendingFill> gaps) {
+    List<Record> keys = new ArrayList<>(gaps.size());
+    gaps.forEach(gap -> keys.add(gap.source.key()));
+    return keys;
+  }
+
+  private static Set<String> columnsOf(List<PendingFill> gaps) {
+    Set<String> columns = new HashSet<>();
+    gaps.forEach(gap -> columns.addAll(gap.columns));
+    return columns;
   }
 
   private void settle(PendingFill gap, Record committedRow, List<PendingFill> unfillable) {

@@ -1,6 +1,5 @@
 package dev.floe.sink.fill;
 
-import dev.floe.sink.schema.ChangeMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
@@ -60,8 +60,38 @@ public final class TableScanRows implements CommittedRows {
     columns.stream().filter(c -> schema.findField(c) != null).forEach(select::add);
     NewestRow newest = NewestRow.of(schema);
     select.addAll(newest.columns());
-    StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
     Expression filter = KeyFilter.of(keySchema, keys);
+    StructLikeMap<Record> found =
+        new NewestRowScan(table, snapshotId, keySchema, wanted)
+            .read(plan(table, snapshotId, filter), select, filter);
+    if (found == null) {
+      found = readAll(table, snapshotId, keySchema, wanted, select, filter, newest);
+    }
+    listener.looked(table, keys.size(), found.size(), (System.nanoTime() - started) / 1_000_000);
+    return found;
+  }
+
+  private static List<FileScanTask> plan(Table table, long snapshotId, Expression filter) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshotId).filter(filter).planFiles()) {
+      List<FileScanTask> planned = new ArrayList<>();
+      tasks.forEach(planned::add);
+      return planned;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Iceberg's generic read, every delete applied: for tables another writer shaped. */
+  private static StructLikeMap<Record> readAll(
+      Table table,
+      long snapshotId,
+      Schema keySchema,
+      StructLikeSet wanted,
+      Set<String> select,
+      Expression filter,
+      NewestRow newest) {
+    StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
     try (CloseableIterable<Record> rows =
         IcebergGenerics.read(table)
             .useSnapshot(snapshotId)
@@ -77,7 +107,6 @@ public final class TableScanRows implements CommittedRows {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    listener.looked(table, keys.size(), found.size(), (System.nanoTime() - started) / 1_000_000);
     return found;
   }
 
@@ -92,41 +121,5 @@ public final class TableScanRows implements CommittedRows {
       key.setField(column.name(), row.getField(column.name()));
     }
     return key;
-  }
-
-  /**
-   * Which of two rows of one key is newer. A changelog holds a row per change: all of one key's
-   * changes come from one Kafka partition, in offset order; across partitions (a topic that was
-   * repartitioned) the source commit time decides. Other tables hold one row per key.
-   */
-  private record NewestRow(boolean changelog) {
-    static NewestRow of(Schema schema) {
-      return new NewestRow(schema.findField(ChangeMetadata.KAFKA_OFFSET) != null);
-    }
-
-    List<String> columns() {
-      return changelog
-          ? List.of(
-              ChangeMetadata.KAFKA_PARTITION, ChangeMetadata.KAFKA_OFFSET, ChangeMetadata.COMMIT_TS)
-          : List.of();
-    }
-
-    Record newer(Record a, Record b) {
-      if (!changelog) {
-        return b;
-      }
-      Object partitionA = a.getField(ChangeMetadata.KAFKA_PARTITION);
-      if (partitionA != null && partitionA.equals(b.getField(ChangeMetadata.KAFKA_PARTITION))) {
-        return compare(a, b, ChangeMetadata.KAFKA_OFFSET) >= 0 ? a : b;
-      }
-      return compare(a, b, ChangeMetadata.COMMIT_TS) >= 0 ? a : b;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int compare(Record a, Record b, String column) {
-      Comparable x = (Comparable) a.getField(column);
-      Comparable y = (Comparable) b.getField(column);
-      return x == null ? (y == null ? 0 : -1) : y == null ? 1 : x.compareTo(y);
-    }
   }
 }

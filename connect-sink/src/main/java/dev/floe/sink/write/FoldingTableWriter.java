@@ -159,6 +159,11 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  public Map<StructLike, Record> rowsByKey() {
+    return latestByKey;
+  }
+
+  @Override
   public boolean holdsRowOf(ChangeEvent event) {
     return latestByKey.get(keyOf(event, null)) != null;
   }

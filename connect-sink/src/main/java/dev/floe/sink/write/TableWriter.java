@@ -53,6 +53,14 @@ public interface TableWriter {
     return null;
   }
 
+  /**
+   * The rows the last {@link #flush()} wrote, by key (a null row: the key was deleted), for a cache
+   * of committed rows; null for a writer that keeps several rows per key.
+   */
+  default java.util.Map<org.apache.iceberg.StructLike, org.apache.iceberg.data.Record> rowsByKey() {
+    return null;
+  }
+
   /** The last {@link #flushStatesBeforeKeyChanges()} is committed. */
   default void statesBeforeKeyChangesCommitted() {}
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.CommittedRows;
 import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.TableScanRows;
@@ -237,14 +238,43 @@ class UnchangedValuesTest {
         List.of("0|one|c", "1|one|u", "2|one|d"), rows("_floe_kafka_offset", "name", "_floe_op"));
   }
 
+  @Test
+  void valuesThisTaskCommittedAreFilledWithoutReadingTheTable() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000, new CommittedRowCache(reads, 1 << 20));
+    task.apply(event("c", 1, "one", 0));
+    task.apply(event("c", 2, "two", 1));
+    task.commit();
+    task.apply(event("u", 1, "uno", 2)); // a new value: what the cache holds follows the table
+    task.commit();
+    task.apply(event("u", 1, TOAST, 3));
+    task.apply(event("u", 2, TOAST, 4));
+    task.commit();
+    assertEquals(List.of("1|uno", "2|two"), rows());
+    assertEquals(0, reads.calls, "answered from what this task committed");
+
+    task.apply(event("d", 2, null, 5));
+    task.commit();
+    task.assigned(); // new partitions: another task may have changed these keys meanwhile
+    task.apply(event("u", 1, TOAST, 6));
+    task.apply(event("u", 2, TOAST, 7)); // deleted: not in the table, nor remembered
+    task.commit();
+    assertEquals(1, reads.calls);
+    assertEquals(List.of("1|uno"), rows());
+    assertEquals(List.of("it.public.items-0@7"), refused);
+  }
+
   private CommitCycle task(WriteMode mode, long keyChangeTimeoutMs) {
+    return task(mode, keyChangeTimeoutMs, reads);
+  }
+
+  private CommitCycle task(WriteMode mode, long keyChangeTimeoutMs, CommittedRows committed) {
     TableWriters writers =
         new TableWriters(
             new TableRouter("cdc"),
             new TableProvisioner(catalog, true, 2, Map.of(), t -> null, mode),
             mode,
             t -> Map.of(),
-            new FillSettings(UnavailableValues.DEFAULT, keyChangeTimeoutMs),
+            new FillSettings(UnavailableValues.DEFAULT, keyChangeTimeoutMs, 0),
             1);
     return new CommitCycle(
         writers,
@@ -255,7 +285,7 @@ class UnchangedValuesTest {
         new RetryBudget(0),
         new SchemaEvolver(true),
         SinkMetrics.NONE,
-        reads,
+        committed,
         (records, reason) ->
             records.forEach(
                 r -> refused.add(r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset())));

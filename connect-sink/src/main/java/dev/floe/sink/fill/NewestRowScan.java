@@ -1,0 +1,160 @@
+package dev.floe.sink.fill;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.StructLikeMap;
+import org.apache.iceberg.util.StructLikeSet;
+
+/**
+ * Finds the live rows of a few keys by reading data files newest first and stopping once every key
+ * is settled. It relies on how the sink writes: every flush that writes a key also deletes it by
+ * equality from all older files, so a key's newest row is its only candidate, live unless one of
+ * the equality deletes that apply to that file holds the key. Hot keys are found in the newest
+ * files; no data file is joined against every delete file, which a generic read does. Each delete
+ * file is read at most once, keeping only the wanted keys.
+ *
+ * <p>Tables it cannot read this way (a file not in Parquet, position deletes, equality deletes on
+ * other columns: another writer's work) are left to the generic reader: {@link #read} returns null.
+ */
+final class NewestRowScan {
+  private final Table table;
+  private final Schema schema;
+  private final Schema keySchema;
+  private final StructLikeSet wanted;
+  private final Map<String, StructLikeSet> deletedByFile = new HashMap<>();
+
+  NewestRowScan(Table table, long snapshotId, Schema keySchema, StructLikeSet wanted) {
+    this.table = table;
+    this.schema = table.schemas().get(table.snapshot(snapshotId).schemaId());
+    this.keySchema = keySchema;
+    this.wanted = wanted;
+  }
+
+  /** The live row of each wanted key found, projected on {@code select}; null: not this way. */
+  StructLikeMap<Record> read(List<FileScanTask> tasks, Set<String> select, Expression filter) {
+    Set<Integer> keyIds = new HashSet<>();
+    keySchema.columns().forEach(c -> keyIds.add(c.fieldId()));
+    for (FileScanTask task : tasks) {
+      if (task.file().format() != FileFormat.PARQUET) {
+        return null;
+      }
+      for (DeleteFile delete : task.deletes()) {
+        if (delete.content() != FileContent.EQUALITY_DELETES
+            || delete.format() != FileFormat.PARQUET
+            || !keyIds.equals(new HashSet<>(delete.equalityFieldIds()))) {
+          return null;
+        }
+      }
+    }
+    List<FileScanTask> newestFirst = new ArrayList<>(tasks);
+    newestFirst.sort(Comparator.comparing(NewestRowScan::sequenceOf).reversed());
+    Schema projection = schema.select(new ArrayList<>(select));
+    StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
+    StructLikeSet settled = StructLikeSet.create(keySchema.asStruct());
+    int i = 0;
+    while (i < newestFirst.size() && settled.size() < wanted.size()) {
+      // files of one sequence number are one commit: a key is settled once all of them are read
+      long sequence = sequenceOf(newestFirst.get(i));
+      StructLikeMap<Record> newest = StructLikeMap.create(keySchema.asStruct());
+      for (; i < newestFirst.size() && sequenceOf(newestFirst.get(i)) == sequence; i++) {
+        readFile(newestFirst.get(i), projection, filter, settled, newest);
+      }
+      newest.forEach(
+          (key, row) -> {
+            settled.add(key);
+            if (row != DELETED) {
+              found.put(key, row);
+            }
+          });
+    }
+    return found;
+  }
+
+  private static final Record DELETED = GenericRecord.create(new Schema());
+
+  private void readFile(
+      FileScanTask task,
+      Schema projection,
+      Expression filter,
+      StructLikeSet settled,
+      StructLikeMap<Record> newest) {
+    try (CloseableIterable<Record> rows =
+        Parquet.read(table.io().newInputFile(task.file().location()))
+            .project(projection)
+            .filter(filter)
+            .createReaderFunc(
+                fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+            .build()) {
+      for (Record row : rows) {
+        Record key = keyOf(row);
+        if (!wanted.contains(key) || settled.contains(key)) {
+          continue;
+        }
+        boolean deleted = false;
+        for (DeleteFile delete : task.deletes()) {
+          deleted |= deletedKeys(delete).contains(key);
+        }
+        newest.merge(key, deleted ? DELETED : row, (a, b) -> NewestRow.of(schema).newer(a, b));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The wanted keys {@code delete} removes, read once. */
+  private StructLikeSet deletedKeys(DeleteFile delete) {
+    return deletedByFile.computeIfAbsent(
+        delete.location(),
+        path -> {
+          StructLikeSet keys = StructLikeSet.create(keySchema.asStruct());
+          try (CloseableIterable<Record> rows =
+              Parquet.read(table.io().newInputFile(path))
+                  .project(keySchema)
+                  .createReaderFunc(fs -> GenericParquetReaders.buildReader(keySchema, fs))
+                  .build()) {
+            for (Record row : rows) {
+              Record key = keyOf(row);
+              if (wanted.contains(key)) {
+                keys.add(key);
+              }
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return keys;
+        });
+  }
+
+  private Record keyOf(Record row) {
+    GenericRecord key = GenericRecord.create(keySchema);
+    for (NestedField column : keySchema.columns()) {
+      key.setField(column.name(), row.getField(column.name()));
+    }
+    return key;
+  }
+
+  private static long sequenceOf(FileScanTask task) {
+    Long sequence = task.file().dataSequenceNumber();
+    return sequence == null ? 0 : sequence;
+  }
+}
