@@ -66,7 +66,12 @@ public final class CommittedRowCache implements CommittedRows {
     if (!missing.isEmpty()) {
       Map<StructLike, Record> read = this.table.findCurrent(table, keySchema, missing, columns);
       found.putAll(read);
-      read.forEach((key, row) -> keep(table.name(), (Record) key, row));
+      read.forEach(
+          (key, row) -> {
+            if (row != DELETED) {
+              keep(table.name(), (Record) key, row);
+            }
+          });
     }
     return found;
   }

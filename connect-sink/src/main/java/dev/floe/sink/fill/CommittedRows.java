@@ -7,6 +7,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 
 /**
@@ -19,8 +20,9 @@ public interface CommittedRows {
 
   /**
    * The rows of {@code keys} at snapshot {@code snapshotId}, keyed by key (records of {@code
-   * keySchema}), holding at least {@code columns}; a key the snapshot does not hold is absent. In a
-   * table with many rows per key (a changelog), the newest row of each key.
+   * keySchema}), holding at least {@code columns}; a key the snapshot never held is absent, one it
+   * held and deleted may map to {@link #DELETED}. In a table with many rows per key (a changelog),
+   * the newest row of each key.
    */
   Map<StructLike, Record> find(
       Table table, long snapshotId, Schema keySchema, Collection<Record> keys, Set<String> columns);
@@ -52,4 +54,11 @@ public interface CommittedRows {
   default void forget(String table) {}
 
   long NOT_COMMITTED = -1;
+
+  /**
+   * In {@link #find}'s answer: the key had a row, deleted since by a later change. A change that
+   * needs that row's values is then a replay of the source (Debezium delivers at least once after a
+   * restart), superseded by the delete that the table already holds.
+   */
+  Record DELETED = GenericRecord.create(new Schema());
 }

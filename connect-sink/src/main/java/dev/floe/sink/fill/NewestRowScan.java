@@ -50,7 +50,10 @@ final class NewestRowScan {
     this.wanted = wanted;
   }
 
-  /** The live row of each wanted key found, projected on {@code select}; null: not this way. */
+  /**
+   * The live row of each wanted key found, projected on {@code select} ({@link
+   * CommittedRows#DELETED} for a key whose newest row was deleted); null: not this way.
+   */
   StructLikeMap<Record> read(List<FileScanTask> tasks, Set<String> select, Expression filter) {
     Set<Integer> keyIds = new HashSet<>();
     keySchema.columns().forEach(c -> keyIds.add(c.fieldId()));
@@ -82,9 +85,7 @@ final class NewestRowScan {
       newest.forEach(
           (key, row) -> {
             settled.add(key);
-            if (row != DELETED) {
-              found.put(key, row);
-            }
+            found.put(key, row == DELETED ? CommittedRows.DELETED : row);
           });
     }
     return found;

@@ -39,8 +39,12 @@ public final class RowFills {
     return !pending.isEmpty() && pending.containsKey(row);
   }
 
-  /** What {@link #fill} left: rows still waiting for a key change, rows that cannot be filled. */
-  public record Outcome(boolean waiting, List<PendingFill> unfillable) {}
+  /**
+   * What {@link #fill} left: rows still waiting for a key change; rows that cannot be filled; rows
+   * of replayed changes the table already holds a later delete of.
+   */
+  public record Outcome(
+      boolean waiting, List<PendingFill> unfillable, List<PendingFill> superseded) {}
 
   /**
    * Fills {@code missing} columns of {@code row} from {@code earlier}, the same row's previous
@@ -98,13 +102,14 @@ public final class RowFills {
    */
   public Outcome fill(Table table, Schema keySchema, CommittedRows committed) {
     if (pending.isEmpty()) {
-      return new Outcome(false, List.of());
+      return new Outcome(false, List.of(), List.of());
     }
     table.refresh();
     Snapshot current = table.currentSnapshot();
     long now = System.currentTimeMillis();
     boolean waiting = false;
     List<PendingFill> unfillable = new ArrayList<>();
+    List<PendingFill> superseded = new ArrayList<>();
     Map<Long, List<PendingFill>> bySnapshot = new LinkedHashMap<>();
     List<PendingFill> ownRows = new ArrayList<>();
     for (PendingFill gap : List.copyOf(pending.values())) {
@@ -120,7 +125,7 @@ public final class RowFills {
       }
       Long at = change == CommittedRows.NOT_COMMITTED ? null : Long.valueOf(change);
       if (at == null) {
-        settle(gap, null, unfillable);
+        settle(gap, null, unfillable, superseded);
       } else {
         bySnapshot.computeIfAbsent(at, id -> new ArrayList<>()).add(gap);
       }
@@ -130,15 +135,15 @@ public final class RowFills {
           current == null
               ? Map.of()
               : committed.findCurrent(table, keySchema, keysOf(ownRows), columnsOf(ownRows));
-      ownRows.forEach(gap -> settle(gap, rows.get(gap.source.key()), unfillable));
+      ownRows.forEach(gap -> settle(gap, rows.get(gap.source.key()), unfillable, superseded));
     }
     bySnapshot.forEach(
         (snapshotId, gaps) -> {
           Map<StructLike, Record> rows =
               committed.find(table, snapshotId, keySchema, keysOf(gaps), columnsOf(gaps));
-          gaps.forEach(gap -> settle(gap, rows.get(gap.source.key()), unfillable));
+          gaps.forEach(gap -> settle(gap, rows.get(gap.source.key()), unfillable, superseded));
         });
-    return new Outcome(waiting, unfillable);
+    return new Outcome(waiting, unfillable, superseded);
   }
 
   private void logWait(Table table, PendingFill gap, long now) {
@@ -165,9 +170,19 @@ public final class RowFills {
     return columns;
   }
 
-  private void settle(PendingFill gap, Record committedRow, List<PendingFill> unfillable) {
+  private void settle(
+      PendingFill gap,
+      Record committedRow,
+      List<PendingFill> unfillable,
+      List<PendingFill> superseded) {
     pending.remove(gap.row);
-    if (committedRow != null) {
+    if (committedRow == CommittedRows.DELETED) {
+      if (gap.source.keyChange()) {
+        unfillable.add(gap); // the old row was gone before its key changed: not a real history
+      } else if (gap.required) {
+        superseded.add(gap);
+      }
+    } else if (committedRow != null) {
       for (String column : gap.columns) {
         gap.row.setField(column, committedRow.getField(column));
       }

@@ -23,6 +23,7 @@ abstract class BufferedTableWriter implements TableWriter {
   protected final RowConverter rows;
   protected final FlushCoverage coverage;
   protected final RowFills fills;
+  protected final ReplayedChanges replays = new ReplayedChanges();
   // the schema the buffered rows were built for: another task may change the table's meanwhile
   private final Schema rowSchema;
   private final int partitionId;
@@ -95,6 +96,11 @@ abstract class BufferedTableWriter implements TableWriter {
     for (PendingFill gap : outcome.unfillable()) {
       if (unfillable(gap)) {
         refusals.refuse(gap.records(), gap.reason(table.name()));
+      }
+    }
+    for (PendingFill gap : outcome.superseded()) {
+      if (unfillable(gap)) { // its key stays deleted, as the table holds it
+        replays.skipped(table, gap.records());
       }
     }
     coverage.filled(fills.takeCounts());

@@ -8,6 +8,7 @@ import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
 import dev.floe.sink.schema.TableKey;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Schema;
@@ -37,6 +38,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final Set<String> valueColumns = new HashSet<>();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
   private final KeyChangeStates keyChanges = new KeyChangeStates();
+  // a state that a replay's change left: the key keeps its delete (an identity set of one)
+  private final Set<Record> superseded =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
     this(table, false, Map.of(), FillSettings.DEFAULT, partitionId, taskId);
@@ -110,6 +114,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     } else {
       fills.forget(earlier);
     }
+    if (state != null && superseded.remove(state)) {
+      state = null; // the key stays deleted
+    }
     latestByKey.put(rowKey, state == null ? null : ChangeMetadata.fill(state, event));
     coverage.add(event, state == null ? rowKey : state);
   }
@@ -147,14 +154,10 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     } else if (!seen) {
       fills.fromTable(state, missing, FillSource.committedRow(rowKey), required, event.record());
     } else if (required) {
-      throw new DataException(
-          "The change lacks "
-              + missing
-              + " of "
-              + table.name()
-              + " (unchanged TOASTed values Postgres did not send), and key "
-              + rowKey
-              + " was deleted just before it, so no earlier state holds them.");
+      // an update after the key's delete in this buffer: Postgres cannot do that, so it is the
+      // source replaying after a restart, and the delete that follows it in the replay wins
+      superseded.add(state);
+      replays.skipped(table, event.record() == null ? List.of() : List.of(event.record()));
     }
   }
 
