@@ -1,6 +1,7 @@
 package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -80,14 +81,23 @@ public final class TableRouter {
   }
 
   /**
+   * The longest name, in UTF-8 bytes, that the JDBC and Glue catalogs and the usual file systems
+   * (one folder per table) all take.
+   */
+  static final int MAX_NAME_BYTES = 255;
+
+  /**
    * What makes {@code name} unusable in any catalog, or null. The table's files go under a path
    * made of its name: a separator would put them inside another table's folder (whose removal would
    * take them along) or outside the namespace's. What a particular catalog refuses beyond this (a
-   * length, a character set) it says when the table is created ({@link TableProvisioner}).
+   * character set, say) it says when the table is created ({@link TableProvisioner}).
    */
   static String problemWith(String name) {
     if (name.isBlank()) {
       return "is empty";
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      return "is longer than " + MAX_NAME_BYTES + " bytes";
     }
     if (name.chars().allMatch(c -> c == '.')) {
       return "names a folder, not a table";

@@ -36,11 +36,15 @@ class TableRouterTest {
         TableIdentifier.of("cdc", "public_Order Lines.v2"),
         router.route(from("public", "Order Lines.v2")),
         "what Postgres allows in a quoted name and no path takes apart is kept");
+    String longest = "t".repeat(255 - "public_".length());
+    assertEquals(
+        TableIdentifier.of("cdc", "public_" + longest), router.route(from("public", longest)));
   }
 
   @Test
-  void aNameThatWouldBreakOutOfItsFolderIsRefusedWithTheFix() {
-    for (String hostile : new String[] {"a/b", "..\\evil", "tab\tle", "nul\u0000"}) {
+  void aNameThatWouldBreakOutOfItsFolderOrNoCatalogTakesIsRefusedWithTheFix() {
+    String tooLong = "t".repeat(252); // public_ makes it 259 bytes
+    for (String hostile : new String[] {"a/b", "..\\evil", "tab\tle", "nul\u0000", tooLong}) {
       DataException refused =
           assertThrows(DataException.class, () -> router.route(from("public", hostile)));
       assertTrue(
