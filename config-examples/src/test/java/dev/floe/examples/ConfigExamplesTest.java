@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.common.config.NullValuesCheck;
 import dev.floe.sink.IcebergCdcSinkConnector;
+import dev.floe.sink.errors.BadRecordPolicy;
 import dev.floe.source.PostgresCdcSourceConnector;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,13 @@ class ConfigExamplesTest {
         value.errorMessages().forEach(m -> errors.add(value.name() + ": " + m));
       }
       NullValuesCheck.problem(config).ifPresent(problem -> errors.add(problem));
+      if (connector instanceof IcebergCdcSinkConnector) {
+        // an example never drops the records the sink cannot apply
+        String dropping = BadRecordPolicy.warning(config);
+        if (dropping != null) {
+          errors.add(dropping);
+        }
+      }
       assertEquals(List.of(), errors, file.toString());
     }
   }

@@ -46,7 +46,14 @@ class ConfigReferenceTest {
         .append(
             " tables) and `iceberg.table.<namespace>.<table>.partition-by` (the partition spec of")
         .append(" a created table, as Iceberg transforms):\n\n")
-        .append(keyTable(new IcebergCdcSinkConnector().config()));
+        .append(keyTable(new IcebergCdcSinkConnector().config()))
+        .append("\nA record the sink cannot apply goes to the dead letter topic when")
+        .append(" `errors.tolerance=all` and `errors.deadletterqueue.topic.name` are set. With")
+        .append(" `errors.tolerance=all` alone it is dropped: logged as DROPPED with its topic,")
+        .append(" partition and offset and counted in the metric `dropped-records-total`, written")
+        .append(" nowhere. That setting is legal, so validation does not refuse it; the validation")
+        .append(" and each task's start log a warning. With `errors.tolerance=none` (Connect's")
+        .append(" default) the task fails with the reason.\n");
     md.append("\n## Source: `dev.floe.source.PostgresCdcSourceConnector`\n\n")
         .append("Every setting of Debezium's Postgres connector applies. Floe sets these defaults;")
         .append(" a value in the connector's config wins (why each:")

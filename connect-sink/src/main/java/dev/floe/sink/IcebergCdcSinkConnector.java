@@ -4,6 +4,7 @@ import dev.floe.common.FloeVersion;
 import dev.floe.common.config.NullValuesCheck;
 import dev.floe.sink.config.CatalogReachability;
 import dev.floe.sink.config.SinkConfig;
+import dev.floe.sink.errors.BadRecordPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.apache.kafka.connect.sink.SinkConnector;
  * {@link IcebergCdcSinkTask}.
  */
 public class IcebergCdcSinkConnector extends SinkConnector {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(IcebergCdcSinkConnector.class);
   private Map<String, String> props;
 
   @Override
@@ -63,6 +66,12 @@ public class IcebergCdcSinkConnector extends SinkConnector {
     SinkConfig.validate(connectorConfigs, byKey);
     CatalogReachability.check(connectorConfigs, byKey);
     NullValuesCheck.check(connectorConfigs, byKey);
+    // a legal setting, so not an error (Connect's validation has no warnings): said in the log here
+    // and again at each task's start
+    String dropping = BadRecordPolicy.warning(connectorConfigs);
+    if (dropping != null) {
+      LOG.warn("Connector {}: {}", connectorConfigs.get("name"), dropping);
+    }
     return new Config(new ArrayList<>(byKey.values()));
   }
 }

@@ -7,6 +7,7 @@ import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.config.CatalogLoader;
 import dev.floe.sink.config.SinkConfig;
 import dev.floe.sink.errors.BadRecordHandler;
+import dev.floe.sink.errors.BadRecordPolicy;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
@@ -60,7 +61,16 @@ public class IcebergCdcSinkTask extends SinkTask {
     String connector = props.getOrDefault("name", "floe-iceberg-sink");
     catalog = CatalogLoader.load(config);
     metrics = SinkMetrics.of(context);
-    badRecords = new BadRecordHandler(errantRecordReporter(), metrics::deadLettered);
+    String dropping = BadRecordPolicy.warning(props);
+    if (dropping != null) {
+      LOG.warn("Connector {}: {}", connector, dropping);
+    }
+    badRecords =
+        new BadRecordHandler(
+            errantRecordReporter(),
+            BadRecordPolicy.of(props),
+            metrics::deadLettered,
+            metrics::dropped);
     SchemaEvolver evolver =
         new SchemaEvolver(config.evolveSchema(), config::columnRenames, config.typeChangePolicy());
     TableWriters writers =
@@ -95,7 +105,7 @@ public class IcebergCdcSinkTask extends SinkTask {
             connector + "-commit-clock", config.commitIntervalMs(), cycle::commitOnTime);
   }
 
-  /** The changes of a row that cannot be completed: to the dead letter topic, or a failure. */
+  /** The changes of a row that cannot be completed: as any record the sink cannot apply. */
   private void refuse(List<SinkRecord> records, String reason) {
     for (SinkRecord record : records) {
       badRecords.handle(record, new DataException(reason));

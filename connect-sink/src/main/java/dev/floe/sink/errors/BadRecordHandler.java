@@ -10,30 +10,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a record the sink cannot apply (a {@link DataException}: not a change event, no
- * key, a value it cannot convert, a TOAST placeholder). With Connect's dead letter queue configured
- * ({@code errors.tolerance=all}, {@code errors.deadletterqueue.topic.name}) the record goes there
- * with the reason and its topic, partition and offset in the headers, and the rest keep flowing;
- * without it the task fails with the reason, and nothing after the record is committed.
+ * key, a value it cannot convert, a table or column Iceberg refuses), as the {@link
+ * BadRecordPolicy} says. With Connect's dead letter queue configured ({@code errors.tolerance=all},
+ * {@code errors.deadletterqueue.topic.name}) the record goes there with the reason and its topic,
+ * partition and offset in the headers, and the rest keep flowing; with {@code errors.tolerance=all}
+ * alone it is dropped, loudly; otherwise the task fails with the reason, and nothing after the
+ * record is committed.
  */
 public final class BadRecordHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BadRecordHandler.class);
-  private final ErrantRecordReporter deadLetters;
+  private final ErrantRecordReporter reporter;
+  private final BadRecordPolicy policy;
   private final Runnable sent;
-
-  public BadRecordHandler(ErrantRecordReporter deadLetters) {
-    this(deadLetters, () -> {});
-  }
+  private final Runnable dropped;
 
   /**
+   * @param reporter Connect's reporter, null when the worker gives none
    * @param sent called for each record written to the dead letter topic (a metric)
+   * @param dropped called for each record dropped (a metric)
    */
-  public BadRecordHandler(ErrantRecordReporter deadLetters, Runnable sent) {
-    this.deadLetters = deadLetters;
+  public BadRecordHandler(
+      ErrantRecordReporter reporter, BadRecordPolicy policy, Runnable sent, Runnable dropped) {
+    this.reporter = reporter;
+    this.policy = policy;
     this.sent = sent;
+    this.dropped = dropped;
   }
 
   /**
-   * Sends {@code record} to the dead letter topic, waiting until it is written; or fails the task.
+   * Sends {@code record} to the dead letter topic, waiting until it is written; or drops it; or
+   * fails the task.
    */
   public void handle(SinkRecord record, DataException reason) {
     String where =
@@ -42,21 +48,49 @@ public final class BadRecordHandler {
             + record.originalKafkaPartition()
             + "@"
             + record.originalKafkaOffset();
-    if (deadLetters == null) {
-      throw new ConnectException(
-          "Cannot apply record "
-              + where
-              + ": "
-              + reason.getMessage()
-              + " To send such records to a dead letter topic and keep going, set errors.tolerance=all"
-              + " and errors.deadletterqueue.topic.name.",
-          reason);
+    switch (policy) {
+      case FAIL ->
+          throw new ConnectException(
+              "Cannot apply record "
+                  + where
+                  + ": "
+                  + reason.getMessage()
+                  + " To send such records to a dead letter topic and keep going, set errors.tolerance=all"
+                  + " and errors.deadletterqueue.topic.name.",
+              reason);
+      case DROP -> {
+        LOG.warn(
+            "DROPPED record {}, not sent anywhere (errors.tolerance=all and no"
+                + " errors.deadletterqueue.topic.name): {}",
+            where,
+            reason.getMessage());
+        if (reporter != null) {
+          report(record, reason, where); // Connect's own error log and metrics, if enabled
+        }
+        dropped.run();
+      }
+      case DEAD_LETTER_TOPIC -> {
+        if (reporter == null) {
+          throw new ConnectException(
+              "Cannot apply record "
+                  + where
+                  + " ("
+                  + reason.getMessage()
+                  + ") and this worker gives sink tasks no dead letter queue: it needs Kafka 2.6 or"
+                  + " later.",
+              reason);
+        }
+        LOG.warn("Sending record {} to the dead letter topic: {}", where, reason.getMessage());
+        report(record, reason, where);
+        sent.run();
+      }
     }
-    LOG.warn("Sending record {} to the dead letter topic: {}", where, reason.getMessage());
+  }
+
+  private void report(SinkRecord record, DataException reason, String where) {
     try {
       // wait: its offset may be committed right after, and the record must not be lost in between
-      deadLetters.report(record, reason).get();
-      sent.run();
+      reporter.report(record, reason).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConnectException(

@@ -55,7 +55,7 @@ public final class ChangeEventParser {
     if (value.schema().field(OP) == null) {
       return flatRows.parse(requireKey(record, at), value, record);
     }
-    Operation op = Operation.fromCode(value.getString(OP));
+    Operation op = operation(value.get(OP), at, OP);
     Struct source = value.schema().field(SOURCE) == null ? null : value.getStruct(SOURCE);
     if (op == Operation.MESSAGE) {
       return null;
@@ -94,8 +94,30 @@ public final class ChangeEventParser {
         record);
   }
 
+  /** The operation a change event's {@code field} names; refused when Debezium has no such op. */
+  static Operation operation(Object code, RecordCoordinates at, String field) {
+    if (code instanceof String text) {
+      try {
+        return Operation.fromCode(text);
+      } catch (IllegalArgumentException unknown) {
+        // falls through to the refusal below
+      }
+    }
+    throw new DataException(
+        "Record "
+            + at
+            + " has "
+            + (code == null ? "no" : "an unknown")
+            + " operation in '"
+            + field
+            + "'"
+            + (code == null ? "" : " ('" + code + "')")
+            + ": Debezium's are c, r, u, d, t and m. Only Debezium change events (or rows flattened"
+            + " by its ExtractNewRecordState) can be applied.");
+  }
+
   private static Struct requireKey(SinkRecord record, RecordCoordinates at) {
-    if (record.key() instanceof Struct key) {
+    if (record.key() instanceof Struct key && !key.schema().fields().isEmpty()) {
       return key;
     }
     throw new DataException(

@@ -46,7 +46,7 @@ final class FlatRowReader {
     Operation op = Operation.UPDATE;
     String code = string(value, "op");
     if (code != null) {
-      op = Operation.fromCode(code);
+      op = ChangeEventParser.operation(code, RecordCoordinates.of(record), PREFIX + "op");
     }
     if ("true".equalsIgnoreCase(string(value, "deleted"))) {
       op = Operation.DELETE;

@@ -13,10 +13,10 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
  * What a sink task applied, over JMX as Kafka Connect plugin metrics (KIP-877): under {@code
- * kafka.connect:type=plugins,connector=<name>,task=<n>} the task's buffer and dead letters, and
- * with a {@code table=<namespace.table>} tag each table's applied changes, files, commit times and
- * freshness ({@link TableMetrics}). A worker older than Kafka 4.1 has no plugin metrics: then
- * nothing is recorded.
+ * kafka.connect:type=plugins,connector=<name>,task=<n>} the task's buffer, dead letters and dropped
+ * records, and with a {@code table=<namespace.table>} tag each table's applied changes, files,
+ * commit times and freshness ({@link TableMetrics}). A worker older than Kafka 4.1 has no plugin
+ * metrics: then nothing is recorded.
  */
 public final class SinkMetrics {
   /** Records nothing: for tests and workers without plugin metrics. */
@@ -29,6 +29,7 @@ public final class SinkMetrics {
   private final String sensorPrefix = "floe-sink-" + java.util.UUID.randomUUID() + ":";
   private final Map<String, TableMetrics> tables = new ConcurrentHashMap<>();
   private final Sensor deadLetters;
+  private final Sensor dropped;
   private final Sensor unfilled;
 
   SinkMetrics(PluginMetrics metrics) {
@@ -39,6 +40,17 @@ public final class SinkMetrics {
           () ->
               deadLetters.add(
                   name("dead-letter-records-total", "Records sent to the dead letter topic."),
+                  new CumulativeSum()));
+    }
+    this.dropped = metrics == null ? null : metrics.addSensor(sensorPrefix + "dropped");
+    if (dropped != null) {
+      register(
+          () ->
+              dropped.add(
+                  name(
+                      "dropped-records-total",
+                      "Records the sink could not apply and dropped, written nowhere:"
+                          + " errors.tolerance=all without errors.deadletterqueue.topic.name."),
                   new CumulativeSum()));
     }
     this.unfilled = metrics == null ? null : metrics.addSensor(sensorPrefix + "unfilled");
@@ -126,6 +138,13 @@ public final class SinkMetrics {
   public void deadLettered() {
     if (deadLetters != null) {
       deadLetters.record();
+    }
+  }
+
+  /** A record the sink could not apply was dropped: there is no dead letter topic to take it. */
+  public void dropped() {
+    if (dropped != null) {
+      dropped.record();
     }
   }
 

@@ -22,6 +22,7 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.expressions.Term;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class TableProvisioner {
   private final Map<String, String> tableProperties;
   private final Function<String, String> partitionBy;
   private final WriteMode mode;
+  private final Map<TableIdentifier, String> refusedNames = new HashMap<>();
 
   public TableProvisioner(Catalog catalog, boolean autoCreate, int formatVersion) {
     this(catalog, autoCreate, formatVersion, Map.of(), table -> null, WriteMode.UPSERT);
@@ -68,6 +70,27 @@ public final class TableProvisioner {
    * tombstone, a truncate) and the table does not exist: there is nothing to delete.
    */
   public Table loadOrCreate(TableIdentifier id, ChangeEvent first) {
+    String refused = refusedNames.get(id);
+    if (refused != null) {
+      throw new DataException(refused);
+    }
+    try {
+      return provision(id, first);
+    } catch (DataException rowProblem) {
+      throw rowProblem; // the first row's shape, refused before the catalog was asked
+    } catch (RuntimeException e) {
+      String reason = CatalogRefusal.ofName(id, e);
+      if (reason == null) {
+        throw e;
+      }
+      // the same name is refused the same way: say so from here on without asking (a JDBC catalog
+      // would leave a metadata file behind on each attempt)
+      refusedNames.put(id, reason);
+      throw new DataException(reason, e);
+    }
+  }
+
+  private Table provision(TableIdentifier id, ChangeEvent first) {
     try {
       return catalog.loadTable(id);
     } catch (NoSuchTableException missing) {
@@ -102,7 +125,7 @@ public final class TableProvisioner {
     } catch (RuntimeException raced) {
       // another task created it first: catalogs report that as AlreadyExists, or (JDBC) as a
       // unique-key violation
-      if (catalog.tableExists(id)) {
+      if (CatalogRefusal.ofName(id, raced) == null && catalog.tableExists(id)) {
         return catalog.loadTable(id);
       }
       throw raced;

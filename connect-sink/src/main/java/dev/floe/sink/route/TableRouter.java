@@ -1,6 +1,7 @@
 package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,7 +22,7 @@ public final class TableRouter {
   private final Namespace namespace;
   private final Pattern routeRegex;
   private final String routeReplacement;
-  // routing runs for every record: resolve each source table once
+  // routing runs for every record: resolve each source table once (each usable one)
   private final Map<String, Map<String, TableIdentifier>> bySchemaAndTable = new HashMap<>();
 
   public TableRouter(String namespace) {
@@ -56,12 +57,60 @@ public final class TableRouter {
 
   private TableIdentifier resolve(String schema, String table) {
     String source = schema + "." + table;
+    String name = schema + "_" + table;
     if (routeRegex != null) {
       Matcher matcher = routeRegex.matcher(source);
       if (matcher.matches()) {
-        return TableIdentifier.of(namespace, matcher.replaceAll(routeReplacement));
+        name = matcher.replaceAll(routeReplacement);
       }
     }
-    return TableIdentifier.of(namespace, schema + "_" + table);
+    String problem = problemWith(name);
+    if (problem != null) {
+      // not cached: the next record of the table is refused the same way, and cheaply
+      throw new DataException(
+          "Source table "
+              + source
+              + " routes to Iceberg table name '"
+              + name
+              + "', which "
+              + problem
+              + ". Route it to a plain name with iceberg.tables.route-regex and"
+              + " iceberg.tables.route-replacement.");
+    }
+    return TableIdentifier.of(namespace, name);
+  }
+
+  /**
+   * The longest name, in UTF-8 bytes, that the JDBC and Glue catalogs and the usual file systems
+   * (one folder per table) all take.
+   */
+  static final int MAX_NAME_BYTES = 255;
+
+  /**
+   * What makes {@code name} unusable in any catalog, or null. The table's files go under a path
+   * made of its name: a separator would put them inside another table's folder (whose removal would
+   * take them along) or outside the namespace's. What a particular catalog refuses beyond this (a
+   * character set, say) it says when the table is created ({@link TableProvisioner}).
+   */
+  static String problemWith(String name) {
+    if (name.isBlank()) {
+      return "is empty";
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      return "is longer than " + MAX_NAME_BYTES + " bytes";
+    }
+    if (name.chars().allMatch(c -> c == '.')) {
+      return "names a folder, not a table";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '/' || c == '\\') {
+        return "holds a path separator ('" + c + "')";
+      }
+      if (Character.isISOControl(c)) {
+        return "holds a control character (U+" + String.format("%04X", (int) c) + ")";
+      }
+    }
+    return null;
   }
 }

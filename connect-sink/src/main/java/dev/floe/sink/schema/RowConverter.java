@@ -77,12 +77,19 @@ public final class RowConverter {
    */
   public Record toRecord(Struct row, Set<String> unavailableColumns) {
     return convertStruct(
-        row, tableSchema.asStruct(), targets.of(row.schema()), unavailableColumns, unavailable);
+        row,
+        tableSchema.asStruct(),
+        targets.of(row.schema()),
+        unavailableColumns,
+        unavailable,
+        tableSchema.identifierFieldIds());
   }
 
   /** The key as a record of {@code keySchema} (the table's identifier fields). */
   public static Record toKeyRecord(Struct key, Schema keySchema) {
-    return convertStruct(key, keySchema.asStruct(), Map.of(), null, null);
+    Set<Integer> keyColumns = new HashSet<>();
+    keySchema.columns().forEach(column -> keyColumns.add(column.fieldId()));
+    return convertStruct(key, keySchema.asStruct(), Map.of(), null, null, keyColumns);
   }
 
   private static Record convertStruct(
@@ -90,7 +97,8 @@ public final class RowConverter {
       Types.StructType type,
       Map<String, String> aliases,
       Set<String> unavailableColumns,
-      UnavailableValues unavailable) {
+      UnavailableValues unavailable,
+      Set<Integer> keyColumns) {
     GenericRecord record = GenericRecord.create(type);
     for (Field column : struct.schema().fields()) {
       NestedField target =
@@ -110,7 +118,44 @@ public final class RowConverter {
         unavailableColumns.add(target.name());
         continue; // left null: filled from the row's last state before it is written
       }
+      if (value == null && keyColumns.contains(target.fieldId())) {
+        throw new DataException(
+            "Key column '"
+                + column.name()
+                + "' holds null, so the change cannot be matched to one row. (A delete made"
+                + " before the primary key changed carries only the old key's columns unless the"
+                + " Postgres table has REPLICA IDENTITY FULL.)");
+      }
+      if (value == null && target.isRequired()) {
+        throw requiredNull(column.name());
+      }
       record.setField(target.name(), value == null ? null : convertValue(column, value, target));
+    }
+    return record;
+  }
+
+  /**
+   * A null where the table's column is required (declared so in a table created by hand). Parquet
+   * would refuse it only when the flush is written, failing the whole commit again on every
+   * restart; refused here, it is this record's own fault.
+   */
+  private static DataException requiredNull(String column) {
+    return new DataException(
+        "Column '"
+            + column
+            + "' is required in the Iceberg table and the row holds null: send a value, or make"
+            + " the column optional in Iceberg (ALTER TABLE ... ALTER COLUMN ... DROP NOT NULL).");
+  }
+
+  /**
+   * A struct nested in a column: every field it does not carry is null, so none may be required.
+   */
+  private static Record convertNested(String column, Struct value, Types.StructType type) {
+    Record record = convertStruct(value, type, Map.of(), null, null, Set.of());
+    for (NestedField field : type.fields()) {
+      if (field.isRequired() && record.getField(field.name()) == null) {
+        throw requiredNull(column + "." + field.name());
+      }
     }
     return record;
   }
@@ -121,9 +166,18 @@ public final class RowConverter {
     } catch (ArithmeticException
         | DateTimeException
         | ClassCastException
-        | NumberFormatException e) {
+        | IllegalArgumentException e) { // NumberFormatException; UUID.fromString's refusal
       throw new DataException(
-          "Column '" + column.name() + "': cannot hold " + value + " as " + target.type(), e);
+          "Column '"
+              + column.name()
+              + "': cannot hold "
+              + value
+              + " as "
+              + target.type()
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -153,6 +207,9 @@ public final class RowConverter {
         Types.MapType mapType = (Types.MapType) type;
         Map<Object, Object> map = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+          if (e.getKey() == null || (e.getValue() == null && mapType.isValueRequired())) {
+            throw requiredNull(column + (e.getKey() == null ? " (a map key)" : "{}"));
+          }
           map.put(
               convert(column, e.getKey(), schema.keySchema(), mapType.keyType()),
               e.getValue() == null
@@ -161,7 +218,7 @@ public final class RowConverter {
         }
         return map;
       case STRUCT:
-        return convertStruct((Struct) value, (Types.StructType) type, Map.of(), null, null);
+        return convertNested(column, (Struct) value, (Types.StructType) type);
       case UUID:
         return UUID.fromString((String) value);
       case DATE:
@@ -177,7 +234,11 @@ public final class RowConverter {
       case LIST:
         Type element = ((Types.ListType) type).elementType();
         List<Object> out = new ArrayList<>();
+        boolean elementRequired = ((Types.ListType) type).isElementRequired();
         for (Object item : (List<?>) value) {
+          if (item == null && elementRequired) {
+            throw requiredNull(column + "[]");
+          }
           out.add(item == null ? null : convert(column, item, schema.valueSchema(), element));
         }
         return out;

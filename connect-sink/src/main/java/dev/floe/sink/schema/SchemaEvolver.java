@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 
@@ -76,14 +77,25 @@ public final class SchemaEvolver {
       if (changes.isEmpty()) {
         return; // another task evolved it first
       }
-      UpdateSchema update = table.updateSchema();
-      changes.forEach(change -> change.apply().accept(update));
       try {
+        UpdateSchema update = table.updateSchema();
+        changes.forEach(change -> change.apply().accept(update));
         update.commit();
         LOG.info("Changed the schema of {}: {}", table.name(), SchemaChangePlan.describe(changes));
         return;
       } catch (CommitFailedException raced) {
         // another writer changed the table meanwhile: look again
+      } catch (IllegalArgumentException | ValidationException refused) {
+        // Iceberg checks each change as it is made and the result at commit (a column name with a
+        // dot, an identifier field it cannot take): the row's shape is the problem, not the table
+        throw new DataException(
+            "Iceberg refused to change the schema of "
+                + table.name()
+                + " ("
+                + SchemaChangePlan.describe(changes)
+                + ") for rows of the new shape: "
+                + refused.getMessage(),
+            refused);
       }
     }
     throw new CommitFailedException(

@@ -64,6 +64,9 @@ public final class TypeMapping {
    */
   static final int UNCONSTRAINED_NUMERIC_SCALE = 18;
 
+  /** The most digits an Iceberg decimal holds. */
+  static final int MAX_DECIMAL_PRECISION = 38;
+
   private TypeMapping() {}
 
   /**
@@ -91,7 +94,19 @@ public final class TypeMapping {
       throw new DataException(
           "Key columns " + keyColumns + " are not all columns of the row " + rowSchema.name());
     }
-    return new Schema(fields, Set.copyOf(identifiers));
+    try {
+      return new Schema(fields, Set.copyOf(identifiers));
+    } catch (IllegalArgumentException refused) {
+      // e.g. a real or double precision key column, which Iceberg refuses as an identifier field
+      throw new DataException(
+          "Iceberg cannot make a table of the columns of "
+              + rowSchema.name()
+              + " keyed by "
+              + keyColumns
+              + ": "
+              + refused.getMessage(),
+          refused);
+    }
   }
 
   static Type toIcebergType(
@@ -99,7 +114,7 @@ public final class TypeMapping {
     String name = schema.name() == null ? "" : schema.name();
     switch (name) {
       case Decimal.LOGICAL_NAME:
-        return decimalType(schema);
+        return decimalType(column, schema);
       case DBZ_UUID:
         return Types.UUIDType.get();
       case DBZ_DATE:
@@ -117,7 +132,7 @@ public final class TypeMapping {
       case DBZ_ZONED_TIMESTAMP:
         return Types.TimestampType.withZone();
       case DBZ_VARIABLE_SCALE_DECIMAL:
-        return Types.DecimalType.of(38, UNCONSTRAINED_NUMERIC_SCALE);
+        return Types.DecimalType.of(MAX_DECIMAL_PRECISION, UNCONSTRAINED_NUMERIC_SCALE);
       // Floe's source writes these as text, so NaN, infinities and -0.0 survive JSON
       case ExactValueSchemas.FLOAT32:
         return Types.FloatType.get();
@@ -125,8 +140,8 @@ public final class TypeMapping {
         return Types.DoubleType.get();
       case ExactValueSchemas.DECIMAL:
         return schema.parameters() == null || !schema.parameters().containsKey(Decimal.SCALE_FIELD)
-            ? Types.DecimalType.of(38, UNCONSTRAINED_NUMERIC_SCALE)
-            : decimalType(schema);
+            ? Types.DecimalType.of(MAX_DECIMAL_PRECISION, UNCONSTRAINED_NUMERIC_SCALE)
+            : decimalType(column, schema);
       default:
         break;
     }
@@ -171,10 +186,26 @@ public final class TypeMapping {
     }
   }
 
-  private static Type decimalType(org.apache.kafka.connect.data.Schema schema) {
+  private static Type decimalType(String column, org.apache.kafka.connect.data.Schema schema) {
     int scale = Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD));
-    String precision = schema.parameters().get(DECIMAL_PRECISION);
+    String declared = schema.parameters().get(DECIMAL_PRECISION);
     // numeric without a declared precision arrives without one: 38 is the most Iceberg can hold
-    return Types.DecimalType.of(precision == null ? 38 : Integer.parseInt(precision), scale);
+    int precision = declared == null ? MAX_DECIMAL_PRECISION : Integer.parseInt(declared);
+    if (precision > MAX_DECIMAL_PRECISION || scale > precision || scale < 0) {
+      throw new DataException(
+          "Column '"
+              + column
+              + "' is numeric("
+              + precision
+              + ", "
+              + scale
+              + "), which no Iceberg decimal can hold (at most 38 digits, a scale from 0 to the"
+              + " precision). Declare it numeric(38, "
+              + Math.max(0, Math.min(scale, MAX_DECIMAL_PRECISION))
+              + ") or narrower in Postgres, or as plain numeric (decimal(38, "
+              + UNCONSTRAINED_NUMERIC_SCALE
+              + "), refusing values that do not fit), or cast it to text with a transform.");
+    }
+    return Types.DecimalType.of(precision, scale);
   }
 }

@@ -116,4 +116,53 @@ class ChangeEventParserTest {
     DataException noKey = assertThrows(DataException.class, () -> parser.parse(withoutKey));
     assertTrue(noKey.getMessage().contains("primary key"), noKey.getMessage());
   }
+
+  @Test
+  void aKeyWithoutColumnsIsRefusedLikeNoKey() {
+    Schema empty = SchemaBuilder.struct().build();
+    SinkRecord record = ChangeEvents.record("c", 1, "x", 7);
+    SinkRecord emptyKey =
+        record.newRecord(
+            record.topic(),
+            0,
+            empty,
+            new Struct(empty),
+            record.valueSchema(),
+            record.value(),
+            record.timestamp());
+    DataException refused = assertThrows(DataException.class, () -> parser.parse(emptyKey));
+    assertTrue(refused.getMessage().contains("primary key"), refused.getMessage());
+  }
+
+  @Test
+  void anUnknownOrMissingOperationIsRefusedNamingTheRecord() {
+    Schema envelope =
+        SchemaBuilder.struct()
+            .field("after", ChangeEvents.ROW)
+            .field("op", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    Struct key = new Struct(ChangeEvents.KEY).put("id", 1);
+    Struct row = new Struct(ChangeEvents.ROW).put("id", 1);
+    for (String op : new String[] {"x", "", null}) {
+      Struct value = new Struct(envelope).put("after", row).put("op", op);
+      SinkRecord record = new SinkRecord("t", 0, ChangeEvents.KEY, key, envelope, value, 8);
+      DataException refused = assertThrows(DataException.class, () -> parser.parse(record));
+      assertTrue(refused.getMessage().startsWith("Record t-0@8 has "), refused.getMessage());
+      assertTrue(refused.getMessage().contains("operation in 'op'"), refused.getMessage());
+    }
+  }
+
+  @Test
+  void aFlattenedRowWithAnUnknownOperationIsRefused() {
+    Schema flat =
+        SchemaBuilder.struct()
+            .field("id", Schema.INT32_SCHEMA)
+            .field("__op", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    Struct key = new Struct(ChangeEvents.KEY).put("id", 1);
+    Struct value = new Struct(flat).put("id", 1).put("__op", "z");
+    SinkRecord record = new SinkRecord("t", 0, ChangeEvents.KEY, key, flat, value, 9);
+    DataException refused = assertThrows(DataException.class, () -> parser.parse(record));
+    assertTrue(refused.getMessage().contains("'__op' ('z')"), refused.getMessage());
+  }
 }

@@ -115,4 +115,47 @@ class TypeMappingTest {
         assertThrows(DataException.class, () -> new RowConverter(schema).toRecord(tooPrecise));
     assertTrue(e.getMessage().contains("amount"), e.getMessage());
   }
+
+  @Test
+  void aNumericNoIcebergDecimalHoldsIsRefusedNamingTheColumnAndTheFix() {
+    for (String[] declared : new String[][] {{"39", "2"}, {"2", "5"}, {"10", "-2"}}) {
+      org.apache.kafka.connect.data.Schema row =
+          SchemaBuilder.struct()
+              .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+              .field(
+                  "amount",
+                  Decimal.builder(Integer.parseInt(declared[1]))
+                      .parameter("connect.decimal.precision", declared[0])
+                      .optional()
+                      .build())
+              .build();
+      DataException refused =
+          assertThrows(DataException.class, () -> TypeMapping.toIcebergSchema(row, Set.of("id")));
+      assertTrue(
+          refused
+              .getMessage()
+              .startsWith(
+                  "Column 'amount' is numeric(" + declared[0] + ", " + declared[1] + "), which"),
+          refused.getMessage());
+      assertTrue(refused.getMessage().contains("Declare it numeric(38, "), refused.getMessage());
+    }
+  }
+
+  @Test
+  void aKeyIcebergCannotMatchOnIsRefusedNamingTheKey() {
+    org.apache.kafka.connect.data.Schema row =
+        SchemaBuilder.struct()
+            .name("t.public.readings.Value")
+            .field("at", org.apache.kafka.connect.data.Schema.FLOAT64_SCHEMA)
+            .build();
+    DataException refused =
+        assertThrows(DataException.class, () -> TypeMapping.toIcebergSchema(row, Set.of("at")));
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith(
+                "Iceberg cannot make a table of the columns of"
+                    + " t.public.readings.Value keyed by [at]: "),
+        refused.getMessage());
+  }
 }
