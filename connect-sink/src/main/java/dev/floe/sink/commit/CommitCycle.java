@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
@@ -43,6 +44,7 @@ public final class CommitCycle {
   private final CommittedRows committedRows;
   private final Refusals refusals;
   private long nextEarlyCommitMs;
+  private RuntimeException failure; // the first failed commit: fail-stop from then on
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
@@ -129,6 +131,7 @@ public final class CommitCycle {
    * reaches its bound.
    */
   public synchronized void apply(ChangeEvent event) {
+    failStop();
     if (event.isTombstone() && !writers.appliesTombstones()) {
       consumed(event.coordinates());
       return;
@@ -213,6 +216,9 @@ public final class CommitCycle {
    * partition, the first offset read and not committed), empty after a commit.
    */
   public synchronized Map<TopicPartition, Long> commitOrRewind() {
+    if (failure != null) {
+      return Map.of(); // never commit over a discarded flush: the task fails and restarts
+    }
     if (commit(true)) {
       return Map.of();
     }
@@ -222,6 +228,7 @@ public final class CommitCycle {
 
   /** True when committed, false when postponed. */
   private boolean commit(boolean mayPostpone) {
+    failStop();
     try {
       if (!fillUnavailable(mayPostpone)) {
         LOG.debug("Commit postponed: a row waits for another task's key change");
@@ -248,11 +255,30 @@ public final class CommitCycle {
         writers.committed(writer);
       }
     } catch (RuntimeException e) {
+      // the buffers are gone, and with them changes Kafka will not deliver again to this task:
+      // nothing may be applied or committed after them until the task restarts from what the
+      // tables hold (a later commit would record offsets past the lost changes)
       writers.discardAll();
-      throw e;
+      failure =
+          e instanceof ConnectException && !(e instanceof DataException)
+              ? e
+              : new ConnectException("Committing to Iceberg failed: " + e.getMessage(), e);
+      throw failure;
     }
     offsets.allConsumedCommitted();
     return true;
+  }
+
+  /** After a failed commit, refuses everything until the task restarts. */
+  private void failStop() {
+    if (failure != null) {
+      throw new ConnectException(
+          "A commit to Iceberg failed ("
+              + failure.getMessage()
+              + "); this task applies and commits nothing more until it restarts from what the"
+              + " tables hold, so no change is skipped",
+          failure);
+    }
   }
 
   /**

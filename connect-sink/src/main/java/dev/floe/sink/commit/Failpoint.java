@@ -3,22 +3,41 @@ package dev.floe.sink.commit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Crash injection for Floe's fault tests: with the JVM property {@code
- * floe.failpoint.halt-before-commit=N}, the worker process halts on the N-th commit, after the
- * flush's files are written and before the snapshot is committed, which is the moment a crash is
- * most likely to lose or double data. Without the property it does nothing.
+ * Fault injection for Floe's fault tests, off unless a JVM property asks for it:
+ *
+ * <ul>
+ *   <li>{@code floe.failpoint.halt-before-commit=N}: the worker process halts on the N-th commit,
+ *       after the flush's files are written and before the snapshot is committed, which is the
+ *       moment a crash is most likely to lose or double data;
+ *   <li>{@code floe.failpoint.fail-commit=N}: the N-th commit fails, once, as a commit does when
+ *       its retry budget is spent (an S3 outage, a race lost again and again).
+ * </ul>
  */
 final class Failpoint {
   static final String HALT_BEFORE_COMMIT = "floe.failpoint.halt-before-commit";
+  static final String FAIL_COMMIT = "floe.failpoint.fail-commit";
   private static final AtomicInteger COMMITS = new AtomicInteger();
 
   private Failpoint() {}
 
   static void beforeCommit() {
-    String n = System.getProperty(HALT_BEFORE_COMMIT);
-    if (n != null && COMMITS.incrementAndGet() == Integer.parseInt(n)) {
-      System.err.println("floe failpoint: halting before commit " + n);
+    String halt = System.getProperty(HALT_BEFORE_COMMIT);
+    String fail = System.getProperty(FAIL_COMMIT);
+    if (halt == null && fail == null) {
+      return;
+    }
+    int commit = COMMITS.incrementAndGet();
+    if (halt != null && commit == Integer.parseInt(halt)) {
+      System.err.println("floe failpoint: halting before commit " + halt);
       Runtime.getRuntime().halt(137);
     }
+    if (fail != null && commit == Integer.parseInt(fail)) {
+      throw new IllegalStateException("floe failpoint: commit " + fail + " fails");
+    }
+  }
+
+  /** Counts commits from zero again (tests that set a failpoint more than once). */
+  static void reset() {
+    COMMITS.set(0);
   }
 }

@@ -66,11 +66,14 @@ public record TableKey(List<String> columns, long sinceMs) {
 
   /**
    * Whether {@code event}, keyed another way, is a change to make this table's key (it is newer
-   * than the key) rather than a late change from before the key changed.
+   * than the key) rather than a late change from before the key changed. A change without a source
+   * position (a tombstone, a flattened row without its commit time) cannot be shown to be newer, so
+   * it never switches a key that already changed once: a late tombstone of the old key would
+   * otherwise switch the key back.
    */
   public boolean isReplacedBy(ChangeEvent event) {
     long at = event.position().commitTimeMs();
-    return !matches(event.key()) && (sinceMs < 0 || at < 0 || at > sinceMs);
+    return !matches(event.key()) && (sinceMs < 0 || (at >= 0 && at > sinceMs));
   }
 
   /** The key's columns in {@code schema}, as the schema of key records. */

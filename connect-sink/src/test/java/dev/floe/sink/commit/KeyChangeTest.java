@@ -99,6 +99,33 @@ class KeyChangeTest {
   }
 
   @Test
+  void aLateTombstoneOfTheOldKeyDoesNotSwitchTheKeyBack() throws Exception {
+    CommitCycle task = task();
+    task.apply(change(Operation.CREATE, false, 10, 1, "eu", 1));
+    task.commit();
+    task.apply(change(Operation.CREATE, true, 20, 1, "us", 3));
+    task.commit();
+    assertEquals(Set.of("id", "region"), identifierFields());
+
+    // the tombstone that followed a delete of key 1 made before the key changed: no position
+    ChangeEvent tombstone =
+        new ChangeEvent(
+            Operation.DELETE,
+            null,
+            null,
+            new Struct(OLD_KEY).put("id", 1),
+            null,
+            null,
+            SourcePosition.UNKNOWN,
+            new RecordCoordinates("t.public.items", 1, 0));
+    assertThrows(DataException.class, () -> task.apply(tombstone), "it names no row now");
+    task.commit();
+    assertEquals(Set.of("id", "region"), identifierFields(), "the key does not go back");
+    assertEquals("id,region", table().properties().get(TableKey.COLUMNS));
+    assertEquals(List.of("1|eu|1", "1|us|3"), rows(), "no row deleted by the old key");
+  }
+
+  @Test
   void aKeyColumnWithNullsInEarlierRowsLeavesTheTableWithoutIdentifierFields() throws Exception {
     CommitCycle task = task();
     task.apply(change(Operation.CREATE, false, 10, 1, null, 1));
