@@ -45,6 +45,7 @@ public final class CommitCycle {
   private final Refusals refusals;
   private long nextEarlyCommitMs;
   private RuntimeException failure; // the first failed commit: fail-stop from then on
+  private final Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
@@ -219,18 +220,30 @@ public final class CommitCycle {
     if (failure != null) {
       return Map.of(); // never commit over a discarded flush: the task fails and restarts
     }
-    if (commit(true)) {
-      return Map.of();
+    if (!commit(true)) {
+      writers.discardAll();
+      readAgain.putAll(offsets.rewind());
     }
-    writers.discardAll();
-    return offsets.rewind();
+    return takeReadAgain();
   }
 
-  /** True when committed, false when postponed. */
+  /**
+   * The offsets to read again from, per partition, after a commit found that another task had
+   * committed past where this task's buffer starts (its late commit while the partition moved):
+   * this task's buffer was dropped, and reading again skips what the table holds. Empty mostly.
+   */
+  public synchronized Map<TopicPartition, Long> takeReadAgain() {
+    Map<TopicPartition, Long> taken = Map.copyOf(readAgain);
+    readAgain.clear();
+    return taken;
+  }
+
+  /** True when committed, false when postponed (or dropped to be read again). */
   private boolean commit(boolean mayPostpone) {
     failStop();
+    long deadline = retries.deadline(); // one budget for the whole commit, not one per table
     try {
-      if (!fillUnavailable(mayPostpone)) {
+      if (!fillUnavailable(mayPostpone, deadline)) {
         LOG.debug("Commit postponed: a row waits for another task's key change");
         return false;
       }
@@ -251,9 +264,19 @@ public final class CommitCycle {
                 }
                 metrics.committed(flush, (System.nanoTime() - started) / 1_000_000);
               }
-            });
+            },
+            deadline);
         writers.committed(writer);
       }
+    } catch (StaleAssignmentException movedOn) {
+      // another task committed these partitions further: what this task buffered is older than
+      // the table, so it is dropped and read again, which skips what the table holds
+      LOG.warn("{} Reading the buffered records again.", movedOn.getMessage());
+      writers.discardAll();
+      applied.forgetAll();
+      committedRows.forget(null);
+      readAgain.putAll(offsets.rewind());
+      return false;
     } catch (RuntimeException e) {
       // the buffers are gone, and with them changes Kafka will not deliver again to this task:
       // nothing may be applied or committed after them until the task restarts from what the
@@ -285,7 +308,7 @@ public final class CommitCycle {
    * Completes every buffered row with the values Postgres did not send, before anything is written;
    * false when the commit is postponed.
    */
-  private boolean fillUnavailable(boolean mayPostpone) {
+  private boolean fillUnavailable(boolean mayPostpone, long deadline) {
     while (true) {
       boolean ready = true;
       for (TableWriter writer : writers.pending()) {
@@ -302,7 +325,8 @@ public final class CommitCycle {
                 committer.commit(before);
                 writer.statesBeforeKeyChangesCommitted();
               }
-            });
+            },
+            deadline);
         ready &= filled[0];
       }
       if (ready || mayPostpone) {

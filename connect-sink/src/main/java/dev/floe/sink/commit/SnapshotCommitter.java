@@ -11,6 +11,7 @@ import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.RuntimeIOException;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -65,8 +66,11 @@ public final class SnapshotCommitter {
         }
         // it landed: carry on as after a commit that answered
       } catch (ValidationException concurrentCommit) {
+        // another writer committed rows of the same keys in between: check the fence against it,
+        // then try again after a jittered pause, so racing tasks do not collide in lockstep
         LOG.debug("{} changed while committing; checking again", table.name(), concurrentCommit);
-        continue; // another writer committed in between: check the fence against it, then retry
+        pause(attempt);
+        continue;
       }
       Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
       next.putAll(since);
@@ -83,12 +87,20 @@ public final class SnapshotCommitter {
           (System.nanoTime() - started) / 1_000_000);
       return;
     }
-    throw new ConnectException(
-        "Could not commit to "
-            + table.name()
-            + ": it kept changing under "
-            + MAX_ATTEMPTS
-            + " tries");
+    // a passing failure: the commit's retry budget decides how long to go on
+    throw new CommitFailedException(
+        "Could not commit to %s: rows of the same keys kept changing under %s tries",
+        table.name(), MAX_ATTEMPTS);
+  }
+
+  private static void pause(int attempt) {
+    long ms = Math.min(2_000, 25L << Math.min(attempt, 6));
+    try {
+      Thread.sleep(ms / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectException("Interrupted while retrying a commit", e);
+    }
   }
 
   /**
@@ -172,7 +184,10 @@ public final class SnapshotCommitter {
       delta.addDeletes(file);
     }
     if (base != null) {
+      // only files that may hold this flush's keys conflict: other tasks write other keys, and a
+      // table-wide check would fail every commit that races another task's
       delta.validateFromSnapshot(base.snapshotId());
+      delta.conflictDetectionFilter(flush.conflictFilter());
       delta.validateNoConflictingDataFiles();
       delta.validateNoConflictingDeleteFiles();
     }

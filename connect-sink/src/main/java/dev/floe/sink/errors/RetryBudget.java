@@ -22,7 +22,19 @@ public final class RetryBudget {
 
   /** Runs {@code action}; {@code what} names it in logs and in the final error. */
   public void run(String what, Runnable action) {
-    long deadline = System.currentTimeMillis() + budgetMs;
+    run(what, action, deadline());
+  }
+
+  /** When a budget starting now runs out: to share one budget among several actions. */
+  public long deadline() {
+    return System.currentTimeMillis() + budgetMs;
+  }
+
+  /**
+   * Runs {@code action} within a budget that ends at {@code deadline} (from {@link #deadline()}),
+   * so that the actions of one commit together never take longer than the budget.
+   */
+  public void run(String what, Runnable action, long deadline) {
     long backoff = FIRST_BACKOFF_MS;
     for (int attempt = 1; ; attempt++) {
       try {

@@ -22,15 +22,16 @@ import org.apache.iceberg.util.DateTimeUtil;
  * values, or for many numeric keys the range between the smallest and the largest. It may let other
  * rows through (two columns' lists combine into a cross product), never keep a wanted row out; the
  * reader matches keys exactly afterwards. Iceberg prunes data files on it by partition values and
- * column bounds before any is opened.
+ * column bounds before any is opened; a commit uses it to tell which concurrent files may hold its
+ * keys.
  */
-final class KeyFilter {
+public final class KeyFilter {
   /** Beyond this many keys an IN list costs more to evaluate than the range prunes. */
   static final int MAX_IN_LIST = 1_000;
 
   private KeyFilter() {}
 
-  static Expression of(Schema keySchema, Collection<Record> keys) {
+  public static Expression of(Schema keySchema, Collection<Record> keys) {
     Expression filter = Expressions.alwaysTrue();
     for (NestedField column : keySchema.columns()) {
       Set<Object> values = new LinkedHashSet<>();

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 
 /**
  * What every table buffer shares: the table, its row converter, what the buffer covers, the rows
@@ -63,6 +65,14 @@ abstract class BufferedTableWriter implements TableWriter {
 
   /** The columns a row's last state is looked up by. */
   protected abstract Schema keySchema();
+
+  /**
+   * The rows a concurrent commit of another writer conflicts with: none by default (a writer that
+   * only appends).
+   */
+  protected Expression conflictFilter() {
+    return Expressions.alwaysFalse();
+  }
 
   /**
    * Takes {@code gap}'s row out of what will be written; false when it already was (a later change
@@ -133,7 +143,7 @@ abstract class BufferedTableWriter implements TableWriter {
         files.abort();
         return null;
       }
-      return coverage.statesBeforeKeyChanges(table, files.complete(), keyChanges);
+      return coverage.statesBeforeKeyChanges(table, files.complete(), keyChanges, conflictFilter());
     } catch (IOException | RuntimeException e) {
       files.abort();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -149,7 +159,7 @@ abstract class BufferedTableWriter implements TableWriter {
     FlushFileWriter files = new FlushFileWriter(table, rowSchema, deleteKey(), partitionId, taskId);
     try {
       writeBuffer(files);
-      return coverage.flushOf(table, files.complete());
+      return coverage.flushOf(table, files.complete(), conflictFilter());
     } catch (IOException | RuntimeException e) {
       files.abort();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.kafka.common.TopicPartition;
 
@@ -59,7 +60,7 @@ final class FlushCoverage {
     return bytes;
   }
 
-  TableFlush flushOf(Table table, WriteResult files) {
+  TableFlush flushOf(Table table, WriteResult files, Expression conflictFilter) {
     return new TableFlush(
         table,
         files,
@@ -68,14 +69,16 @@ final class FlushCoverage {
         watermark,
         events,
         Set.copyOf(keyChangeLsns),
-        filled);
+        filled,
+        conflictFilter);
   }
 
   /**
    * The snapshot of old keys' states written before a flush's own: it applies no change event and
    * moves no offset, but it is fenced like the flush whose changes it comes from.
    */
-  TableFlush statesBeforeKeyChanges(Table table, WriteResult files, Set<Long> keyChanges) {
+  TableFlush statesBeforeKeyChanges(
+      Table table, WriteResult files, Set<Long> keyChanges, Expression conflictFilter) {
     return new TableFlush(
         table,
         files,
@@ -84,7 +87,8 @@ final class FlushCoverage {
         SourcePosition.UNKNOWN,
         0,
         Set.copyOf(keyChanges),
-        RowFills.Counts.NONE);
+        RowFills.Counts.NONE,
+        conflictFilter);
   }
 
   void clear() {

@@ -3,6 +3,7 @@ package dev.floe.sink.write;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.FillSource;
+import dev.floe.sink.fill.KeyFilter;
 import dev.floe.sink.fill.PendingFill;
 import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
@@ -159,6 +160,13 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       superseded.add(state);
       replays.skipped(table, event.record() == null ? List.of() : List.of(event.record()));
     }
+  }
+
+  @Override
+  protected org.apache.iceberg.expressions.Expression conflictFilter() {
+    java.util.List<Record> keys = new java.util.ArrayList<>(latestByKey.size());
+    latestByKey.keySet().forEach(key -> keys.add((Record) key));
+    return KeyFilter.of(keySchema, keys);
   }
 
   @Override

@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * @param events how many change events the flush folded into its files
  * @param keyChangeLsns the LSNs of the primary-key changes whose old key this flush deletes
  * @param filled how many rows got values Postgres did not send, from the buffer and the table
+ * @param conflictFilter the rows a concurrent commit conflicts with (this flush's keys)
  */
 public record TableFlush(
     Table table,
@@ -30,4 +31,5 @@ public record TableFlush(
     SourcePosition watermark,
     int events,
     Set<Long> keyChangeLsns,
-    RowFills.Counts filled) {}
+    RowFills.Counts filled,
+    org.apache.iceberg.expressions.Expression conflictFilter) {}
