@@ -6,7 +6,7 @@ import dev.floe.sink.fill.KeyChangeLog;
 import dev.floe.sink.write.TableFlush;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.iceberg.DeleteFiles;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
@@ -15,7 +15,7 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.RuntimeIOException;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -60,7 +60,7 @@ public final class SnapshotCommitter {
       try {
         rowDelta(flush, base).commit();
       } catch (CommitStateUnknownException unknown) {
-        if (!landed(flush, view.syncedSnapshotId())) {
+        if (!landed(table, flush.nextOffsets(), view.syncedSnapshotId())) {
           throw new RuntimeIOException(
               new java.io.IOException("commit state unknown and not found in the table", unknown));
         }
@@ -105,33 +105,72 @@ public final class SnapshotCommitter {
 
   /**
    * Empties {@code table} for a Postgres {@code TRUNCATE}, as one snapshot that records the
-   * truncate's offset, so a replay does not truncate again what was written after it.
+   * truncate's offset, so a replay does not truncate again what was written after it. It removes
+   * exactly the data files of the snapshot it checked, fenced and validated like a flush: a commit
+   * that lands in between (another task's rows, a compaction) is not swept away by a retry.
    */
   public void truncate(Table table, ChangeEvent truncate) {
-    table.refresh();
-    AppliedOffsets.TableView view = applied.view(table);
-    Map<TopicPartition, Long> since =
-        applied.committedSince(table, table.currentSnapshot(), view.syncedSnapshotId());
     TopicPartition tp = truncate.coordinates().topicPartition();
-    fence(table, Map.of(tp, truncate.coordinates().offset()), since);
     Map<TopicPartition, Long> covered = Map.of(tp, truncate.coordinates().offset() + 1);
-    DeleteFiles delete = table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue());
-    summarize(delete, covered, truncate.position(), 1);
-    delete.commit();
-    Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
-    next.putAll(since);
-    next.putAll(covered);
-    applied.synced(table, table.currentSnapshot().snapshotId(), next);
-    LOG.info("Truncated {} at {}", table.name(), truncate.coordinates());
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      table.refresh();
+      Snapshot base = table.currentSnapshot();
+      AppliedOffsets.TableView view = applied.view(table);
+      Map<TopicPartition, Long> since =
+          applied.committedSince(table, base, view.syncedSnapshotId());
+      fence(table, Map.of(tp, truncate.coordinates().offset()), since);
+      RowDelta delete = table.newRowDelta();
+      if (base != null) {
+        removeDataFiles(table, base, delete);
+        delete.validateFromSnapshot(base.snapshotId()).validateDeletedFiles();
+      }
+      summarize(delete, covered, truncate.position(), 1);
+      Failpoint.beforeCommit();
+      try {
+        delete.commit();
+      } catch (CommitStateUnknownException unknown) {
+        if (!landed(table, covered, view.syncedSnapshotId())) {
+          throw new RuntimeIOException(
+              new java.io.IOException(
+                  "truncate state unknown and not found in the table", unknown));
+        }
+      } catch (ValidationException concurrentCommit) {
+        pause(attempt); // a file it removes was rewritten meanwhile: look again
+        continue;
+      }
+      Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
+      next.putAll(since);
+      next.putAll(covered);
+      applied.synced(table, table.currentSnapshot().snapshotId(), next);
+      LOG.info("Truncated {} at {}", table.name(), truncate.coordinates());
+      return;
+    }
+    throw new CommitFailedException(
+        "Could not truncate %s: its files kept changing under %s tries",
+        table.name(), MAX_ATTEMPTS);
   }
 
-  /** After an unknown commit outcome: does the table now record this flush's offsets? */
-  private boolean landed(TableFlush flush, Long syncedSnapshotId) {
-    Table table = flush.table();
+  private static void removeDataFiles(Table table, Snapshot base, RowDelta delete) {
+    java.util.Set<String> removed = new java.util.HashSet<>();
+    try (CloseableIterable<FileScanTask> files =
+        table.newScan().useSnapshot(base.snapshotId()).planFiles()) {
+      for (FileScanTask file : files) {
+        if (removed.add(file.file().location())) {
+          delete.removeRows(file.file());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new RuntimeIOException(e);
+    }
+  }
+
+  /** After an unknown commit outcome: does the table now record these next offsets? */
+  private boolean landed(
+      Table table, Map<TopicPartition, Long> nextOffsets, Long syncedSnapshotId) {
     table.refresh();
     Map<TopicPartition, Long> since =
         applied.committedSince(table, table.currentSnapshot(), syncedSnapshotId);
-    return flush.nextOffsets().entrySet().stream()
+    return nextOffsets.entrySet().stream()
         .allMatch(e -> e.getValue().equals(since.get(e.getKey())));
   }
 
