@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.kafka.connect.data.Schema;
@@ -121,7 +122,13 @@ public final class SchemaEvolver {
   }
 
   private List<Change> plan(org.apache.iceberg.Schema schema, Table table, Schema rowSchema) {
-    return SchemaChangePlan.of(table.name(), schema, renamesOf(table), policy, rowSchema);
+    return SchemaChangePlan.of(
+        table.name(), schema, renamesOf(table), policy, holdsDefaults(table), rowSchema);
+  }
+
+  /** Format v3 tables hold a column's initial default; earlier versions have no place for it. */
+  private static boolean holdsDefaults(Table table) {
+    return TableUtil.formatVersion(table) >= 3;
   }
 
   /** Old name to new name, for writing rows of the old shape into a renamed table. */
