@@ -7,6 +7,7 @@ import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
+import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
@@ -34,9 +35,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code flush.max.bytes} bounds what the buffer really takes: the estimate of buffered rows is
  * held against the heap they occupy, measured (used heap after full collections, before and after
- * buffering), for a narrow row and a wide one. Events come through Connect's JSON converter, so
- * every value is a fresh object as in a running task, and through the task's apply path into the
- * fold by key.
+ * buffering), for a narrow row and a wide one, folded by key, and for a changelog's rows with their
+ * metadata. Events come through Connect's JSON converter, so every value is a fresh object as in a
+ * running task, and through the task's apply path into the buffer.
  */
 class BufferedBytesTest {
   private static final Schema KEY =
@@ -99,20 +100,32 @@ class BufferedBytesTest {
 
   @Test
   void aNarrowRowIsEstimatedWithinAQuarterOfTheHeapItTakes() {
-    assertEstimateHolds("orders", ORDER, BufferedBytesTest::order, 40_000);
+    assertEstimateHolds(WriteMode.UPSERT, "orders", ORDER, BufferedBytesTest::order, 40_000);
   }
 
   @Test
   void aWideRowOfTextJsonListsAndMapsIsEstimatedWithinAQuarterOfTheHeapItTakes() {
-    assertEstimateHolds("documents", DOCUMENT, BufferedBytesTest::document, 5_000);
+    assertEstimateHolds(
+        WriteMode.UPSERT, "documents", DOCUMENT, BufferedBytesTest::document, 5_000);
+  }
+
+  @Test
+  void aChangelogRowWithItsMetadataIsEstimatedWithinAQuarterOfTheHeapItTakes() {
+    assertEstimateHolds(WriteMode.CHANGELOG, "orders", ORDER, BufferedBytesTest::order, 40_000);
   }
 
   private void assertEstimateHolds(
-      String table, Schema rowSchema, IntFunction<Struct> rows, int count) {
+      WriteMode mode, String table, Schema rowSchema, IntFunction<Struct> rows, int count) {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
     TableWriters writers =
-        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 0);
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2, Map.of(), name -> null, mode),
+            mode,
+            t -> Map.of(),
+            FillSettings.DEFAULT,
+            0);
     CommitCycle task =
         new CommitCycle(
             writers,
@@ -132,11 +145,11 @@ class BufferedBytesTest {
     long estimated = (writers.pendingBytes() - estimatedBefore) / count;
     double ratio = estimated / (double) real;
     System.out.printf(
-        "%s: %d bytes a buffered row on the heap, %d estimated (%.2f)%n",
-        table, real, estimated, ratio);
+        "%s, %s: %d bytes a buffered row on the heap, %d estimated (%.2f)%n",
+        table, mode, real, estimated, ratio);
     assertTrue(
         ratio >= 0.75 && ratio <= 1.25,
-        table + ": estimated " + estimated + " bytes a row, the heap holds " + real);
+        table + ", " + mode + ": estimated " + estimated + " bytes a row, the heap holds " + real);
   }
 
   /** A create of {@code row}, as the task gets it: JSON with schemas, read back by Connect. */
