@@ -40,7 +40,9 @@ final class FlushCoverage {
   /**
    * Counts {@code event}, whose buffered state is {@code buffered} (a row, or a deleted key alone).
    * Every change counts in full, even one that replaces an earlier change of its key in the buffer
-   * (whose row then becomes garbage): generous for a buffer of updates, exact for new keys.
+   * (whose row then becomes garbage): generous for a buffer of updates, exact for new keys. Not
+   * counted (the writer does not say): the Kafka record a row keeps while it waits for values
+   * Postgres did not send to be read from the table ({@link RowFills}).
    */
   void add(ChangeEvent event, Object buffered) {
     bytes += RecordSizes.estimate(buffered) + keyCost(event, buffered);
