@@ -125,6 +125,11 @@ final class OrderEvents {
 
   /** Commit time, LSN and transaction grow with the offset, as in a real stream. */
   private static Struct source(long offset) {
+    return source("orders", offset);
+  }
+
+  /** The source block of a change of {@code public.<table>} at {@code offset}. */
+  static Struct source(String table, long offset) {
     return new Struct(SOURCE)
         .put("version", "3.6.1.Final")
         .put("connector", "postgresql")
@@ -134,7 +139,7 @@ final class OrderEvents {
         .put("db", "shop")
         .put("sequence", "[\"" + (24_000_000L + offset) + "\",\"" + (24_000_100L + offset) + "\"]")
         .put("schema", "public")
-        .put("table", "orders")
+        .put("table", table)
         .put("txId", 5_000L + offset / 4)
         .put("lsn", 24_000_100L + offset * 256)
         .put("xmin", null);

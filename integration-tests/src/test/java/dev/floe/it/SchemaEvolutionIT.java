@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Real ALTER TABLE statements between row changes: added columns (nullable, with a default, NOT
  * NULL with a default), a widened type and a dropped column reach the Iceberg table before the rows
  * that need them, the rows match Postgres, and an older snapshot still reads its old rows with
- * their old columns.
+ * their old columns. On a format v3 table, rows from before an ADD COLUMN read its DEFAULT.
  */
 class SchemaEvolutionIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
@@ -139,6 +139,73 @@ class SchemaEvolutionIT extends PipelineTestBase {
     Table table = pipeline.table("cdc.evo2_codes");
     assertEquals(Types.StringType.get(), table.schema().findType("code"), "the old column stays");
     assertEquals(Types.IntegerType.get(), table.schema().findType("code__int"));
+  }
+
+  @Test
+  void onFormatV3RowsFromBeforeAnAddedColumnReadItsDefault() throws Exception {
+    pipeline.sql(
+        "create schema evo3",
+        "create table evo3.items (id int primary key, name text)",
+        "insert into evo3.items select g, 'item ' || g from generate_series(1, 3) g");
+    pipeline.startSource(
+        "evo3-source",
+        Map.of(
+            "topic.prefix", "evo3",
+            "schema.include.list", "evo3",
+            "slot.name", "evo3_slot",
+            "publication.name", "evo3_publication"));
+    pipeline.startSink(
+        "evo3-sink",
+        Map.of(
+            "topics.regex", "evo3\\.evo3\\..*",
+            "commit.interval.ms", "1000",
+            "iceberg.tables.format-version", "3"));
+    Waits.until(CATCH_UP, "3 rows", () -> added().size() == 3, () -> added().toString());
+
+    // Postgres fills each existing row with the DEFAULT, and sends no change for them
+    pipeline.sql(
+        "alter table evo3.items add column qty int not null default 7",
+        "alter table evo3.items add column flag boolean not null default false",
+        "alter table evo3.items add column label text default 'new'",
+        "alter table evo3.items add column price numeric(8,2) default 12.5",
+        "alter table evo3.items add column due date default '2024-01-02'",
+        "alter table evo3.items add column seen timestamptz not null default now()",
+        "insert into evo3.items values (4, 'item 4', 9, true, 'set', 1.5, '2025-05-05',"
+            + " '2025-05-05 00:00:00+00')");
+    String before = "7/false/new/12.50/2024-01-02/null"; // now(): Debezium cannot see its value
+    Map<Integer, String> expected =
+        Map.of(
+            1, before,
+            2, before,
+            3, before,
+            4, "9/true/set/1.50/2025-05-05/2025-05-05T00:00Z");
+    Waits.until(
+        CATCH_UP, "the defaults in old rows", () -> added().equals(expected), () -> added() + "");
+  }
+
+  /** id to the columns evo3.items gained, as Iceberg reads them ("" before they exist). */
+  private static Map<Integer, String> added() throws Exception {
+    Map<Integer, String> rows = new TreeMap<>();
+    Table table;
+    try {
+      table = pipeline.table("cdc.evo3_items");
+    } catch (org.apache.iceberg.exceptions.NoSuchTableException notYet) {
+      return rows;
+    }
+    java.util.List<String> columns =
+        java.util.List.of("qty", "flag", "label", "price", "due", "seen");
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record r : records) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (String column : columns) {
+          if (table.schema().findField(column) != null) {
+            values.add(String.valueOf(r.getField(column)));
+          }
+        }
+        rows.put((Integer) r.getField("id"), String.join("/", values));
+      }
+    }
+    return rows;
   }
 
   /** id to "code/code__int" as Iceberg reads them. */

@@ -112,7 +112,8 @@ public final class SinkConfig extends AbstractConfig {
         "The Iceberg format version of tables the sink creates: 2 (merge-on-read) or 3. The sink"
             + " folds changes by key, so it writes no position deletes in either (a key is written at"
             + " most once a flush); rows of earlier snapshots are removed by equality deletes on the"
-            + " key.",
+            + " key. In 3, a column added in Postgres with a DEFAULT gets it as initial default, so"
+            + " rows from before the ADD COLUMN read it, as in Postgres (in 2 they read null).",
         TABLES_GROUP,
         3,
         Width.SHORT,

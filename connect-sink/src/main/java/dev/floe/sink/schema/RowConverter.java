@@ -160,6 +160,20 @@ public final class RowConverter {
     return record;
   }
 
+  /**
+   * {@code column}'s default value ({@code schema().defaultValue()}: Debezium's reading of the
+   * column's DEFAULT), converted as a value of the column would be to Iceberg {@code type}.
+   *
+   * @throws DataException when the column cannot hold it
+   */
+  static Object defaultOf(Field column, Type type) {
+    Object value = column.schema().defaultValue();
+    if (value == null) {
+      return null;
+    }
+    return convertValue(column, value, Types.NestedField.optional(0, column.name(), type));
+  }
+
   private static Object convertValue(Field column, Object value, NestedField target) {
     try {
       return convert(column.name(), value, column.schema(), target.type());

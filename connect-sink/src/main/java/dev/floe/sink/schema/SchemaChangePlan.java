@@ -17,9 +17,10 @@ import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The schema changes a table needs to take rows of a new shape, worked out column by column and,
- * inside structs, lists and maps, field by field: a new column or struct field is added (optional),
- * a type Iceberg can widen is widened, a column the rows no longer have becomes optional. A change
- * Iceberg cannot represent is refused, naming table, column and both types.
+ * inside structs, lists and maps, field by field: a new column or struct field is added (optional;
+ * a column with its Postgres DEFAULT as initial default where the table can hold one), a type
+ * Iceberg can widen is widened, a column the rows no longer have becomes optional. A change Iceberg
+ * cannot represent is refused, naming table, column and both types.
  */
 final class SchemaChangePlan {
   /** One schema change: what it is, for logs and messages, and how to make it. */
@@ -29,24 +30,37 @@ final class SchemaChangePlan {
   private final Schema table;
   private final Map<String, String> renamed; // new name -> old name, renames followed in Iceberg
   private final TypeChangePolicy policy;
+  private final boolean holdsDefaults;
   private final List<Change> changes = new ArrayList<>();
 
   private SchemaChangePlan(
-      String tableName, Schema table, Map<String, String> renamed, TypeChangePolicy policy) {
+      String tableName,
+      Schema table,
+      Map<String, String> renamed,
+      TypeChangePolicy policy,
+      boolean holdsDefaults) {
     this.tableName = tableName;
     this.table = table;
     this.renamed = renamed;
     this.policy = policy;
+    this.holdsDefaults = holdsDefaults;
   }
 
-  /** The changes {@code table} needs to take rows of {@code rowSchema}; empty when it fits. */
+  /**
+   * The changes {@code table} needs to take rows of {@code rowSchema}; empty when it fits.
+   *
+   * @param holdsDefaults whether the table can hold a column's initial default (format v3): an
+   *     added column then gets its Postgres DEFAULT ({@link ColumnDefaults}), which rows written
+   *     before it was added read
+   */
   static List<Change> of(
       String tableName,
       Schema table,
       Map<String, String> renamed,
       TypeChangePolicy policy,
+      boolean holdsDefaults,
       org.apache.kafka.connect.data.Schema rowSchema) {
-    SchemaChangePlan plan = new SchemaChangePlan(tableName, table, renamed, policy);
+    SchemaChangePlan plan = new SchemaChangePlan(tableName, table, renamed, policy, holdsDefaults);
     rowSchema.fields().forEach(plan::planColumn);
     plan.relaxMissingColumns(rowSchema);
     return plan.changes;
@@ -71,7 +85,7 @@ final class SchemaChangePlan {
     }
     existing = table.findField(current);
     if (existing == null) {
-      changes.add(new Change("add " + name + " " + wanted, u -> u.addColumn(name, wanted)));
+      planAdd(column, wanted);
     } else if (policy == TypeChangePolicy.NEW_COLUMN
         && !TypeCompatibility.canTake(existing.type(), wanted)
         && !(existing.type().isStructType() && wanted.isStructType()) // evolved field by field
@@ -87,6 +101,23 @@ final class SchemaChangePlan {
       // DROP NOT NULL: the column must take nulls from now on (the reverse never happens)
       String relaxed = current;
       changes.add(new Change("make " + name + " optional", u -> u.makeColumnOptional(relaxed)));
+    }
+  }
+
+  /**
+   * A new column, optional; on a table that can hold it, with the DEFAULT Postgres gave the rows
+   * that existed before, as their value.
+   */
+  private void planAdd(Field column, Type wanted) {
+    String name = column.name();
+    ColumnDefaults.Initial initial = holdsDefaults ? ColumnDefaults.of(column, wanted) : null;
+    if (initial == null) {
+      changes.add(new Change("add " + name + " " + wanted, u -> u.addColumn(name, wanted)));
+    } else {
+      changes.add(
+          new Change(
+              "add " + name + " " + wanted + " default " + initial.value(),
+              u -> u.addColumn(name, wanted, initial.literal())));
     }
   }
 

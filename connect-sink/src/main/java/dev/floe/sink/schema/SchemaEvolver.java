@@ -2,11 +2,12 @@ package dev.floe.sink.schema;
 
 import dev.floe.sink.schema.SchemaChangePlan.Change;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -26,7 +27,37 @@ public final class SchemaEvolver {
   private final boolean enabled;
   private final Function<String, Map<String, String>> renames;
   private final TypeChangePolicy policy;
-  private final Map<Schema, Integer> fitsSchemaId = new IdentityHashMap<>();
+
+  /**
+   * How many row shapes {@link #needsEvolution} remembers: as many as Connect's JSON converter
+   * keeps schemas by default ({@code schemas.cache.size}). Past that a converter makes a new schema
+   * object for each record anyway, so remembering more would only keep garbage alive.
+   */
+  static final int SHAPES_REMEMBERED = 1_000;
+
+  // row shapes (Connect schemas, by identity: their equals walks them whole) known to fit a
+  // writer's schema, by its id; least recently used first, so it stays bounded however many
+  // schema objects converters make as their own caches turn over
+  private final Map<Shape, Integer> fitsSchemaId =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Shape, Integer> eldest) {
+          return size() > SHAPES_REMEMBERED;
+        }
+      };
+
+  /** A Connect schema compared by identity. */
+  private record Shape(Schema schema) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Shape shape && shape.schema == schema;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(schema);
+    }
+  }
 
   public SchemaEvolver(boolean enabled) {
     this(enabled, table -> Map.of(), TypeChangePolicy.DEAD_LETTER);
@@ -50,13 +81,13 @@ public final class SchemaEvolver {
    */
   public boolean needsEvolution(
       org.apache.iceberg.Schema writerSchema, Table table, Schema rowSchema) {
-    Integer fits = fitsSchemaId.get(rowSchema);
+    Integer fits = fitsSchemaId.get(new Shape(rowSchema));
     if (fits != null && fits == writerSchema.schemaId()) {
       return false;
     }
     boolean needed = !plan(writerSchema, table, rowSchema).isEmpty();
     if (!needed) {
-      fitsSchemaId.put(rowSchema, writerSchema.schemaId());
+      fitsSchemaId.put(new Shape(rowSchema), writerSchema.schemaId());
     }
     return needed;
   }
@@ -103,7 +134,13 @@ public final class SchemaEvolver {
   }
 
   private List<Change> plan(org.apache.iceberg.Schema schema, Table table, Schema rowSchema) {
-    return SchemaChangePlan.of(table.name(), schema, renamesOf(table), policy, rowSchema);
+    return SchemaChangePlan.of(
+        table.name(), schema, renamesOf(table), policy, holdsDefaults(table), rowSchema);
+  }
+
+  /** Format v3 tables hold a column's initial default; earlier versions have no place for it. */
+  private static boolean holdsDefaults(Table table) {
+    return TableUtil.formatVersion(table) >= 3;
   }
 
   /** Old name to new name, for writing rows of the old shape into a renamed table. */

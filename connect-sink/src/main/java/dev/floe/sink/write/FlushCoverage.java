@@ -7,10 +7,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * What one buffer covers, whatever it holds: per Kafka partition the first and the next offset, the
@@ -36,8 +38,15 @@ final class FlushCoverage {
     this.marksKeyChanges = marksKeyChanges;
   }
 
+  /**
+   * Counts {@code event}, whose buffered state is {@code buffered} (a row, or a deleted key alone).
+   * Every change counts in full, even one that replaces an earlier change of its key in the buffer
+   * (whose row then becomes garbage): generous for a buffer of updates, exact for new keys. Not
+   * counted (the writer does not say): the Kafka record a row keeps while it waits for values
+   * Postgres did not send to be read from the table ({@link RowFills}).
+   */
   void add(ChangeEvent event, Object buffered) {
-    bytes += RecordSizes.estimate(buffered);
+    bytes += RecordSizes.estimate(buffered) + keyCost(event, buffered);
     TopicPartition tp = event.coordinates().topicPartition();
     firstOffsets.merge(tp, event.coordinates().offset(), Math::min);
     nextOffsets.merge(tp, event.coordinates().offset() + 1, Math::max);
@@ -46,6 +55,22 @@ final class FlushCoverage {
     if (marksKeyChanges && event.keyMoved() && event.position().lsn() >= 0) {
       keyChangeLsns.add(event.position().lsn()); // the old key's last state is read from it
     }
+  }
+
+  /**
+   * What a change adds besides its row: its key's record and entry in the map the buffer keeps by
+   * key (the fold by key; a changelog's last row per key), and a changelog's list slot.
+   */
+  private long keyCost(ChangeEvent event, Object buffered) {
+    Struct key = event.key();
+    long listSlot = marksKeyChanges ? RecordSizes.LIST_SLOT : 0; // a changelog lists its rows
+    if (key == null) {
+      return listSlot;
+    }
+    // a delete buffers its key record alone, already counted as the row
+    boolean keyOnly =
+        buffered instanceof StructLike record && record.size() == key.schema().fields().size();
+    return listSlot + RecordSizes.KEY_ENTRY + (keyOnly ? 0 : RecordSizes.keyRecord(key));
   }
 
   void filled(RowFills.Counts more) {

@@ -119,7 +119,7 @@ class CommitCycleTest {
             10_000,
             new dev.floe.sink.errors.RetryBudget(0),
             new dev.floe.sink.schema.SchemaEvolver(true));
-    String wide = "x".repeat(3_000); // about 6 KB as a Java string
+    String wide = "x".repeat(6_000); // about 6 KB on the heap: Latin-1 text takes a byte a char
     task.apply(event("c", 1, wide, 0));
     assertNull(table().currentSnapshot(), "under the bound: still buffered");
     task.apply(event("c", 2, wide, 1));

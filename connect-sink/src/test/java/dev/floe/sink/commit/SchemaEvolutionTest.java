@@ -38,6 +38,12 @@ class SchemaEvolutionTest {
     return UpsertCycles.of(catalog, evolver);
   }
 
+  /** Evolution on, tables created in {@code formatVersion}. */
+  private CommitCycle task(int formatVersion) {
+    catalog.initialize("mem", Map.of());
+    return UpsertCycles.of(catalog, new SchemaEvolver(true), formatVersion);
+  }
+
   /** An upsert of {@code id} whose row has the given (name, schema, value) columns besides id. */
   private ChangeEvent upsert(int id, Object... columns) {
     SchemaBuilder row =
@@ -80,6 +86,82 @@ class SchemaEvolutionTest {
     task.commit();
     assertEquals(Types.LongType.get(), table().schema().findType("qty"));
     assertEquals(List.of("1|a|null", "2|b|5", "3|null|9000000000"), rows("id", "name", "qty"));
+  }
+
+  @Test
+  void onFormatV3RowsFromBeforeAnAddedColumnReadItsPostgresDefault() throws Exception {
+    CommitCycle task = task(3);
+    task.apply(upsert(1, "name", Schema.OPTIONAL_STRING_SCHEMA, "a"));
+    task.apply(upsert(2, "name", Schema.OPTIONAL_STRING_SCHEMA, "b"));
+    task.commit();
+    // ALTER TABLE items ADD COLUMN ... DEFAULT ..., as Debezium reads each DEFAULT; then a row
+    task.apply(upsert(3, addedWithDefaults(false)));
+    task.commit();
+
+    assertEquals(7, table().schema().findField("qty").initialDefault());
+    assertEquals(
+        List.of(
+            "1|a|7|new|2024-01-02T03:04:05|2024-01-02|12.50|null",
+            "2|b|7|new|2024-01-02T03:04:05|2024-01-02|12.50|null",
+            "3|c|9|set|2025-05-05T00:00|2025-05-05|1.00|2025-05-05T00:00Z"),
+        rows("id", "name", "qty", "status", "placed_at", "due", "price", "seen_at"));
+    // a later row that leaves them null keeps them null: the default is only for rows before
+    task.apply(upsert(4, addedWithDefaults(true)));
+    task.commit();
+    assertEquals("4|c|null|null", rows("id", "name", "qty", "status").get(3));
+  }
+
+  @Test
+  void onFormatV2AnAddedColumnWithADefaultIsAddedAndRowsFromBeforeReadNull() throws Exception {
+    CommitCycle task = task(2);
+    task.apply(upsert(1, "name", Schema.OPTIONAL_STRING_SCHEMA, "a"));
+    task.commit();
+    task.apply(upsert(3, addedWithDefaults(false)));
+    task.commit();
+    assertEquals(null, table().schema().findField("qty").initialDefault());
+    assertEquals(List.of("1|a|null|null", "3|c|9|set"), rows("id", "name", "qty", "status"));
+  }
+
+  /**
+   * Row 3 or 4 of items after {@code ALTER TABLE items ADD COLUMN qty int NOT NULL DEFAULT 7, ADD
+   * status text DEFAULT 'new', ADD placed_at timestamp DEFAULT '2024-01-02 03:04:05', ADD due date
+   * DEFAULT '2024-01-02', ADD price numeric(5,2) DEFAULT 12.5, ADD seen_at timestamptz DEFAULT
+   * now()}, with the defaults in Debezium's encodings (now() is its stand-in, the epoch); the new
+   * columns null in row 4.
+   */
+  private static Object[] addedWithDefaults(boolean nulls) {
+    Schema price =
+        org.apache.kafka.connect.data.Decimal.builder(2)
+            .optional()
+            .defaultValue(new java.math.BigDecimal("12.50"))
+            .build();
+    return new Object[] {
+      "name", Schema.OPTIONAL_STRING_SCHEMA, "c",
+      "qty", SchemaBuilder.int32().optional().defaultValue(7).build(), nulls ? null : 9,
+      "status", SchemaBuilder.string().optional().defaultValue("new").build(), nulls ? null : "set",
+      "placed_at",
+          SchemaBuilder.int64()
+              .name("io.debezium.time.MicroTimestamp")
+              .optional()
+              .defaultValue(1_704_164_645_000_000L)
+              .build(),
+          nulls ? null : 1_746_403_200_000_000L,
+      "due",
+          SchemaBuilder.int32()
+              .name("io.debezium.time.Date")
+              .optional()
+              .defaultValue(19_724)
+              .build(),
+          nulls ? null : 20_213,
+      "price", price, nulls ? null : new java.math.BigDecimal("1.00"),
+      "seen_at",
+          SchemaBuilder.string()
+              .name("io.debezium.time.ZonedTimestamp")
+              .optional()
+              .defaultValue("1970-01-01T00:00:00Z")
+              .build(),
+          nulls ? null : "2025-05-05T00:00:00Z"
+    };
   }
 
   @Test

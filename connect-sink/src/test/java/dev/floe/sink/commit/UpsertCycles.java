@@ -14,10 +14,15 @@ final class UpsertCycles {
 
   /** Tables auto-created in namespace {@code cdc}, format v2, flushes of up to 1,000 changes. */
   static CommitCycle of(Catalog catalog, SchemaEvolver evolver) {
+    return of(catalog, evolver, 2);
+  }
+
+  /** As {@link #of(Catalog, SchemaEvolver)}, tables created in {@code formatVersion}. */
+  static CommitCycle of(Catalog catalog, SchemaEvolver evolver, int formatVersion) {
     TableWriters writers =
         new TableWriters(
             new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2),
+            new TableProvisioner(catalog, true, formatVersion),
             WriteMode.UPSERT,
             evolver::aliasesFor,
             dev.floe.sink.fill.FillSettings.DEFAULT,
