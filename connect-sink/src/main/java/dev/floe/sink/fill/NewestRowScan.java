@@ -13,7 +13,10 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
@@ -54,7 +57,8 @@ final class NewestRowScan {
    * The live row of each wanted key found, projected on {@code select} ({@link
    * CommittedRows#DELETED} for a key whose newest row was deleted); null: not this way.
    */
-  StructLikeMap<Record> read(List<FileScanTask> tasks, Set<String> select, Expression filter) {
+  StructLikeMap<Record> read(
+      long snapshotId, List<FileScanTask> tasks, Set<String> select, Expression filter) {
     Set<Integer> keyIds = new HashSet<>();
     keySchema.columns().forEach(c -> keyIds.add(c.fieldId()));
     for (FileScanTask task : tasks) {
@@ -88,7 +92,45 @@ final class NewestRowScan {
             found.put(key, row == DELETED ? CommittedRows.DELETED : row);
           });
     }
+    if (settled.size() < wanted.size()) {
+      settleNeverFound(snapshotId, keyIds, settled, found);
+    }
     return found;
+  }
+
+  /**
+   * A key with no data row may still have been written and deleted (inserted and deleted within one
+   * flush leaves only its equality delete): every delete file of the snapshot is searched for the
+   * keys no data file held, which happens only for those rare keys.
+   */
+  private void settleNeverFound(
+      long snapshotId, Set<Integer> keyIds, StructLikeSet settled, StructLikeMap<Record> found) {
+    try (CloseableIterable<DeleteFile> deletes = deleteFiles(snapshotId)) {
+      for (DeleteFile delete : deletes) {
+        if (delete.content() == FileContent.EQUALITY_DELETES
+            && delete.format() == FileFormat.PARQUET
+            && keyIds.equals(new HashSet<>(delete.equalityFieldIds()))) {
+          for (StructLike key : deletedKeys(delete)) {
+            if (!settled.contains(key)) {
+              found.put(key, CommittedRows.DELETED);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private CloseableIterable<DeleteFile> deleteFiles(long snapshotId) {
+    List<CloseableIterable<DeleteFile>> manifests = new ArrayList<>();
+    for (ManifestFile manifest : table.snapshot(snapshotId).deleteManifests(table.io())) {
+      manifests.add(
+          CloseableIterable.transform(
+              ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs()),
+              DeleteFile::copy));
+    }
+    return CloseableIterable.concat(manifests);
   }
 
   private static final Record DELETED = GenericRecord.create(new Schema());

@@ -41,7 +41,7 @@ public final class RowFills {
 
   /**
    * What {@link #fill} left: rows still waiting for a key change; rows that cannot be filled; rows
-   * of replayed changes the table already holds a later delete of.
+   * of replayed changes whose key's row the table holds as deleted since (it is ahead of them).
    */
   public record Outcome(
       boolean waiting, List<PendingFill> unfillable, List<PendingFill> superseded) {}
@@ -180,7 +180,7 @@ public final class RowFills {
       if (gap.source.keyChange()) {
         unfillable.add(gap); // the old row was gone before its key changed: not a real history
       } else if (gap.required) {
-        superseded.add(gap);
+        superseded.add(gap); // a key that existed and was deleted since: only a replay needs it
       }
     } else if (committedRow != null) {
       for (String column : gap.columns) {

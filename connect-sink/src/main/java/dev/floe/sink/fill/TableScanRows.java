@@ -63,7 +63,7 @@ public final class TableScanRows implements CommittedRows {
     Expression filter = KeyFilter.of(keySchema, keys);
     StructLikeMap<Record> found =
         new NewestRowScan(table, snapshotId, keySchema, wanted)
-            .read(plan(table, snapshotId, filter), select, filter);
+            .read(snapshotId, plan(table, snapshotId, filter), select, filter);
     if (found == null) {
       found = readAll(table, snapshotId, keySchema, wanted, select, filter, newest);
     }

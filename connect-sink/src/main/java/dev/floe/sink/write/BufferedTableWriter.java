@@ -80,6 +80,13 @@ abstract class BufferedTableWriter implements TableWriter {
    */
   protected abstract boolean unfillable(PendingFill gap);
 
+  /**
+   * Takes {@code gap}'s row, a replayed change the table already holds a later state of, out of
+   * what will be written, so that the flush leaves the key as the table holds it; false when it
+   * already was out.
+   */
+  protected abstract boolean superseded(PendingFill gap);
+
   @Override
   public Table table() {
     return table;
@@ -109,7 +116,7 @@ abstract class BufferedTableWriter implements TableWriter {
       }
     }
     for (PendingFill gap : outcome.superseded()) {
-      if (unfillable(gap)) { // its key stays deleted, as the table holds it
+      if (superseded(gap)) { // the table holds a later state of the key: left as it is
         replays.skipped(table, gap.records());
       }
     }

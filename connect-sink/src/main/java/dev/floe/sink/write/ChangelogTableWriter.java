@@ -126,6 +126,11 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  protected boolean superseded(PendingFill gap) {
+    return changes.removeIf(row -> row == gap.row()); // a replayed change: the history has it
+  }
+
+  @Override
   protected boolean unfillable(PendingFill gap) {
     return changes.removeIf(row -> row == gap.row());
   }

@@ -225,6 +225,18 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  protected boolean superseded(PendingFill gap) {
+    keyChanges.drop(gap.row());
+    for (Map.Entry<StructLike, Record> entry : latestByKey.entrySet()) {
+      if (entry.getValue() == gap.row()) {
+        latestByKey.remove(entry.getKey()); // neither written nor deleted: the table is ahead
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
   protected boolean unfillable(PendingFill gap) {
     keyChanges.drop(gap.row());
     // the row cannot be completed: the key is left as deleted rather than written with values it

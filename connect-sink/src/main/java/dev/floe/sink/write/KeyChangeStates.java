@@ -32,7 +32,9 @@ final class KeyChangeStates {
 
   /** {@code oldKey} was deleted by a key change at {@code lsn}, after holding {@code state}. */
   void left(Record oldKey, Record state, long lsn) {
-    if (lsn >= 0) {
+    if (lsn >= 0 && !claimable.containsKey(lsn)) {
+      // the first delete of a change wins: the same change again is the source replaying it, and
+      // the old key's state before the replayed delete is no longer the one before the change
       Change change = new Change(oldKey, state);
       unclaimed.put(lsn, change);
       claimable.put(lsn, change);

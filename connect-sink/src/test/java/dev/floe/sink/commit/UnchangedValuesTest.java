@@ -264,6 +264,43 @@ class UnchangedValuesTest {
   }
 
   @Test
+  void aReplayedKeyChangeInTheSameBufferTakesTheStateBeforeTheChangeAgain() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 1, "one", 0));
+    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 1, 0, 3, 500);
+    for (SinkRecord record : change) {
+      task.apply(parse(record));
+    }
+    // the source restarted and sends the key change again, at new offsets
+    SinkRecord[] again = keyChange(1, 9, TOAST, 0, 4, 0, 6, 500);
+    for (SinkRecord record : again) {
+      task.apply(parse(record));
+    }
+    task.commit();
+    assertEquals(List.of("9|one"), rows());
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
+  void aReplayedKeyChangeAfterItsCommitLeavesTheNewRowAsTheTableHoldsIt() throws Exception {
+    CommitCycle task = task(WriteMode.UPSERT, 60_000);
+    task.apply(event("c", 1, "one", 0));
+    SinkRecord[] change = keyChange(1, 9, TOAST, 0, 1, 0, 3, 500);
+    for (SinkRecord record : change) {
+      task.apply(parse(record));
+    }
+    task.apply(event("u", 9, "nine", 4));
+    task.commit();
+    SinkRecord[] again = keyChange(1, 9, TOAST, 0, 5, 0, 7, 500);
+    for (SinkRecord record : again) {
+      task.apply(parse(record)); // key 1 is gone from the table: the replay is behind it
+    }
+    task.commit();
+    assertEquals(List.of("9|nine"), rows(), "the later state stays, nothing is deleted");
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  @Test
   void aReplayedUpdateAfterItsKeysDeleteIsSupersededNotRefused() throws Exception {
     CommitCycle task = task(WriteMode.UPSERT, 60_000);
     task.apply(event("c", 1, "one", 0));
