@@ -12,18 +12,18 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.StructLikeMap;
 
 /**
  * The values this task last committed (or read) for its keys, in front of another {@link
  * CommittedRows}: a row whose unchanged TOASTed value must be filled was usually written by this
- * task not long ago, and asking the table means a scan that applies every equality delete. Only
- * columns Postgres can store out of line are kept (text, bytes, decimals, arrays, maps, structs),
- * in least-recently-used order within a bound in bytes. Sound because only this task changes its
- * keys: it is cleared when its partitions change, and per table when the table's schema or key
- * changes or the table is truncated. Reads at other snapshots (key changes) go to the table.
+ * task not long ago, and asking the table means a read of its files. Only the columns fills of a
+ * table have asked for are kept (its large columns that arrive unchanged; a table whose values
+ * always arrive costs nothing), in least-recently-used order within a bound in bytes. Sound because
+ * only this task changes its keys: it is cleared when its partitions change, and per table when the
+ * table's schema or key changes or the table is truncated. Reads at other snapshots (key changes)
+ * go to the table.
  */
 public final class CommittedRowCache implements CommittedRows {
   private record Key(String table, List<Object> values) {}
@@ -33,6 +33,9 @@ public final class CommittedRowCache implements CommittedRows {
   private final CommittedRows table;
   private final long maxBytes;
   private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+  // per table, the columns fills asked for: only those are kept (a table whose large values
+  // always arrive costs nothing)
+  private final Map<String, Set<String>> filledColumns = new HashMap<>();
   private long bytes;
   private long hits;
   private long misses;
@@ -49,6 +52,7 @@ public final class CommittedRowCache implements CommittedRows {
   @Override
   public synchronized Map<StructLike, Record> findCurrent(
       Table table, Schema keySchema, Collection<Record> keys, Set<String> columns) {
+    filledColumns.computeIfAbsent(table.name(), name -> new java.util.HashSet<>()).addAll(columns);
     StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
     List<Record> missing = new ArrayList<>();
     for (Record key : keys) {
@@ -125,15 +129,17 @@ public final class CommittedRowCache implements CommittedRows {
   }
 
   private void keep(String table, StructLike key, Record row) {
-    if (maxBytes <= 0) {
+    Set<String> columns = filledColumns.get(table);
+    if (maxBytes <= 0 || columns == null) {
       return;
     }
     Map<String, Object> values = new HashMap<>();
     long size = 96;
-    for (NestedField column : row.struct().fields()) {
-      if (outOfLine(column.type())) {
-        Object value = row.getField(column.name());
-        values.put(column.name(), value);
+    for (String column : columns) {
+      NestedField field = row.struct().field(column);
+      if (field != null) {
+        Object value = row.getField(column);
+        values.put(column, value);
         size += 32 + sizeOf(value);
       }
     }
@@ -182,14 +188,6 @@ public final class CommittedRowCache implements CommittedRows {
       return size;
     }
     return value == null ? 0 : 24;
-  }
-
-  /** Types Postgres may store out of line, whose unchanged values Debezium may leave out. */
-  private static boolean outOfLine(Type type) {
-    return switch (type.typeId()) {
-      case STRING, BINARY, FIXED, DECIMAL, LIST, MAP, STRUCT -> true;
-      default -> false;
-    };
   }
 
   private static List<Object> valuesOf(StructLike key) {
