@@ -50,17 +50,13 @@ public final class SnapshotCommitter {
     long started = System.nanoTime();
     Table table = flush.table();
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      table.refresh();
-      Snapshot base = table.currentSnapshot();
-      AppliedOffsets.TableView view = applied.view(table);
-      Map<TopicPartition, Long> since =
-          applied.committedSince(table, base, view.syncedSnapshotId());
-      fence(flush, since);
+      Checked checked = check(table, flush.firstOffsets());
+      Snapshot base = checked.base();
       Failpoint.beforeCommit();
       try {
         rowDelta(flush, base).commit();
       } catch (CommitStateUnknownException unknown) {
-        if (!landed(table, flush.nextOffsets(), view.syncedSnapshotId())) {
+        if (!landed(table, flush.nextOffsets(), checked.view().syncedSnapshotId())) {
           throw new RuntimeIOException(
               new java.io.IOException("commit state unknown and not found in the table", unknown));
         }
@@ -72,10 +68,7 @@ public final class SnapshotCommitter {
         pause(attempt);
         continue;
       }
-      Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
-      next.putAll(since);
-      next.putAll(flush.nextOffsets());
-      applied.synced(table, table.currentSnapshot().snapshotId(), next);
+      synced(table, checked, flush.nextOffsets());
       LOG.info(
           "Committed {} change events to {} ({} to {}): {} data and {} delete files in {} ms",
           flush.events(),
@@ -113,12 +106,8 @@ public final class SnapshotCommitter {
     TopicPartition tp = truncate.coordinates().topicPartition();
     Map<TopicPartition, Long> covered = Map.of(tp, truncate.coordinates().offset() + 1);
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      table.refresh();
-      Snapshot base = table.currentSnapshot();
-      AppliedOffsets.TableView view = applied.view(table);
-      Map<TopicPartition, Long> since =
-          applied.committedSince(table, base, view.syncedSnapshotId());
-      fence(table, Map.of(tp, truncate.coordinates().offset()), since);
+      Checked checked = check(table, Map.of(tp, truncate.coordinates().offset()));
+      Snapshot base = checked.base();
       RowDelta delete = table.newRowDelta();
       if (base != null) {
         removeDataFiles(table, base, delete);
@@ -129,7 +118,7 @@ public final class SnapshotCommitter {
       try {
         delete.commit();
       } catch (CommitStateUnknownException unknown) {
-        if (!landed(table, covered, view.syncedSnapshotId())) {
+        if (!landed(table, covered, checked.view().syncedSnapshotId())) {
           throw new RuntimeIOException(
               new java.io.IOException(
                   "truncate state unknown and not found in the table", unknown));
@@ -138,10 +127,7 @@ public final class SnapshotCommitter {
         pause(attempt); // a file it removes was rewritten meanwhile: look again
         continue;
       }
-      Map<TopicPartition, Long> next = new HashMap<>(view.nextOffsets());
-      next.putAll(since);
-      next.putAll(covered);
-      applied.synced(table, table.currentSnapshot().snapshotId(), next);
+      synced(table, checked, covered);
       LOG.info("Truncated {} at {}", table.name(), truncate.coordinates());
       return;
     }
@@ -164,6 +150,28 @@ public final class SnapshotCommitter {
     }
   }
 
+  /** The snapshot a commit is built on, and what other tasks committed since this one looked. */
+  private record Checked(
+      Snapshot base, AppliedOffsets.TableView view, Map<TopicPartition, Long> since) {}
+
+  /** Reads the table again and fences a commit whose changes start at {@code firstOffsets}. */
+  private Checked check(Table table, Map<TopicPartition, Long> firstOffsets) {
+    table.refresh();
+    Snapshot base = table.currentSnapshot();
+    AppliedOffsets.TableView view = applied.view(table);
+    Map<TopicPartition, Long> since = applied.committedSince(table, base, view.syncedSnapshotId());
+    fence(table, firstOffsets, since);
+    return new Checked(base, view, since);
+  }
+
+  /** After a commit: what this task now knows the table holds. */
+  private void synced(Table table, Checked checked, Map<TopicPartition, Long> committed) {
+    Map<TopicPartition, Long> next = new HashMap<>(checked.view().nextOffsets());
+    next.putAll(checked.since());
+    next.putAll(committed);
+    applied.synced(table, table.currentSnapshot().snapshotId(), next);
+  }
+
   /** After an unknown commit outcome: does the table now record these next offsets? */
   private boolean landed(
       Table table, Map<TopicPartition, Long> nextOffsets, Long syncedSnapshotId) {
@@ -172,10 +180,6 @@ public final class SnapshotCommitter {
         applied.committedSince(table, table.currentSnapshot(), syncedSnapshotId);
     return nextOffsets.entrySet().stream()
         .allMatch(e -> e.getValue().equals(since.get(e.getKey())));
-  }
-
-  private static void fence(TableFlush flush, Map<TopicPartition, Long> committedByOthers) {
-    fence(flush.table(), flush.firstOffsets(), committedByOthers);
   }
 
   private static void fence(
