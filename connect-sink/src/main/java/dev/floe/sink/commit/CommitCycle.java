@@ -12,6 +12,7 @@ import dev.floe.sink.fill.TableScanRows;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.schema.KeyEvolver;
 import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.write.KeyChangedException;
 import dev.floe.sink.write.TableFlush;
 import dev.floe.sink.write.TableWriter;
 import dev.floe.sink.write.TableWriters;
@@ -268,11 +269,11 @@ public final class CommitCycle {
             deadline);
         writers.committed(writer);
       }
-    } catch (StaleAssignmentException movedOn) {
+    } catch (StaleAssignmentException | KeyChangedException movedOn) {
       // another task committed these partitions further: what this task buffered is older than
       // the table, so it is dropped and read again, which skips what the table holds
       LOG.warn("{} Reading the buffered records again.", movedOn.getMessage());
-      writers.discardAll();
+      writers.reopenAll();
       applied.forgetAll();
       committedRows.forget(null);
       readAgain.putAll(offsets.rewind());

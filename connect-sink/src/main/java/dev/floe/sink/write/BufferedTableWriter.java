@@ -124,6 +124,13 @@ abstract class BufferedTableWriter implements TableWriter {
     return !outcome.waiting();
   }
 
+  /**
+   * Fails when the table's key is no longer the one this buffer folded by: another task changed it
+   * (a Postgres primary key change it saw first), and deleting by the old columns would remove rows
+   * written under the new key. None by default (a writer that matches no rows).
+   */
+  protected void checkKey() {}
+
   /** Whether {@link #flushStatesBeforeKeyChanges()} may have states to write; none by default. */
   protected boolean hasStatesBeforeKeyChanges() {
     return false;
@@ -163,6 +170,7 @@ abstract class BufferedTableWriter implements TableWriter {
       return null;
     }
     table.refresh();
+    checkKey();
     FlushFileWriter files = new FlushFileWriter(table, rowSchema, deleteKey(), partitionId, taskId);
     try {
       writeBuffer(files);

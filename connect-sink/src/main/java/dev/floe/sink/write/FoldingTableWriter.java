@@ -225,6 +225,21 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  protected void checkKey() {
+    TableKey now = TableKey.of(table);
+    if (!now.columns().equals(key.columns())) {
+      throw new KeyChangedException(
+          "The key of "
+              + table.name()
+              + " changed from "
+              + key.columns()
+              + " to "
+              + now.columns()
+              + " under this task's buffer (another task applied the primary key change first).");
+    }
+  }
+
+  @Override
   protected boolean superseded(PendingFill gap) {
     keyChanges.drop(gap.row());
     for (Map.Entry<StructLike, Record> entry : latestByKey.entrySet()) {

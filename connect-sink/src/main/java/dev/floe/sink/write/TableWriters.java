@@ -152,4 +152,13 @@ public final class TableWriters {
     pendingEvents = 0;
     pendingBytes = 0;
   }
+
+  /**
+   * Drops every buffer and every writer: the next change of each table opens it again, on its
+   * current schema and key.
+   */
+  public void reopenAll() {
+    discardAll();
+    byTable.clear();
+  }
 }

@@ -126,6 +126,30 @@ class KeyChangeTest {
   }
 
   @Test
+  void aTaskWhoseWriterPredatesAnotherTasksKeyChangeReadsItsRecordsAgain() throws Exception {
+    CommitCycle first = task();
+    first.apply(change(Operation.CREATE, false, 10, 1, "eu", 1));
+    first.commit();
+    CommitCycle second = UpsertCycles.of(catalog, new SchemaEvolver(true));
+    offset = 100; // its own partition's offsets
+    ChangeEvent late = change(Operation.UPDATE, false, 15, 1, "eu", 5); // keyed the old way
+    second.apply(late);
+
+    offset = 10;
+    first.apply(change(Operation.CREATE, true, 20, 1, "us", 3)); // the key becomes (id, region)
+    first.commit();
+    assertEquals(List.of("1|eu|1", "1|us|3"), rows());
+
+    second.commit(); // its buffer was folded by id alone: deleting by id would remove 1|us too
+    assertEquals(List.of("1|eu|1", "1|us|3"), rows());
+    assertEquals(Map.of(late.coordinates().topicPartition(), 100L), second.takeReadAgain());
+    offset = 100;
+    second.apply(change(Operation.UPDATE, false, 15, 1, "eu", 5)); // read again: the new key
+    second.commit();
+    assertEquals(List.of("1|eu|5", "1|us|3"), rows());
+  }
+
+  @Test
   void aKeyColumnWithNullsInEarlierRowsLeavesTheTableWithoutIdentifierFields() throws Exception {
     CommitCycle task = task();
     task.apply(change(Operation.CREATE, false, 10, 1, null, 1));
