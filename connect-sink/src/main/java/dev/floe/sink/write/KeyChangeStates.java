@@ -1,6 +1,7 @@
 package dev.floe.sink.write;
 
 import dev.floe.sink.fill.RowFills;
+import dev.floe.sink.fill.ToastThreshold;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,8 +37,12 @@ final class KeyChangeStates {
       // the first delete of a change wins: the same change again is the source replaying it, and
       // the old key's state before the replayed delete is no longer the one before the change
       Change change = new Change(oldKey, state);
-      unclaimed.put(lsn, change);
       claimable.put(lsn, change);
+      if (state == null || ToastThreshold.mayHaveOutOfLineValues(state)) {
+        // a row too small to have had an out-of-line value leaves its new row nothing to take
+        // from it on another task: nothing to commit ahead
+        unclaimed.put(lsn, change);
+      }
     }
   }
 
