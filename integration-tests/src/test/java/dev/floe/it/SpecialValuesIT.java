@@ -1,11 +1,8 @@
 package dev.floe.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,8 +18,6 @@ import java.util.function.Function;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +25,11 @@ import org.junit.jupiter.api.Test;
  * Postgres's special values, through the snapshot and again through the WAL, with Kafka's JSON
  * converter between source and sink: real and double NaN, ±Infinity and -0 arrive bit for bit, date
  * ±infinity as the documented sentinels (the largest and smallest INT32 day numbers), BC dates with
- * their era, and a numeric NaN or Infinity (which no Iceberg decimal holds) goes to the dead letter
- * topic naming the column while the source keeps running and every other row lands.
+ * their era; an unconstrained numeric's NaN and infinities arrive as their text (a string column by
+ * default), and a numeric(p,s) NaN (which no Iceberg decimal holds) keeps its row, the column null
+ * and "NaN" in _floe_unrepresentable: no row goes to the dead letter topic.
  */
 class SpecialValuesIT extends PipelineTestBase {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DEAD_LETTERS = "sv-dead-letters";
 
   /** id, real, double, date, numeric(12,3), numeric, real[], double[], date[]. */
@@ -47,8 +42,8 @@ class SpecialValuesIT extends PipelineTestBase {
     "(5, 1.5, 2.25, '2024-02-29', null, null)",
     "(6, 3.4e38, 1e-300, '0001-01-01 BC', 1, 1)",
     "(7, null, null, '5874897-12-31', 2, 2)",
-    "(8, 1, 1, '2024-01-01', 'NaN', 1)", // no Iceberg decimal holds it: dead letter
-    "(9, 1, 1, '2024-01-01', 1, '-Infinity')" // likewise
+    "(8, 1, 1, '2024-01-01', 'NaN', 1)", // no Iceberg decimal holds it: kept as text
+    "(9, 1, 1, '2024-01-01', 1, '-Infinity')" // a string column holds it
   };
 
   @BeforeAll
@@ -105,24 +100,16 @@ class SpecialValuesIT extends PipelineTestBase {
         "the streamed rows",
         () -> expectedRows().containsKey("107") && expectedRows().equals(icebergRows()),
         () -> "postgres " + expectedRows() + "\n iceberg " + icebergRows());
-    assertEquals(14, icebergRows().size(), "7 rows on each path; 2 on each went to dead letters");
+    assertEquals(18, icebergRows().size(), "9 rows on each path, none to dead letters");
+    assertEquals(Map.of("c_numeric", "NaN"), keptAsText("8"));
+    assertEquals(Map.of("c_numeric", "NaN"), keptAsText("108"));
 
-    // each non-finite numeric is in the dead letter topic, named, from both paths
-    Map<String, String> reasons = deadLetterReasonsById(4);
-    assertEquals(List.of("108", "109", "8", "9"), new ArrayList<>(new TreeMap<>(reasons).keySet()));
-    assertTrue(
-        reasons.get("8").contains("'c_numeric'") && reasons.get("8").contains("NaN"),
-        reasons.get("8"));
-    assertTrue(
-        reasons.get("109").contains("'c_numeric_free'") && reasons.get("109").contains("-Infinity"),
-        reasons.get("109"));
-
-    // the row lands once its value is one a decimal holds: the key was refused, never lost
+    // a finite value replaces it, and the row no longer keeps any text
     pipeline.sql("update special.vals set c_numeric = 8 where id = 8");
     Waits.until(
         Duration.ofSeconds(120),
         "the corrected row",
-        () -> icebergRows().containsKey("8") && expectedRows().equals(icebergRows()),
+        () -> keptAsText("8") == null && expectedRows().equals(icebergRows()),
         () -> "postgres " + expectedRows() + "\n iceberg " + icebergRows());
   }
 
@@ -179,8 +166,9 @@ class SpecialValuesIT extends PipelineTestBase {
   }
 
   /**
-   * What Postgres holds, rendered as Iceberg's values render below; rows holding a numeric NaN or
-   * infinity are left out, as Floe's documented policy sends them to the dead letter topic.
+   * What Postgres holds, rendered as Iceberg's values render below: a numeric(12,3) NaN as null
+   * (its text is in _floe_unrepresentable), an unconstrained numeric's special values as their
+   * text.
    */
   private static Map<String, Map<String, String>> expectedRows() throws Exception {
     String select =
@@ -192,9 +180,7 @@ class SpecialValuesIT extends PipelineTestBase {
             + " (select string_agg(case when d is null then 'NULL' when d = 'infinity' then '2147483647'"
             + "  when d = '-infinity' then '-2147483648' else (d - date '1970-01-01')::text end, '|'"
             + "  order by n) from unnest(c_date_array) with ordinality as u(d, n)), c_date_array is null"
-            + " from special.vals"
-            + " where coalesce(c_numeric::text, '') not in ('NaN', 'Infinity', '-Infinity')"
-            + " and coalesce(c_numeric_free::text, '') not in ('NaN', 'Infinity', '-Infinity')";
+            + " from special.vals";
     Map<String, Map<String, String>> rows = new TreeMap<>();
     try (Connection c = pipeline.postgres();
         Statement st = c.createStatement();
@@ -209,10 +195,11 @@ class SpecialValuesIT extends PipelineTestBase {
             rs.getString(3) == null ? null : String.valueOf(Double.valueOf(rs.getString(3))));
         row.put("c_date", rs.getString(4));
         row.put(
-            "c_numeric", rs.getString(5) == null ? null : plain(new BigDecimal(rs.getString(5))));
-        row.put(
-            "c_numeric_free",
-            rs.getString(6) == null ? null : plain(new BigDecimal(rs.getString(6))));
+            "c_numeric",
+            rs.getString(5) == null || rs.getString(5).equals("NaN")
+                ? null
+                : plain(new BigDecimal(rs.getString(5))));
+        row.put("c_numeric_free", plain(rs.getString(6)));
         row.put(
             "c_real_array", items(rs.getString(7), item -> String.valueOf(Float.valueOf(item))));
         row.put(
@@ -284,28 +271,29 @@ class SpecialValuesIT extends PipelineTestBase {
     return rows;
   }
 
-  /** Dead letters' row id → the reason in their headers. */
-  private static Map<String, String> deadLetterReasonsById(int expected) throws Exception {
-    List<ConsumerRecord<byte[], byte[]>> out =
-        DeadLetters.read(pipeline.stack.kafka().bootstrapServers(), DEAD_LETTERS, expected);
-    Map<String, String> reasons = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> dead : out) {
-      String id = JSON.readTree(dead.key()).path("payload").path("id").asText();
-      for (Header header : dead.headers()) {
-        if (header.key().equals("__connect.errors.exception.message")) {
-          reasons.put(id, new String(header.value(), StandardCharsets.UTF_8));
+  /** The row's _floe_unrepresentable map, or null. */
+  private static Map<?, ?> keptAsText(String id) throws Exception {
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(pipeline.table("cdc.special_vals")).build()) {
+      for (Record record : records) {
+        if (String.valueOf(record.getField("id")).equals(id)) {
+          return (Map<?, ?>) record.getField("_floe_unrepresentable");
         }
       }
     }
-    return reasons;
+    return null;
   }
 
   private static String text(Object value) {
     return value == null ? null : String.valueOf(value);
   }
 
+  /** A decimal, or a numeric's text (NaN, infinities as they are), as plain digits. */
   private static String plain(Object decimal) {
-    BigDecimal value = (BigDecimal) decimal;
+    if (decimal == null || decimal.equals("NaN") || String.valueOf(decimal).endsWith("Infinity")) {
+      return decimal == null ? null : (String) decimal;
+    }
+    BigDecimal value = decimal instanceof String text ? new BigDecimal(text) : (BigDecimal) decimal;
     return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
   }
 }

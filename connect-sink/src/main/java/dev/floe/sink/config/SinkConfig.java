@@ -4,6 +4,7 @@ import dev.floe.common.config.IcebergCatalogFragment;
 import dev.floe.common.config.PrefixedProperties;
 import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.route.PartitionSpecText;
+import dev.floe.sink.schema.NumericMapping;
 import dev.floe.sink.schema.TypeChangePolicy;
 import dev.floe.sink.schema.UnavailableValues;
 import dev.floe.sink.write.WriteMode;
@@ -30,6 +31,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String WRITE_MODE = "iceberg.tables.write-mode";
   public static final String EVOLVE_SCHEMA = "iceberg.tables.evolve-schema";
   public static final String TYPE_CHANGE_POLICY = "iceberg.tables.incompatible-type-change";
+  public static final String UNCONSTRAINED_NUMERIC = "iceberg.tables.unconstrained-numeric";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
   public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
@@ -75,6 +77,23 @@ public final class SinkConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "a Java regular expression";
+    }
+  }
+
+  /** Accepts what {@link NumericMapping#parse} reads. */
+  static final class NumericMappingValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        NumericMapping.parse((String) value);
+      } catch (IllegalArgumentException e) {
+        throw new org.apache.kafka.common.config.ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "string, double, decimal or decimal(P,S)";
     }
   }
 
@@ -168,6 +187,27 @@ public final class SinkConfig extends AbstractConfig {
         8,
         Width.SHORT,
         "Incompatible type change");
+    def.define(
+        UNCONSTRAINED_NUMERIC,
+        Type.STRING,
+        NumericMapping.DEFAULT.configName(),
+        new NumericMappingValidator(),
+        Importance.MEDIUM,
+        "The Iceberg type of Postgres numeric columns declared without precision and scale, in"
+            + " tables the sink creates. 'string' (the default): the exact text ('1.5', as Postgres"
+            + " writes it, 'NaN', 'Infinity'), so every value, however many digits, is"
+            + " kept as it is; cast it in queries (CAST(c AS DECIMAL(38, 10))). 'double': the"
+            + " nearest double, NaN and infinities included (rounded: not for money). 'decimal'"
+            + " (decimal(38,18), the mapping before this setting) or 'decimal(P,S)': exact, and a"
+            + " value with more digits, or NaN, leaves the column null and its text in the row's"
+            + " _floe_unrepresentable map, counted in values-kept-as-text-total. A table records"
+            + " its mapping (table property floe.unconstrained-numeric) and keeps it for columns"
+            + " added later; an existing column keeps its type. numeric(p,s) is always"
+            + " decimal(p,s).",
+        TABLES_GROUP,
+        12,
+        Width.SHORT,
+        "Unconstrained numeric");
     def.define(
         ROUTE_REGEX,
         Type.STRING,
@@ -359,9 +399,18 @@ public final class SinkConfig extends AbstractConfig {
     return newToOld;
   }
 
-  /** Properties for the tables the sink creates. */
+  /**
+   * Properties for the tables the sink creates, with the mapping of their unconstrained numeric
+   * columns ({@link NumericMapping#TABLE_PROPERTY}).
+   */
   public Map<String, String> tableProperties() {
-    return PrefixedProperties.strip(originalsStrings(), TABLE_PROPERTIES_PREFIX);
+    Map<String, String> properties =
+        new java.util.HashMap<>(
+            PrefixedProperties.strip(originalsStrings(), TABLE_PROPERTIES_PREFIX));
+    properties.put(
+        NumericMapping.TABLE_PROPERTY,
+        NumericMapping.parse(getString(UNCONSTRAINED_NUMERIC)).configName());
+    return properties;
   }
 
   public boolean evolveSchema() {

@@ -29,6 +29,7 @@ final class TableMetrics {
   private final Sensor filledFromBuffer;
   private final Sensor filledFromTable;
   private final Sensor lookups;
+  private final Sensor keptAsText;
   private volatile long lastCommitMs = -1;
   private volatile long watermarkMs = -1;
   private volatile long latencyMs = -1;
@@ -69,6 +70,14 @@ final class TableMetrics {
         "unavailable-values-filled-from-table-total",
         "Rows whose unchanged TOASTed values came from the row as committed in the table.",
         new CumulativeSum());
+    keptAsText = metrics.addSensor(prefix + "kept-as-text");
+    stat(
+        keptAsText,
+        "values-kept-as-text-total",
+        "Values committed null in a column that cannot hold them (a numeric NaN or one with more"
+            + " digits than its decimal, a time 24:00:00), their exact text kept in the row's"
+            + " _floe_unrepresentable map; counted per change event, like change events.",
+        new CumulativeSum());
     lookups = metrics.addSensor(prefix + "lookups");
     stat(
         lookups,
@@ -108,6 +117,7 @@ final class TableMetrics {
     commits.record(commitMs, now);
     filledFromBuffer.record(flush.filled().fromBuffer(), now);
     filledFromTable.record(flush.filled().fromTable(), now);
+    keptAsText.record(flush.keptAsText(), now);
     lastCommitMs = now;
     long sourceMs = flush.watermark().commitTimeMs();
     if (sourceMs > 0) {

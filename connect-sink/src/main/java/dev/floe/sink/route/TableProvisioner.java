@@ -2,7 +2,9 @@ package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.schema.ChangeMetadata;
+import dev.floe.sink.schema.NumericMapping;
 import dev.floe.sink.schema.TypeMapping;
+import dev.floe.sink.schema.UnrepresentableValues;
 import dev.floe.sink.write.WriteMode;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,7 +49,9 @@ public final class TableProvisioner {
   }
 
   /**
-   * @param tableProperties properties of every table created
+   * @param tableProperties properties of every table created; {@value
+   *     NumericMapping#TABLE_PROPERTY} among them says how its unconstrained numeric columns are
+   *     mapped ({@link NumericMapping#DEFAULT} when absent), and is recorded in every table created
    * @param partitionBy the partition spec text for a table ({@code namespace.name}), or null
    */
   public TableProvisioner(
@@ -109,7 +113,8 @@ public final class TableProvisioner {
     for (Field field : first.key().schema().fields()) {
       keyColumns.add(field.name());
     }
-    Schema schema = TypeMapping.toIcebergSchema(first.rowSchema(), keyColumns);
+    Schema schema = TypeMapping.toIcebergSchema(first.rowSchema(), keyColumns, numericMapping());
+    schema = UnrepresentableValues.withColumnIfNeeded(schema, first.rowSchema());
     if (mode != WriteMode.UPSERT) {
       schema = ChangeMetadata.withMetadata(schema, mode == WriteMode.SOFT_DELETE);
     }
@@ -140,6 +145,8 @@ public final class TableProvisioner {
   private Table create(TableIdentifier id, Schema schema) {
     Map<String, String> props = new HashMap<>(tableProperties);
     props.put(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion));
+    // recorded, so columns added later get the type its first ones got (SchemaEvolver)
+    props.put(NumericMapping.TABLE_PROPERTY, numericMapping().configName());
     String spec = partitionBy.apply(id.toString());
     if (spec == null) {
       return catalog.createTable(id, schema, PartitionSpec.unpartitioned(), props);
@@ -153,6 +160,10 @@ public final class TableProvisioner {
     partitioning.commit();
     create.commitTransaction();
     return catalog.loadTable(id);
+  }
+
+  private NumericMapping numericMapping() {
+    return NumericMapping.ofProperties(tableProperties, NumericMapping.DEFAULT);
   }
 
   private void ensureNamespace(TableIdentifier id) {

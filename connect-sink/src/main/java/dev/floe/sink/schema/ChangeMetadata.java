@@ -24,6 +24,12 @@ public final class ChangeMetadata {
   public static final String KAFKA_PARTITION = "_floe_kafka_partition";
   public static final String KAFKA_OFFSET = "_floe_kafka_offset";
 
+  /**
+   * In any table whose columns may get values they cannot hold: column name to the exact text of
+   * such a value, the column itself null ({@link UnrepresentableValues}).
+   */
+  public static final String UNREPRESENTABLE = "_floe_unrepresentable";
+
   private ChangeMetadata() {}
 
   /** Whether {@code column} is one of the sink's own, not the source's. */

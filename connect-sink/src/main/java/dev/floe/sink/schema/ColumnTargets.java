@@ -39,14 +39,43 @@ final class ColumnTargets {
     Map<String, String> targets = new HashMap<>(aliases);
     for (Field column : shape.fields()) {
       NestedField target = table.findField(aliases.getOrDefault(column.name(), column.name()));
-      Type wanted = TypeMapping.toIcebergType(column.name(), column.schema(), new AtomicInteger());
+      if (target == null) {
+        continue;
+      }
+      if (TypeMapping.isUnconstrainedNumeric(column.schema())) {
+        String typeColumn = numericColumn(column.name(), target);
+        if (typeColumn != null) {
+          targets.put(column.name(), typeColumn);
+        }
+        continue;
+      }
+      Type wanted =
+          TypeMapping.toIcebergType(
+              column.name(), column.schema(), new AtomicInteger(), NumericMapping.DEFAULT);
       String typeColumn = TypeCompatibility.siblingName(column.name(), wanted);
-      if (target != null
-          && !TypeCompatibility.holds(target.type(), wanted)
-          && table.findField(typeColumn) != null) {
+      if (!TypeCompatibility.holds(target.type(), wanted) && table.findField(typeColumn) != null) {
         targets.put(column.name(), typeColumn);
       }
     }
     return targets;
+  }
+
+  /**
+   * Where an unconstrained numeric goes when its column is of another type: to the column made for
+   * it ({@code amount__string}, {@code amount__decimal_38_18}: whichever mapping the table had),
+   * else null.
+   */
+  private String numericColumn(String column, NestedField target) {
+    if (NumericMapping.accepts(target.type())) {
+      return null;
+    }
+    for (NestedField field : table.columns()) {
+      if (field.name().startsWith(column + "__")
+          && NumericMapping.accepts(field.type())
+          && field.name().equals(TypeCompatibility.siblingName(column, field.type()))) {
+        return field.name();
+      }
+    }
+    return null;
   }
 }

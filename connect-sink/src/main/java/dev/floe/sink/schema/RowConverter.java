@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
@@ -76,20 +77,28 @@ public final class RowConverter {
    * the row's last state.
    */
   public Record toRecord(Struct row, Set<String> unavailableColumns) {
-    return convertStruct(
-        row,
-        tableSchema.asStruct(),
-        targets.of(row.schema()),
-        unavailableColumns,
-        unavailable,
-        tableSchema.identifierFieldIds());
+    boolean keeps = tableSchema.findField(ChangeMetadata.UNREPRESENTABLE) != null;
+    Map<String, String> keptAsText = keeps ? new TreeMap<>() : null;
+    Record record =
+        convertStruct(
+            row,
+            tableSchema.asStruct(),
+            targets.of(row.schema()),
+            unavailableColumns,
+            unavailable,
+            tableSchema.identifierFieldIds(),
+            keptAsText);
+    if (keeps && !keptAsText.isEmpty()) {
+      record.setField(ChangeMetadata.UNREPRESENTABLE, keptAsText);
+    }
+    return record;
   }
 
   /** The key as a record of {@code keySchema} (the table's identifier fields). */
   public static Record toKeyRecord(Struct key, Schema keySchema) {
     Set<Integer> keyColumns = new HashSet<>();
     keySchema.columns().forEach(column -> keyColumns.add(column.fieldId()));
-    return convertStruct(key, keySchema.asStruct(), Map.of(), null, null, keyColumns);
+    return convertStruct(key, keySchema.asStruct(), Map.of(), null, null, keyColumns, null);
   }
 
   private static Record convertStruct(
@@ -98,7 +107,8 @@ public final class RowConverter {
       Map<String, String> aliases,
       Set<String> unavailableColumns,
       UnavailableValues unavailable,
-      Set<Integer> keyColumns) {
+      Set<Integer> keyColumns,
+      Map<String, String> keptAsText) {
     GenericRecord record = GenericRecord.create(type);
     for (Field column : struct.schema().fields()) {
       NestedField target =
@@ -129,9 +139,37 @@ public final class RowConverter {
       if (value == null && target.isRequired()) {
         throw requiredNull(column.name());
       }
-      record.setField(target.name(), value == null ? null : convertValue(column, value, target));
+      Object converted;
+      try {
+        converted = value == null ? null : convertValue(column, value, target);
+      } catch (UnrepresentableValues.ValueException unrepresentable) {
+        if (keptAsText == null || keyColumns.contains(target.fieldId()) || target.isRequired()) {
+          throw refused(unrepresentable, keptAsText != null);
+        }
+        keptAsText.put(target.name(), unrepresentable.text());
+        converted = null; // the row is kept: the map says why this column is null
+      }
+      record.setField(target.name(), converted);
     }
     return record;
+  }
+
+  /**
+   * A value its column cannot hold, in a key, a required column or a table without {@value
+   * ChangeMetadata#UNREPRESENTABLE}: the record is refused, saying how to keep such rows.
+   */
+  private static DataException refused(
+      UnrepresentableValues.ValueException cause, boolean tableKeeps) {
+    return new DataException(
+        cause.getMessage()
+            + (tableKeeps
+                ? ": a key or required column must hold its value, so the record is refused."
+                : ". The sink keeps such a row, the column null and the value's text in "
+                    + ChangeMetadata.UNREPRESENTABLE
+                    + ", in tables that have that column: it is added when the table is"
+                    + " created or its schema evolves (iceberg.tables.evolve-schema=true), or add"
+                    + " it yourself as map<string, string>."),
+        cause);
   }
 
   /**
@@ -151,7 +189,7 @@ public final class RowConverter {
    * A struct nested in a column: every field it does not carry is null, so none may be required.
    */
   private static Record convertNested(String column, Struct value, Types.StructType type) {
-    Record record = convertStruct(value, type, Map.of(), null, null, Set.of());
+    Record record = convertStruct(value, type, Map.of(), null, null, Set.of(), null);
     for (NestedField field : type.fields()) {
       if (field.isRequired() && record.getField(field.name()) == null) {
         throw requiredNull(column + "." + field.name());
@@ -207,12 +245,16 @@ public final class RowConverter {
             ? Float.parseFloat(text)
             : ((Number) value).floatValue();
       case DOUBLE:
+        if (TypeMapping.isNumeric(schema)) {
+          return numericDouble(column, value, type);
+        }
         return value instanceof String text
             ? Double.parseDouble(text)
             : ((Number) value).doubleValue();
       case BOOLEAN:
-      case STRING:
         return value;
+      case STRING: // a numeric in a string column: its exact text
+        return value instanceof String ? value : numericText(value);
       case BINARY:
         return value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
       case DECIMAL:
@@ -240,7 +282,7 @@ public final class RowConverter {
             ? LocalDate.ofInstant(date.toInstant(), ZoneOffset.UTC)
             : LocalDate.ofEpochDay(((Number) value).longValue());
       case TIME:
-        return time(value);
+        return time(column, value);
       case TIMESTAMP:
         return ((Types.TimestampType) type).shouldAdjustToUTC()
             ? zonedTimestamp((String) value)
@@ -261,53 +303,90 @@ public final class RowConverter {
     }
   }
 
-  /** Exact or refused: a value is never rounded to fit its column. */
+  /**
+   * Exact or kept as text: a value is never rounded to fit its column. A value the decimal cannot
+   * hold (too many digits, {@code NaN}, {@code ±Infinity}) is an {@link
+   * UnrepresentableValues.ValueException}.
+   */
   private static BigDecimal decimal(String column, Object value, Types.DecimalType type) {
-    BigDecimal decimal;
-    if (value instanceof Struct variableScale) { // io.debezium.data.VariableScaleDecimal
-      decimal =
-          new BigDecimal(
-              new BigInteger(variableScale.getBytes("value")), variableScale.getInt32("scale"));
-    } else if (value instanceof String text) { // Floe's source: dev.floe.Decimal
-      decimal = decimalText(column, text);
-    } else {
-      decimal = (BigDecimal) value;
+    if (value instanceof String text && isSpecial(text)) {
+      throw new UnrepresentableValues.ValueException(
+          column, text, type, "a decimal holds finite numbers only");
     }
-    BigDecimal scaled = decimal.setScale(type.scale()); // throws ArithmeticException if it rounds
+    BigDecimal decimal = numeric(value);
+    BigDecimal scaled;
+    try {
+      scaled = decimal.setScale(type.scale()); // throws ArithmeticException if it rounds
+    } catch (ArithmeticException rounds) {
+      throw new UnrepresentableValues.ValueException(
+          column, decimal.toPlainString(), type, "more fractional digits than its scale");
+    }
     if (scaled.precision() > type.precision()) {
-      throw new DataException(
-          "Column '" + column + "': " + decimal + " has more digits than " + type + " holds");
+      throw new UnrepresentableValues.ValueException(
+          column, decimal.toPlainString(), type, "more digits than its precision");
     }
     return scaled;
   }
 
-  /**
-   * Postgres's numeric {@code NaN} and {@code ±Infinity} have no Iceberg decimal form. A null would
-   * claim "unknown", which Postgres tells apart from NaN, so the record is refused like any value
-   * its column cannot hold exactly: dead letter topic with this reason, or a failed task.
-   */
-  private static BigDecimal decimalText(String column, String text) {
-    if (text.equals("NaN") || text.endsWith("Infinity")) {
-      throw new DataException(
-          "Column '"
-              + column
-              + "': numeric "
-              + text
-              + " has no Iceberg decimal form (a decimal holds finite numbers only). Store such"
-              + " values in a double precision column, whose Iceberg double holds NaN and"
-              + " infinities.");
-    }
-    return new BigDecimal(text);
+  /** Postgres's numeric {@code NaN}, {@code Infinity}, {@code -Infinity}, as Floe sends them. */
+  private static boolean isSpecial(String text) {
+    return text.equals("NaN") || text.endsWith("Infinity");
   }
 
-  private static LocalTime time(Object value) {
+  /**
+   * A numeric value as Debezium ({@code VariableScaleDecimal}, Decimal) or Floe (text) sends it.
+   */
+  private static BigDecimal numeric(Object value) {
+    if (value instanceof Struct variableScale) { // io.debezium.data.VariableScaleDecimal
+      return new BigDecimal(
+          new BigInteger(variableScale.getBytes("value")), variableScale.getInt32("scale"));
+    }
+    if (value instanceof String text) { // Floe's source: dev.floe.Decimal
+      return new BigDecimal(text);
+    }
+    return (BigDecimal) value;
+  }
+
+  /** A numeric's exact text: Floe's as it came, else the plain decimal. */
+  private static String numericText(Object value) {
+    return value instanceof String text ? text : numeric(value).toPlainString();
+  }
+
+  /**
+   * The double nearest a numeric, as the user asked by mapping it so; {@code NaN} and infinities as
+   * themselves. A finite value beyond the double's range (it would read as an infinity or as zero)
+   * is an {@link UnrepresentableValues.ValueException}.
+   */
+  private static double numericDouble(String column, Object value, Type type) {
+    if (value instanceof String text && isSpecial(text)) {
+      return Double.parseDouble(text);
+    }
+    BigDecimal exact = numeric(value);
+    double nearest = exact.doubleValue();
+    if (Double.isInfinite(nearest) || (nearest == 0 && exact.signum() != 0)) {
+      throw new UnrepresentableValues.ValueException(
+          column, exact.toPlainString(), type, "beyond the range of a double");
+    }
+    return nearest;
+  }
+
+  /** A day's nanoseconds: Postgres's {@code time '24:00:00'}, which no Iceberg time holds. */
+  private static final long END_OF_DAY_NANOS = 86_400_000_000_000L;
+
+  private static LocalTime time(String column, Object value) {
+    long nanos;
     if (value instanceof java.util.Date date) {
-      return LocalTime.ofNanoOfDay(date.getTime() * 1_000_000L);
+      nanos = date.getTime() * 1_000_000L;
+    } else if (value instanceof Integer millis) {
+      nanos = millis * 1_000_000L;
+    } else {
+      nanos = ((Number) value).longValue() * 1_000L;
     }
-    if (value instanceof Integer millis) {
-      return LocalTime.ofNanoOfDay(millis * 1_000_000L);
+    if (nanos == END_OF_DAY_NANOS) {
+      throw new UnrepresentableValues.ValueException(
+          column, "24:00:00", Types.TimeType.get(), "an Iceberg time ends before midnight");
     }
-    return LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000L);
+    return LocalTime.ofNanoOfDay(nanos);
   }
 
   /**

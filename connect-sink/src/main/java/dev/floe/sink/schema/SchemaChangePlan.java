@@ -31,19 +31,27 @@ final class SchemaChangePlan {
   private final Map<String, String> renamed; // new name -> old name, renames followed in Iceberg
   private final TypeChangePolicy policy;
   private final boolean holdsDefaults;
+  private final NumericMapping numeric;
   private final List<Change> changes = new ArrayList<>();
+  private boolean keepsUnrepresentable;
 
   private SchemaChangePlan(
       String tableName,
       Schema table,
       Map<String, String> renamed,
       TypeChangePolicy policy,
-      boolean holdsDefaults) {
+      boolean holdsDefaults,
+      NumericMapping numeric,
+      boolean addsUnrepresentable) {
     this.tableName = tableName;
     this.table = table;
     this.renamed = renamed;
     this.policy = policy;
     this.holdsDefaults = holdsDefaults;
+    this.numeric = numeric;
+    // evolution off: the table is left as it is, and values its columns cannot hold are refused
+    this.keepsUnrepresentable =
+        !addsUnrepresentable || table.findField(ChangeMetadata.UNREPRESENTABLE) != null;
   }
 
   /**
@@ -52,6 +60,9 @@ final class SchemaChangePlan {
    * @param holdsDefaults whether the table can hold a column's initial default (format v3): an
    *     added column then gets its Postgres DEFAULT ({@link ColumnDefaults}), which rows written
    *     before it was added read
+   * @param numeric the type of unconstrained numeric columns added
+   * @param addsUnrepresentable whether to add {@value ChangeMetadata#UNREPRESENTABLE} when a column
+   *     may need it: not when the plan only says what evolution, turned off, would do
    */
   static List<Change> of(
       String tableName,
@@ -59,8 +70,12 @@ final class SchemaChangePlan {
       Map<String, String> renamed,
       TypeChangePolicy policy,
       boolean holdsDefaults,
+      NumericMapping numeric,
+      boolean addsUnrepresentable,
       org.apache.kafka.connect.data.Schema rowSchema) {
-    SchemaChangePlan plan = new SchemaChangePlan(tableName, table, renamed, policy, holdsDefaults);
+    SchemaChangePlan plan =
+        new SchemaChangePlan(
+            tableName, table, renamed, policy, holdsDefaults, numeric, addsUnrepresentable);
     rowSchema.fields().forEach(plan::planColumn);
     plan.relaxMissingColumns(rowSchema);
     return plan.changes;
@@ -72,7 +87,7 @@ final class SchemaChangePlan {
 
   private void planColumn(Field column) {
     String name = column.name();
-    Type wanted = TypeMapping.toIcebergType(name, column.schema(), new AtomicInteger());
+    Type wanted = TypeMapping.toIcebergType(name, column.schema(), new AtomicInteger(), numeric);
     String current = name; // the column's name in the table as the update starts
     NestedField existing = table.findField(name);
     String oldName = renamed.get(name);
@@ -84,6 +99,15 @@ final class SchemaChangePlan {
       current = renamedAway(name); // a late row of the old shape: not a new column
     }
     existing = table.findField(current);
+    if (existing != null
+        && TypeMapping.isUnconstrainedNumeric(column.schema())
+        && NumericMapping.accepts(existing.type())) {
+      wanted = existing.type(); // a mapping applies to new columns: this one keeps its type
+    }
+    boolean key = existing != null && table.identifierFieldIds().contains(existing.fieldId());
+    if (!key && UnrepresentableValues.mayNeed(column.schema(), wanted)) {
+      planUnrepresentable();
+    }
     if (existing == null) {
       planAdd(column, wanted);
     } else if (policy == TypeChangePolicy.NEW_COLUMN
@@ -118,6 +142,19 @@ final class SchemaChangePlan {
           new Change(
               "add " + name + " " + wanted + " default " + initial.value(),
               u -> u.addColumn(name, wanted, initial.literal())));
+    }
+  }
+
+  /** The map of values their columns cannot hold, for a column that may get such values. */
+  private void planUnrepresentable() {
+    if (!keepsUnrepresentable) {
+      keepsUnrepresentable = true;
+      String name = ChangeMetadata.UNREPRESENTABLE;
+      Type type = UnrepresentableValues.mapType(1, 2);
+      changes.add(
+          new Change(
+              "add " + name + " " + type + " for values their columns cannot hold",
+              u -> u.addColumn(name, type)));
     }
   }
 

@@ -135,7 +135,14 @@ public final class SchemaEvolver {
 
   private List<Change> plan(org.apache.iceberg.Schema schema, Table table, Schema rowSchema) {
     return SchemaChangePlan.of(
-        table.name(), schema, renamesOf(table), policy, holdsDefaults(table), rowSchema);
+        table.name(),
+        schema,
+        renamesOf(table),
+        policy,
+        holdsDefaults(table),
+        NumericMapping.of(table),
+        enabled,
+        rowSchema);
   }
 
   /** Format v3 tables hold a column's initial default; earlier versions have no place for it. */

@@ -37,11 +37,11 @@ import org.apache.kafka.connect.errors.DataException;
  *   <tr><td>{@code io.debezium.time.ZonedTimestamp}</td><td>timestamptz</td><td>timestamptz</td></tr>
  *   <tr><td>ARRAY</td><td>arrays</td><td>list</td></tr>
  *   <tr><td>{@code io.debezium.data.VariableScaleDecimal}</td><td>numeric</td>
- *       <td>decimal(38,18)</td></tr>
+ *       <td>{@link NumericMapping}: string, double or decimal(P,S)</td></tr>
  *   <tr><td>{@code dev.floe.Float32} / {@code dev.floe.Float64} (text)</td>
  *       <td>real / double precision</td><td>float / double</td></tr>
  *   <tr><td>{@code dev.floe.Decimal} (text)</td><td>numeric(p,s) / numeric</td>
- *       <td>decimal(p,s) / decimal(38,18)</td></tr>
+ *       <td>decimal(p,s) / {@link NumericMapping}</td></tr>
  *   <tr><td>MAP</td><td>hstore (map mode)</td><td>map</td></tr>
  *   <tr><td>STRUCT</td><td>point, geometry</td><td>struct</td></tr>
  * </table>
@@ -59,8 +59,9 @@ public final class TypeMapping {
   static final String DBZ_VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
 
   /**
-   * {@code numeric} without a declared scale has none in Iceberg either: such columns become
-   * decimal(38, 18), and a value that does not fit goes to the dead letter topic, never rounded.
+   * The scale of {@code numeric} without a declared scale in tables that map it to a decimal
+   * without saying which ({@link NumericMapping#DECIMAL}): a value that does not fit is kept as
+   * text ({@link UnrepresentableValues}), never rounded.
    */
   static final int UNCONSTRAINED_NUMERIC_SCALE = 18;
 
@@ -75,12 +76,20 @@ public final class TypeMapping {
    */
   public static Schema toIcebergSchema(
       org.apache.kafka.connect.data.Schema rowSchema, Set<String> keyColumns) {
+    return toIcebergSchema(rowSchema, keyColumns, NumericMapping.DEFAULT);
+  }
+
+  /** As {@link #toIcebergSchema(org.apache.kafka.connect.data.Schema, Set)}, with a mapping. */
+  public static Schema toIcebergSchema(
+      org.apache.kafka.connect.data.Schema rowSchema,
+      Set<String> keyColumns,
+      NumericMapping numeric) {
     AtomicInteger ids = new AtomicInteger(0);
     List<NestedField> fields = new ArrayList<>();
     List<Integer> identifiers = new ArrayList<>();
     for (Field column : rowSchema.fields()) {
       int id = ids.incrementAndGet();
-      Type type = toIcebergType(column.name(), column.schema(), ids);
+      Type type = toIcebergType(column.name(), column.schema(), ids, numeric);
       boolean key = keyColumns.contains(column.name());
       fields.add(
           key
@@ -110,7 +119,13 @@ public final class TypeMapping {
   }
 
   static Type toIcebergType(
-      String column, org.apache.kafka.connect.data.Schema schema, AtomicInteger ids) {
+      String column,
+      org.apache.kafka.connect.data.Schema schema,
+      AtomicInteger ids,
+      NumericMapping numeric) {
+    if (isUnconstrainedNumeric(schema)) {
+      return numeric.type();
+    }
     String name = schema.name() == null ? "" : schema.name();
     switch (name) {
       case Decimal.LOGICAL_NAME:
@@ -131,17 +146,13 @@ public final class TypeMapping {
         return Types.TimestampType.withoutZone();
       case DBZ_ZONED_TIMESTAMP:
         return Types.TimestampType.withZone();
-      case DBZ_VARIABLE_SCALE_DECIMAL:
-        return Types.DecimalType.of(MAX_DECIMAL_PRECISION, UNCONSTRAINED_NUMERIC_SCALE);
       // Floe's source writes these as text, so NaN, infinities and -0.0 survive JSON
       case ExactValueSchemas.FLOAT32:
         return Types.FloatType.get();
       case ExactValueSchemas.FLOAT64:
         return Types.DoubleType.get();
       case ExactValueSchemas.DECIMAL:
-        return schema.parameters() == null || !schema.parameters().containsKey(Decimal.SCALE_FIELD)
-            ? Types.DecimalType.of(MAX_DECIMAL_PRECISION, UNCONSTRAINED_NUMERIC_SCALE)
-            : decimalType(column, schema);
+        return decimalType(column, schema);
       default:
         break;
     }
@@ -163,16 +174,16 @@ public final class TypeMapping {
       case BYTES:
         return Types.BinaryType.get();
       case ARRAY:
-        Type element = toIcebergType(column, schema.valueSchema(), ids);
+        Type element = toIcebergType(column, schema.valueSchema(), ids, numeric);
         return Types.ListType.ofOptional(ids.incrementAndGet(), element);
       case MAP:
-        Type key = toIcebergType(column, schema.keySchema(), ids);
-        Type value = toIcebergType(column, schema.valueSchema(), ids);
+        Type key = toIcebergType(column, schema.keySchema(), ids, numeric);
+        Type value = toIcebergType(column, schema.valueSchema(), ids, numeric);
         return Types.MapType.ofOptional(ids.incrementAndGet(), ids.incrementAndGet(), key, value);
       case STRUCT:
         List<NestedField> fields = new ArrayList<>();
         for (Field field : schema.fields()) {
-          Type type = toIcebergType(column + "." + field.name(), field.schema(), ids);
+          Type type = toIcebergType(column + "." + field.name(), field.schema(), ids, numeric);
           fields.add(NestedField.optional(ids.incrementAndGet(), field.name(), type));
         }
         return Types.StructType.of(fields);
@@ -184,6 +195,26 @@ public final class TypeMapping {
                 + schema.type()
                 + (name.isEmpty() ? "" : " (" + name + ")"));
     }
+  }
+
+  /**
+   * Whether {@code schema} is Postgres {@code numeric} declared without precision and scale:
+   * Debezium's {@code VariableScaleDecimal}, or Floe's {@code dev.floe.Decimal} text without
+   * parameters.
+   */
+  static boolean isUnconstrainedNumeric(org.apache.kafka.connect.data.Schema schema) {
+    String name = schema.name();
+    return DBZ_VARIABLE_SCALE_DECIMAL.equals(name)
+        || (ExactValueSchemas.DECIMAL.equals(name)
+            && (schema.parameters() == null
+                || !schema.parameters().containsKey(Decimal.SCALE_FIELD)));
+  }
+
+  /** Whether {@code schema} is a Postgres {@code numeric}, with or without precision and scale. */
+  static boolean isNumeric(org.apache.kafka.connect.data.Schema schema) {
+    return Decimal.LOGICAL_NAME.equals(schema.name())
+        || DBZ_VARIABLE_SCALE_DECIMAL.equals(schema.name())
+        || ExactValueSchemas.DECIMAL.equals(schema.name());
   }
 
   private static Type decimalType(String column, org.apache.kafka.connect.data.Schema schema) {
@@ -202,9 +233,9 @@ public final class TypeMapping {
               + "), which no Iceberg decimal can hold (at most 38 digits, a scale from 0 to the"
               + " precision). Declare it numeric(38, "
               + Math.max(0, Math.min(scale, MAX_DECIMAL_PRECISION))
-              + ") or narrower in Postgres, or as plain numeric (decimal(38, "
-              + UNCONSTRAINED_NUMERIC_SCALE
-              + "), refusing values that do not fit), or cast it to text with a transform.");
+              + ") or narrower in Postgres, or as plain numeric (mapped as"
+              + " iceberg.tables.unconstrained-numeric says), or cast it to text with a"
+              + " transform.");
     }
     return Types.DecimalType.of(precision, scale);
   }

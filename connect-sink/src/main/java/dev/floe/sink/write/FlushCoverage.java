@@ -3,6 +3,7 @@ package dev.floe.sink.write;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.SourcePosition;
 import dev.floe.sink.fill.RowFills;
+import dev.floe.sink.schema.UnrepresentableValues;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.apache.kafka.connect.data.Struct;
 /**
  * What one buffer covers, whatever it holds: per Kafka partition the first and the next offset, the
  * largest source position, the number of changes, the primary-key changes whose old key it deletes,
- * and how many rows got values Postgres did not send. It becomes the snapshot summary on commit.
+ * how many rows got values Postgres did not send, and how many values their columns could not hold
+ * were kept as text. It becomes the snapshot summary on commit.
  */
 final class FlushCoverage {
   private final boolean marksKeyChanges;
@@ -28,6 +30,7 @@ final class FlushCoverage {
   private long bytes;
   private Set<Long> keyChangeLsns = new HashSet<>();
   private RowFills.Counts filled = RowFills.Counts.NONE;
+  private int keptAsText;
 
   /**
    * @param marksKeyChanges whether the flush's own snapshot records the primary-key changes whose
@@ -52,6 +55,7 @@ final class FlushCoverage {
     nextOffsets.merge(tp, event.coordinates().offset() + 1, Math::max);
     watermark = watermark.max(event.position());
     events++;
+    keptAsText += UnrepresentableValues.countIn(buffered); // per change, as events count
     if (marksKeyChanges && event.keyMoved() && event.position().lsn() >= 0) {
       keyChangeLsns.add(event.position().lsn()); // the old key's last state is read from it
     }
@@ -95,6 +99,7 @@ final class FlushCoverage {
         events,
         Set.copyOf(keyChangeLsns),
         filled,
+        keptAsText,
         conflictFilter);
   }
 
@@ -113,6 +118,7 @@ final class FlushCoverage {
         0,
         Set.copyOf(keyChanges),
         RowFills.Counts.NONE,
+        0,
         conflictFilter);
   }
 
@@ -124,5 +130,6 @@ final class FlushCoverage {
     bytes = 0;
     keyChangeLsns = new HashSet<>();
     filled = RowFills.Counts.NONE;
+    keptAsText = 0;
   }
 }

@@ -21,6 +21,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param events how many change events the flush folded into its files
  * @param keyChangeLsns the LSNs of the primary-key changes whose old key this flush deletes
  * @param filled how many rows got values Postgres did not send, from the buffer and the table
+ * @param keptAsText how many values of the flush's changes their columns could not hold, kept as
+ *     text in {@code _floe_unrepresentable}
  * @param conflictFilter the rows a concurrent commit conflicts with (this flush's keys)
  */
 public record TableFlush(
@@ -32,4 +34,5 @@ public record TableFlush(
     int events,
     Set<Long> keyChangeLsns,
     RowFills.Counts filled,
+    int keptAsText,
     org.apache.iceberg.expressions.Expression conflictFilter) {}

@@ -62,6 +62,71 @@ class SinkMetricsTest {
   }
 
   @Test
+  void countsTheValuesKeptAsTextBecauseTheirColumnsCannotHoldThem() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    CommitCycle cycle =
+        new CommitCycle(
+            new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
+            "sink",
+            new AppliedOffsets("sink"),
+            1_000,
+            Long.MAX_VALUE,
+            new RetryBudget(0),
+            new SchemaEvolver(true),
+            metrics);
+    cycle.apply(opening(1, 8 * HOUR_MICROS, 0));
+    cycle.apply(opening(2, 24 * HOUR_MICROS, 1)); // time '24:00:00'
+    cycle.commit();
+    cycle.apply(opening(2, 24 * HOUR_MICROS, 2));
+    cycle.apply(opening(3, 24 * HOUR_MICROS, 3));
+    cycle.commit();
+
+    assertEquals(3.0, value("values-kept-as-text-total", "cdc.public_items"));
+  }
+
+  private static final long HOUR_MICROS = 3_600_000_000L;
+
+  /** A change of row {@code id} whose {@code time} column {@code opens} holds {@code micros}. */
+  private static dev.floe.sink.event.ChangeEvent opening(int id, long micros, long offset) {
+    org.apache.kafka.connect.data.Schema key =
+        org.apache.kafka.connect.data.SchemaBuilder.struct()
+            .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+            .build();
+    org.apache.kafka.connect.data.Schema row =
+        org.apache.kafka.connect.data.SchemaBuilder.struct()
+            .name("row")
+            .optional()
+            .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+            .field(
+                "opens",
+                org.apache.kafka.connect.data.SchemaBuilder.int64()
+                    .name("io.debezium.time.MicroTime")
+                    .optional()
+                    .build())
+            .build();
+    org.apache.kafka.connect.data.Schema envelope =
+        org.apache.kafka.connect.data.SchemaBuilder.struct()
+            .field("after", row)
+            .field("op", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+            .build();
+    org.apache.kafka.connect.data.Struct after =
+        new org.apache.kafka.connect.data.Struct(row).put("id", id).put("opens", micros);
+    return new dev.floe.sink.event.ChangeEventParser()
+        .parse(
+            new org.apache.kafka.connect.sink.SinkRecord(
+                "t.public.items",
+                0,
+                key,
+                new org.apache.kafka.connect.data.Struct(key).put("id", id),
+                envelope,
+                new org.apache.kafka.connect.data.Struct(envelope)
+                    .put("after", after)
+                    .put("op", "u"),
+                offset));
+  }
+
+  @Test
   void aTaskStartedWhileItsOldInstanceStillStopsKeepsRunning() {
     // Connect starts a task again while the old instance may still be stuck stopping: the old
     // instance still holds the metric names
