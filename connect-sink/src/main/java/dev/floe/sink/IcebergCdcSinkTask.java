@@ -14,6 +14,7 @@ import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.TableScanRows;
+import dev.floe.sink.maintain.TableMaintainer;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
@@ -45,6 +46,7 @@ public class IcebergCdcSinkTask extends SinkTask {
   private Catalog catalog;
   private CommitCycle cycle;
   private CommitClock clock;
+  private TableMaintainer maintainer;
   private BadRecordHandler badRecords;
   private SinkMetrics metrics;
   // partitions closed without a commit, with the offset to read them again from
@@ -100,6 +102,9 @@ public class IcebergCdcSinkTask extends SinkTask {
             new CommittedRowCache(
                 new TableScanRows(metrics::lookedUp), config.fillSettings().cacheMaxBytes()),
             this::refuse);
+    maintainer = new TableMaintainer(catalog, config.maintenance(), metrics::maintained);
+    cycle.afterEachCommit(
+        flush -> maintainer.committed(flush.table().name(), flush.nextOffsets().keySet()));
     clock =
         new CommitClock(
             connector + "-commit-clock", config.commitIntervalMs(), cycle::commitOnTime);
@@ -170,6 +175,7 @@ public class IcebergCdcSinkTask extends SinkTask {
           readAgain);
     }
     cycle.forget(partitions);
+    maintainer.revoked(partitions);
     Map<TopicPartition, Long> kept = new HashMap<>(readAgain);
     kept.keySet().removeAll(partitions);
     if (!kept.isEmpty()) {
@@ -190,6 +196,9 @@ public class IcebergCdcSinkTask extends SinkTask {
   public void stop() {
     if (clock != null) {
       clock.close();
+    }
+    if (maintainer != null) {
+      maintainer.close();
     }
     if (catalog instanceof AutoCloseable closeable) {
       try {

@@ -54,7 +54,9 @@ public final class AppliedOffsets {
 
   /**
    * The next offsets recorded by this connector in the ancestors of {@code from} newer than {@code
-   * stopAt} (all of them when null); for each partition the newest record wins.
+   * stopAt} (all of them when null); for each partition the largest wins. A partition's next offset
+   * only grows (a stale task is fenced before it commits), and a commit records every partition the
+   * committing task knew of, some possibly one racing commit behind.
    */
   Map<TopicPartition, Long> committedSince(Table table, Snapshot from, Long stopAt) {
     Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -67,7 +69,8 @@ public final class AppliedOffsets {
       }
       Map<String, String> summary = snapshot.summary();
       if (connector.equals(summary.get(SnapshotCommitter.CONNECTOR))) {
-        OffsetsSummary.decode(summary.get(SnapshotCommitter.OFFSETS)).forEach(offsets::putIfAbsent);
+        OffsetsSummary.decode(summary.get(SnapshotCommitter.OFFSETS))
+            .forEach((tp, next) -> offsets.merge(tp, next, Math::max));
       }
     }
     return offsets;

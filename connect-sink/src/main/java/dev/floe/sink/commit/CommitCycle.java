@@ -47,6 +47,7 @@ public final class CommitCycle {
   private long nextEarlyCommitMs;
   private RuntimeException failure; // the first failed commit: fail-stop from then on
   private final Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
+  private java.util.function.Consumer<TableFlush> afterCommit = flush -> {};
 
   public CommitCycle(
       TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
@@ -126,6 +127,12 @@ public final class CommitCycle {
     this.applied = applied;
     this.committer = new SnapshotCommitter(connectorName, applied);
     this.flushMaxRecords = flushMaxRecords;
+  }
+
+  /** Tells {@code listener} of each flush committed (table maintenance follows the commits). */
+  public CommitCycle afterEachCommit(java.util.function.Consumer<TableFlush> listener) {
+    this.afterCommit = listener;
+    return this;
   }
 
   /**
@@ -264,6 +271,7 @@ public final class CommitCycle {
                   committedRows.committed(writer.table(), rows);
                 }
                 metrics.committed(flush, (System.nanoTime() - started) / 1_000_000);
+                afterCommit.accept(flush);
               }
             },
             deadline);

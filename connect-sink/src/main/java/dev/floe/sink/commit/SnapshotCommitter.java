@@ -34,6 +34,13 @@ public final class SnapshotCommitter {
   public static final String SOURCE_TS_MS = "floe.source.max-commit-ts-ms";
   public static final String SOURCE_LSN = "floe.source.max-lsn";
   public static final String EVENTS = "floe.events";
+
+  /**
+   * Present in commits whose offsets cover every partition the table holds (not only those of the
+   * flush): the newest such snapshot alone says where each partition resumes.
+   */
+  public static final String OFFSETS_SCOPE = "floe.kafka.offsets-scope";
+
   public static final String CONNECTOR = "floe.connector";
   private static final int MAX_ATTEMPTS = 20;
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotCommitter.class);
@@ -54,7 +61,7 @@ public final class SnapshotCommitter {
       Snapshot base = checked.base();
       Failpoint.beforeCommit();
       try {
-        rowDelta(flush, base).commit();
+        rowDelta(flush, base, recorded(checked, flush.nextOffsets())).commit();
       } catch (CommitStateUnknownException unknown) {
         if (!landed(table, flush.nextOffsets(), checked.view().syncedSnapshotId())) {
           throw new RuntimeIOException(
@@ -113,7 +120,7 @@ public final class SnapshotCommitter {
         removeDataFiles(table, base, delete);
         delete.validateFromSnapshot(base.snapshotId()).validateDeletedFiles();
       }
-      summarize(delete, covered, truncate.position(), 1);
+      summarize(delete, recorded(checked, covered), truncate.position(), 1);
       Failpoint.beforeCommit();
       try {
         delete.commit();
@@ -164,12 +171,34 @@ public final class SnapshotCommitter {
     return new Checked(base, view, since);
   }
 
-  /** After a commit: what this task now knows the table holds. */
+  /**
+   * What a commit records: the next offset of every partition the table holds, not only of those it
+   * covers, so the newest snapshot alone says where each partition resumes and expiring older
+   * snapshots loses nothing. Values of other tasks' partitions may lag theirs by a commit that
+   * races this one; offsets are merged by maximum, so a lagging value never wins.
+   */
+  private static Map<TopicPartition, Long> recorded(
+      Checked checked, Map<TopicPartition, Long> covered) {
+    Map<TopicPartition, Long> all = new HashMap<>(checked.view().nextOffsets());
+    checked.since().forEach((tp, next) -> all.merge(tp, next, Math::max));
+    covered.forEach((tp, next) -> all.merge(tp, next, Math::max));
+    return all;
+  }
+
+  /**
+   * After a commit: what this task now knows the table holds, including what other tasks committed
+   * while this commit was under way (the snapshots between the checked base and this commit's).
+   */
   private void synced(Table table, Checked checked, Map<TopicPartition, Long> committed) {
-    Map<TopicPartition, Long> next = new HashMap<>(checked.view().nextOffsets());
-    next.putAll(checked.since());
-    next.putAll(committed);
-    applied.synced(table, table.currentSnapshot().snapshotId(), next);
+    Map<TopicPartition, Long> next = recorded(checked, committed);
+    Snapshot current = table.currentSnapshot();
+    if (current.parentId() != null) {
+      Long base = checked.base() == null ? null : checked.base().snapshotId();
+      applied
+          .committedSince(table, table.snapshot(current.parentId()), base)
+          .forEach((tp, offset) -> next.merge(tp, offset, Math::max));
+    }
+    applied.synced(table, current.snapshotId(), next);
   }
 
   /** After an unknown commit outcome: does the table now record these next offsets? */
@@ -216,9 +245,10 @@ public final class SnapshotCommitter {
     update.set(SOURCE_TS_MS, String.valueOf(watermark.commitTimeMs()));
     update.set(SOURCE_LSN, String.valueOf(watermark.lsn()));
     update.set(EVENTS, String.valueOf(events));
+    update.set(OFFSETS_SCOPE, "table");
   }
 
-  private RowDelta rowDelta(TableFlush flush, Snapshot base) {
+  private RowDelta rowDelta(TableFlush flush, Snapshot base, Map<TopicPartition, Long> recorded) {
     RowDelta delta = flush.table().newRowDelta();
     for (var file : flush.files().dataFiles()) {
       delta.addRows(file);
@@ -234,7 +264,7 @@ public final class SnapshotCommitter {
       delta.validateNoConflictingDataFiles();
       delta.validateNoConflictingDeleteFiles();
     }
-    summarize(delta, flush.nextOffsets(), flush.watermark(), flush.events());
+    summarize(delta, recorded, flush.watermark(), flush.events());
     String keyChanges = KeyChangeLog.encode(flush.keyChangeLsns());
     if (keyChanges != null) {
       delta.set(KeyChangeLog.SUMMARY_KEY, keyChanges);

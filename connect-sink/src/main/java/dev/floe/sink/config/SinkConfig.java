@@ -335,7 +335,7 @@ public final class SinkConfig extends AbstractConfig {
         3,
         Width.SHORT,
         "Commit retry timeout (ms)");
-    return def;
+    return MaintenanceFragment.define(def);
   }
 
   /** Adds the cross-field problems to the per-key results of {@code ConfigDef.validate}. */
@@ -466,6 +466,10 @@ public final class SinkConfig extends AbstractConfig {
   }
 
   /** How values Postgres did not send are recognized and filled. */
+  public dev.floe.sink.maintain.MaintenanceSettings maintenance() {
+    return MaintenanceFragment.settings(this);
+  }
+
   public FillSettings fillSettings() {
     return new FillSettings(
         UnavailableValues.of(getString(UNAVAILABLE_PLACEHOLDER)),

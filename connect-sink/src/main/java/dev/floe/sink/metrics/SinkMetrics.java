@@ -28,6 +28,7 @@ public final class SinkMetrics {
   // sensor names are global in the worker's registry: unique per task instance
   private final String sensorPrefix = "floe-sink-" + java.util.UUID.randomUUID() + ":";
   private final Map<String, TableMetrics> tables = new ConcurrentHashMap<>();
+  private final Map<String, MaintenanceMetrics> maintained = new ConcurrentHashMap<>();
   private final Sensor deadLetters;
   private final Sensor dropped;
   private final Sensor unfilled;
@@ -132,6 +133,18 @@ public final class SinkMetrics {
   /** Iceberg names tables catalog.namespace.table; the tag is what users route to. */
   private static String tag(String name) {
     return name.substring(name.indexOf('.') + 1);
+  }
+
+  /** A maintenance run of {@code table} (catalog.namespace.table) ended. */
+  public void maintained(
+      String table,
+      dev.floe.sink.maintain.TableFiles before,
+      dev.floe.sink.maintain.MaintenanceRun run) {
+    if (metrics != null) {
+      maintained
+          .computeIfAbsent(table, t -> new MaintenanceMetrics(metrics, t))
+          .maintained(before, run);
+    }
   }
 
   /** A record went to the dead letter topic. */

@@ -143,7 +143,11 @@ public final class TableProvisioner {
    * they reach every partition.
    */
   private Table create(TableIdentifier id, Schema schema) {
-    Map<String, String> props = new HashMap<>(tableProperties);
+    Map<String, String> props = new HashMap<>();
+    // a commit every few seconds writes a metadata file each time: keep the last hundred, not all
+    props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+    props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+    props.putAll(tableProperties);
     props.put(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion));
     // recorded, so columns added later get the type its first ones got (SchemaEvolver)
     props.put(NumericMapping.TABLE_PROPERTY, numericMapping().configName());

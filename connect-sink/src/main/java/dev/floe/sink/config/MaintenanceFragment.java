@@ -1,0 +1,158 @@
+package dev.floe.sink.config;
+
+import dev.floe.sink.maintain.MaintenanceSettings;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/**
+ * The sink's table maintenance settings, {@value #PREFIX}{@code <setting>}: defaults for every
+ * table, each overridable per table by the table property {@code floe.maintenance.<setting>}.
+ */
+final class MaintenanceFragment {
+  static final String GROUP = "Maintenance";
+  static final String PREFIX = "iceberg.maintenance.";
+  private static final String PER_TABLE =
+      " A table's property floe.maintenance.%s overrides it for that table.";
+
+  private MaintenanceFragment() {}
+
+  static ConfigDef define(ConfigDef def) {
+    MaintenanceSettings d = MaintenanceSettings.DEFAULT;
+    add(
+        def,
+        MaintenanceSettings.ENABLED,
+        Type.BOOLEAN,
+        d.enabled(),
+        null,
+        1,
+        "Maintain tables",
+        "Whether the sink maintains its tables (compaction, snapshot expiry, manifest rewrite),"
+            + " one task per table. Turn it off when another engine maintains them; see"
+            + " docs/maintenance.md for what Floe's exactly-once state needs from it.");
+    add(
+        def,
+        MaintenanceSettings.INTERVAL_MS,
+        Type.LONG,
+        d.intervalMs(),
+        Range.atLeast(1_000),
+        2,
+        "Maintenance interval (ms)",
+        "How often a table's maintenance runs.");
+    add(
+        def,
+        MaintenanceSettings.COMPACTION,
+        Type.BOOLEAN,
+        d.compaction(),
+        null,
+        3,
+        "Compact",
+        "Whether maintenance rewrites the table's data files with their deletes applied, leaving"
+            + " no delete file for readers to join.");
+    add(
+        def,
+        MaintenanceSettings.COMPACTION_MIN_DELETE_FILES,
+        Type.INT,
+        d.compactionMinDeleteFiles(),
+        Range.atLeast(1),
+        4,
+        "Compact at delete files",
+        "Delete files that make a compaction due.");
+    add(
+        def,
+        MaintenanceSettings.COMPACTION_MIN_SMALL_FILES,
+        Type.INT,
+        d.compactionMinSmallFiles(),
+        Range.atLeast(2),
+        5,
+        "Compact at small files",
+        "Data files smaller than three quarters of write.target-file-size-bytes that make a"
+            + " compaction due.");
+    add(
+        def,
+        MaintenanceSettings.EXPIRE_SNAPSHOTS,
+        Type.BOOLEAN,
+        d.expireSnapshots(),
+        null,
+        6,
+        "Expire snapshots",
+        "Whether maintenance expires old snapshots and deletes the files only they reference.");
+    add(
+        def,
+        MaintenanceSettings.SNAPSHOT_MAX_AGE_MS,
+        Type.LONG,
+        d.snapshotMaxAgeMs(),
+        Range.atLeast(MaintenanceSettings.MIN_SNAPSHOT_AGE_MS),
+        7,
+        "Snapshot age (ms)",
+        "How long snapshots are kept, counted back from the sink's newest commit to the table:"
+            + " time travel reaches this far. At least 10 minutes.");
+    add(
+        def,
+        MaintenanceSettings.SNAPSHOTS_MIN_KEEP,
+        Type.INT,
+        d.snapshotsMinKeep(),
+        Range.atLeast(1),
+        8,
+        "Snapshots kept",
+        "Snapshots always kept, however old.");
+    add(
+        def,
+        MaintenanceSettings.REWRITE_MANIFESTS,
+        Type.BOOLEAN,
+        d.rewriteManifests(),
+        null,
+        9,
+        "Rewrite manifests",
+        "Whether maintenance merges a table's manifests when there are many.");
+    add(
+        def,
+        MaintenanceSettings.REWRITE_MANIFESTS_MIN_COUNT,
+        Type.INT,
+        d.rewriteManifestsMinCount(),
+        Range.atLeast(2),
+        10,
+        "Rewrite at manifests",
+        "Manifests that make a manifest rewrite due.");
+    return def;
+  }
+
+  static MaintenanceSettings settings(AbstractConfig config) {
+    return new MaintenanceSettings(
+        config.getBoolean(PREFIX + MaintenanceSettings.ENABLED),
+        config.getLong(PREFIX + MaintenanceSettings.INTERVAL_MS),
+        config.getBoolean(PREFIX + MaintenanceSettings.COMPACTION),
+        config.getInt(PREFIX + MaintenanceSettings.COMPACTION_MIN_DELETE_FILES),
+        config.getInt(PREFIX + MaintenanceSettings.COMPACTION_MIN_SMALL_FILES),
+        config.getBoolean(PREFIX + MaintenanceSettings.EXPIRE_SNAPSHOTS),
+        config.getLong(PREFIX + MaintenanceSettings.SNAPSHOT_MAX_AGE_MS),
+        config.getInt(PREFIX + MaintenanceSettings.SNAPSHOTS_MIN_KEEP),
+        config.getBoolean(PREFIX + MaintenanceSettings.REWRITE_MANIFESTS),
+        config.getInt(PREFIX + MaintenanceSettings.REWRITE_MANIFESTS_MIN_COUNT));
+  }
+
+  private static void add(
+      ConfigDef def,
+      String setting,
+      Type type,
+      Object defaultValue,
+      ConfigDef.Validator validator,
+      int order,
+      String display,
+      String doc) {
+    def.define(
+        PREFIX + setting,
+        type,
+        defaultValue,
+        validator,
+        Importance.LOW,
+        doc + String.format(PER_TABLE, setting),
+        GROUP,
+        order,
+        Width.SHORT,
+        display);
+  }
+}

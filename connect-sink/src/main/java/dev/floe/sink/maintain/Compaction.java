@@ -1,0 +1,159 @@
+package dev.floe.sink.maintain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.RewriteFiles;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericDeleteFilter;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FanoutDataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.util.PropertyUtil;
+
+/**
+ * Rewrites a table's data files with their deletes applied, and drops every delete file: readers
+ * then join nothing. Floe's equality deletes are global (they reach every partition), so every data
+ * file older than one of them carries it, and the rewrite takes the whole table as of one snapshot.
+ *
+ * <p>It is committed as an Iceberg rewrite whose new files keep the data sequence number of that
+ * snapshot: an upsert committed meanwhile (its equality deletes have a higher sequence number)
+ * still deletes the old row from the rewritten files, so it is neither lost nor revived. A commit
+ * that touched a rewritten file by position fails the rewrite's validation; it is dropped and runs
+ * again next time.
+ */
+final class Compaction {
+  /** What a run did: whether it rewrote, from how many files to how many. */
+  record Outcome(boolean rewrote, int filesBefore, int deleteFilesBefore, int filesAfter) {
+    static Outcome skipped(TableFiles files) {
+      return new Outcome(false, files.tasks().size(), files.deletes().size(), 0);
+    }
+  }
+
+  private final Table table;
+
+  Compaction(Table table) {
+    this.table = table;
+  }
+
+  static boolean due(Table table, TableFiles files, MaintenanceSettings settings) {
+    long target = targetFileBytes(table);
+    return settings.compaction()
+        && (files.deletes().size() >= Math.max(1, settings.compactionMinDeleteFiles())
+            || files.smallDataFiles(target) >= Math.max(2, settings.compactionMinSmallFiles()));
+  }
+
+  /** Rewrites the files of {@code files}' snapshot; false when another commit won the race. */
+  Outcome run(TableFiles files) {
+    for (FileScanTask task : files.tasks()) {
+      if (task.file().format() != FileFormat.PARQUET) {
+        throw new UnsupportedOperationException(
+            "data file "
+                + task.file().location()
+                + " is "
+                + task.file().format()
+                + ", not Parquet: compaction reads Parquet only");
+      }
+    }
+    List<DataFile> written = write(files.tasks());
+    RewriteFiles rewrite =
+        table
+            .newRewrite()
+            .validateFromSnapshot(files.snapshot().snapshotId())
+            .dataSequenceNumber(files.snapshot().sequenceNumber());
+    files.tasks().forEach(task -> rewrite.deleteFile(task.file()));
+    Set<String> dropped = new HashSet<>();
+    for (DeleteFile delete : files.deletes()) {
+      if (dropped.add(delete.location())) {
+        rewrite.deleteFile(delete);
+      }
+    }
+    written.forEach(rewrite::addFile);
+    rewrite.set("floe.maintenance", "compaction");
+    try {
+      rewrite.commit();
+    } catch (ValidationException | CommitFailedException lostRace) {
+      written.forEach(file -> table.io().deleteFile(file.location()));
+      throw lostRace;
+    }
+    return new Outcome(true, files.tasks().size(), files.deletes().size(), written.size());
+  }
+
+  private List<DataFile> write(List<FileScanTask> tasks) {
+    Schema schema = table.schema();
+    GenericFileWriterFactory factory =
+        new GenericFileWriterFactory.Builder(table)
+            .dataSchema(schema)
+            .dataFileFormat(FileFormat.PARQUET)
+            .build();
+    OutputFileFactory names =
+        OutputFileFactory.builderFor(table, 0, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId("compaction-" + UUID.randomUUID())
+            .build();
+    FanoutDataWriter<Record> out =
+        new FanoutDataWriter<>(factory, names, table.io(), targetFileBytes(table));
+    PartitionKey partition = new PartitionKey(table.spec(), schema);
+    InternalRecordWrapper wrapper = new InternalRecordWrapper(schema.asStruct());
+    try (out) {
+      for (FileScanTask task : tasks) {
+        try (CloseableIterable<Record> rows = liveRows(task, schema)) {
+          for (Record row : rows) {
+            Record kept = row.size() == schema.columns().size() ? row : project(row, schema);
+            partition.partition(wrapper.wrap(kept));
+            out.write(kept, table.spec(), partition);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.result().dataFiles();
+  }
+
+  /** The rows of one data file that no delete removes. */
+  private CloseableIterable<Record> liveRows(FileScanTask task, Schema schema) {
+    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
+    Schema read = deletes.requiredSchema();
+    CloseableIterable<Record> rows =
+        Parquet.read(table.io().newInputFile(task.file().location()))
+            .project(read)
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema))
+            .build();
+    return deletes.filter(rows);
+  }
+
+  /** The row without the columns only the delete filter needed (a row position). */
+  private static Record project(Record row, Schema schema) {
+    GenericRecord kept = GenericRecord.create(schema);
+    for (int i = 0; i < schema.columns().size(); i++) {
+      kept.set(i, row.get(i));
+    }
+    return kept;
+  }
+
+  private static long targetFileBytes(Table table) {
+    return PropertyUtil.propertyAsLong(
+        table.properties(),
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+  }
+}

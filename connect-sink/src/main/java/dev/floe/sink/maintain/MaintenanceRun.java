@@ -1,0 +1,93 @@
+package dev.floe.sink.maintain;
+
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One maintenance run of one table, in the order that leaves the least behind: compaction (which
+ * leaves the old files to expiry), then manifests, then expiry of old snapshots and their files.
+ */
+public final class MaintenanceRun {
+  private static final Logger LOG = LoggerFactory.getLogger(MaintenanceRun.class);
+  private final Table table;
+  private final MaintenanceSettings settings;
+  private Compaction.Outcome compaction;
+  private boolean lostRace;
+  private int snapshotsExpired;
+  private RuntimeException failure;
+
+  MaintenanceRun(Table table, MaintenanceSettings settings) {
+    this.table = table;
+    this.settings = settings;
+  }
+
+  static MaintenanceRun failed(RuntimeException failure) {
+    MaintenanceRun run = new MaintenanceRun(null, null);
+    run.failure = failure;
+    return run;
+  }
+
+  /** Runs what is due; the table's files as the run found them. */
+  public TableFiles run(long nowMs) {
+    table.refresh();
+    Snapshot current = table.currentSnapshot();
+    if (current == null) {
+      return null;
+    }
+    TableFiles before = TableFiles.of(table, current);
+    if (Compaction.due(table, before, settings)) {
+      try {
+        compaction = new Compaction(table).run(before);
+        LOG.info(
+            "Compacted {}: {} data and {} delete files into {} data files",
+            table.name(),
+            compaction.filesBefore(),
+            compaction.deleteFilesBefore(),
+            compaction.filesAfter());
+      } catch (ValidationException | CommitFailedException race) {
+        lostRace = true; // a commit touched the same files first: the next run tries again
+        LOG.info(
+            "Compaction of {} lost a race and runs again later: {}",
+            table.name(),
+            race.getMessage());
+      }
+      table.refresh();
+    }
+    if (settings.rewriteManifests()
+        && table.currentSnapshot().allManifests(table.io()).size()
+            >= Math.max(2, settings.rewriteManifestsMinCount())) {
+      table
+          .rewriteManifests()
+          .clusterBy(file -> "all")
+          .set("floe.maintenance", "manifests")
+          .commit();
+      table.refresh();
+    }
+    if (settings.expireSnapshots()) {
+      snapshotsExpired = SnapshotExpiry.run(table, settings, nowMs);
+    }
+    return before;
+  }
+
+  /** Whether the run compacted the table. */
+  public boolean compacted() {
+    return compaction != null && compaction.rewrote();
+  }
+
+  public boolean lostRace() {
+    return lostRace;
+  }
+
+  public int snapshotsExpired() {
+    return snapshotsExpired;
+  }
+
+  /** What stopped the run, or null. */
+  public RuntimeException failure() {
+    return failure;
+  }
+}

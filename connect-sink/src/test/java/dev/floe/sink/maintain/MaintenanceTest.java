@@ -1,0 +1,227 @@
+package dev.floe.sink.maintain;
+
+import static dev.floe.sink.event.ChangeEvents.parse;
+import static dev.floe.sink.event.ChangeEvents.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.floe.sink.commit.AppliedOffsets;
+import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.write.TableRows;
+import dev.floe.sink.write.TableWriters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileMetadata;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sink's own maintenance on a real (in-memory) Iceberg table: compaction leaves no delete file
+ * and the same rows, a change committed while it runs is neither lost nor revived, and expiry keeps
+ * what each task needs to resume.
+ */
+class MaintenanceTest {
+  private static final TableIdentifier ITEMS = TableIdentifier.of("cdc", "public_items");
+  private static final MaintenanceSettings EVERY_TIME =
+      new MaintenanceSettings(true, 1_000, true, 1, 2, true, 0, 1, true, 2);
+  private InMemoryCatalog catalog;
+  private final Map<Integer, String> expected = new TreeMap<>();
+  private final long[] offsets = new long[2];
+
+  @BeforeEach
+  void catalog() {
+    catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+  }
+
+  @Test
+  void compactionLeavesNoDeleteFileAndTheSameRows() throws Exception {
+    CommitCycle task = task();
+    Random random = new Random(7);
+    for (int flush = 0; flush < 6; flush++) {
+      changes(task, 0, random, 40);
+      task.commit();
+    }
+    Table table = catalog.loadTable(ITEMS);
+    assertFalse(TableFiles.of(table, table.currentSnapshot()).deletes().isEmpty());
+
+    MaintenanceRun run = new MaintenanceRun(table, EVERY_TIME);
+    run.run(System.currentTimeMillis());
+
+    assertTrue(run.compacted());
+    table.refresh();
+    TableFiles after = TableFiles.of(table, table.currentSnapshot());
+    assertEquals(0, after.deletes().size(), "no delete file left to join");
+    assertEquals(1, after.tasks().size(), "small files merged");
+    assertEquals(want(), TableRows.of(table, "id", "name"));
+  }
+
+  @Test
+  void anUpsertCommittedDuringCompactionIsNeitherLostNorRevived() throws Exception {
+    CommitCycle task = task();
+    Random random = new Random(11);
+    for (int flush = 0; flush < 4; flush++) {
+      changes(task, 0, random, 30);
+      task.commit();
+    }
+    Table table = catalog.loadTable(ITEMS);
+    TableFiles planned = TableFiles.of(table, table.currentSnapshot());
+    // while compaction reads, the sink commits an update, a delete and an insert
+    int updated = expected.keySet().iterator().next();
+    int deleted = new ArrayList<>(expected.keySet()).get(1);
+    apply(task, 0, "u", updated, "after-compaction-plan");
+    apply(task, 0, "d", deleted, null);
+    apply(task, 0, "c", 999, "new");
+    task.commit();
+
+    Compaction.Outcome outcome = new Compaction(table).run(planned);
+
+    assertTrue(outcome.rewrote());
+    table.refresh();
+    assertEquals(want(), TableRows.of(table, "id", "name"));
+    // the sink's next commit on top of the rewrite deletes by key from the rewritten files too
+    apply(task, 0, "u", updated, "after-compaction");
+    apply(task, 0, "d", new ArrayList<>(expected.keySet()).get(2), null);
+    task.commit();
+    assertEquals(want(), TableRows.of(catalog.loadTable(ITEMS), "id", "name"));
+  }
+
+  @Test
+  void aCompactionThatLosesToAPositionDeleteCommitsNothing() throws Exception {
+    CommitCycle task = task();
+    changes(task, 0, new Random(3), 20);
+    task.commit();
+    changes(task, 0, new Random(4), 20);
+    task.commit();
+    Table table = catalog.loadTable(ITEMS);
+    TableFiles planned = TableFiles.of(table, table.currentSnapshot());
+    long snapshot = table.currentSnapshot().snapshotId();
+    // another engine deletes a row of a file the compaction rewrites, by position
+    FileScanTask file = planned.tasks().get(0);
+    table
+        .newRowDelta()
+        .addDeletes(
+            FileMetadata.deleteFileBuilder(table.spec())
+                .ofPositionDeletes()
+                .withPath(table.location() + "/data/other-engine-deletes.parquet")
+                .withFormat("parquet")
+                .withFileSizeInBytes(10)
+                .withRecordCount(1)
+                .withReferencedDataFile(file.file().location())
+                .build())
+        .commit();
+
+    assertThrows(ValidationException.class, () -> new Compaction(table).run(planned));
+    table.refresh();
+    List<DataFile> live = TableFiles.of(table, table.currentSnapshot()).dataFiles();
+    assertEquals(planned.tasks().size(), live.size(), "the rewrite did not land");
+    assertEquals(snapshot, table.currentSnapshot().parentId());
+  }
+
+  @Test
+  void expiryKeepsWhereEveryPartitionResumes() throws Exception {
+    CommitCycle first = task();
+    CommitCycle second = task();
+    Random random = new Random(5);
+    for (int round = 0; round < 3; round++) {
+      changes(first, 0, random, 10);
+      first.commit();
+    }
+    changes(second, 1, random, 10); // partition 1's only commit, then partition 0 goes on alone
+    second.commit();
+    for (int round = 0; round < 3; round++) {
+      changes(first, 0, random, 10);
+      first.commit();
+    }
+    Table table = catalog.loadTable(ITEMS);
+
+    int expired = SnapshotExpiry.run(table, EVERY_TIME, System.currentTimeMillis() + 1);
+
+    assertTrue(expired >= 6, "all but the newest snapshot expired: " + expired);
+    AppliedOffsets resumed = new AppliedOffsets("sink");
+    for (int partition = 0; partition < 2; partition++) {
+      long next = offsets[partition];
+      assertTrue(resumed.alreadyApplied(table, at(partition, next - 1)), "p" + partition);
+      assertFalse(resumed.alreadyApplied(table, at(partition, next)), "p" + partition);
+    }
+    assertEquals(want(), TableRows.of(table, "id", "name"));
+  }
+
+  @Test
+  void aTablePropertyOverridesTheConnectorsSetting() {
+    MaintenanceSettings table =
+        MaintenanceSettings.DEFAULT.forTable(
+            Map.of(
+                "floe.maintenance.compaction.enabled", "false",
+                "floe.maintenance.expire-snapshots.max-age.ms", "60000",
+                "floe.maintenance.interval.ms", "not a number"));
+    assertFalse(table.compaction());
+    assertEquals(MaintenanceSettings.MIN_SNAPSHOT_AGE_MS, table.snapshotMaxAgeMs(), "floored");
+    assertEquals(MaintenanceSettings.DEFAULT.intervalMs(), table.intervalMs(), "typo ignored");
+  }
+
+  private static RecordCoordinates at(int partition, long offset) {
+    return RecordCoordinates.of(record("u", 1, "x", partition, offset, offset));
+  }
+
+  /** {@code count} random inserts, updates and deletes on Kafka partition {@code partition}. */
+  private void changes(CommitCycle task, int partition, Random random, int count) {
+    for (int i = 0; i < count; i++) {
+      int id = partition * 1_000 + random.nextInt(50);
+      boolean delete = expected.containsKey(id) && random.nextInt(4) == 0;
+      if (delete) {
+        apply(task, partition, "d", id, null);
+      } else {
+        apply(task, partition, expected.containsKey(id) ? "u" : "c", id, "v" + random.nextInt());
+      }
+    }
+  }
+
+  private void apply(CommitCycle task, int partition, String op, int id, String name) {
+    long offset = offsets[partition]++;
+    SinkRecord record = record(op, id, name, partition, offset, 100 + offset);
+    task.apply(parse(record));
+    if (op.equals("d")) {
+      expected.remove(id);
+    } else {
+      expected.put(id, name);
+    }
+  }
+
+  private List<String> want() {
+    List<String> rows = new ArrayList<>();
+    expected.forEach((id, name) -> rows.add(id + "|" + name));
+    rows.sort(null);
+    return rows;
+  }
+
+  private CommitCycle task() {
+    TableWriters writers =
+        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
+    return new CommitCycle(
+        writers,
+        "sink",
+        new AppliedOffsets("sink"),
+        1_000,
+        Long.MAX_VALUE,
+        new RetryBudget(30_000),
+        new SchemaEvolver(true));
+  }
+}
