@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +22,13 @@ import org.junit.jupiter.api.Test;
  * The worker is killed (SIGKILL) at random points while a random workload runs, once exactly
  * between writing a flush's files and committing them, and restarted each time; at the end every
  * Iceberg table equals its Postgres table, with no duplicate keys and nothing missing. Then the
- * sink's consumer offsets are reset to the beginning: the replay changes no table.
+ * sink's consumer offsets are reset to the beginning: the replay changes no table. The sink's own
+ * maintenance runs every few seconds throughout (compactions racing the upserts, kills and the
+ * replay) and leaves the tables without delete files and within their snapshot retention.
  */
 class CrashRecoveryIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(240);
+  private static final long MAX_AGE_MS = 90_000;
 
   @BeforeAll
   static void startPipeline() throws Exception {
@@ -55,14 +61,20 @@ class CrashRecoveryIT extends PipelineTestBase {
     source.put("topic.creation.ordered.partitions", "1");
     source.put("topic.creation.ordered.replication.factor", "1");
     pipeline.startSource("chaos-source", source);
-    pipeline.startSink(
-        "chaos-sink",
-        Map.of(
-            "topics.regex", "chaos\\.chaos\\..*",
-            "tasks.max", "2",
-            "commit.interval.ms", "500",
-            "flush.max.records", "300",
-            "iceberg.table.cdc.chaos_events.partition-by", "kind"));
+    Map<String, String> sink = new HashMap<>();
+    sink.put("topics.regex", "chaos\\.chaos\\..*");
+    sink.put("tasks.max", "2");
+    sink.put("commit.interval.ms", "500");
+    sink.put("flush.max.records", "300");
+    sink.put("iceberg.table.cdc.chaos_events.partition-by", "kind");
+    // the sink's own maintenance in compressed time, racing the upserts, kills and replay: a
+    // compaction whenever a delete file exists, snapshots kept for 90 s
+    sink.put("iceberg.maintenance.interval.ms", "3000");
+    sink.put("iceberg.maintenance.compaction.min-delete-files", "1");
+    sink.put("iceberg.maintenance.rewrite-manifests.min-count", "10");
+    sink.put("iceberg.maintenance.expire-snapshots.max-age.ms", String.valueOf(MAX_AGE_MS));
+    sink.put("commit.retry.timeout.ms", "30000");
+    pipeline.startSink("chaos-sink", sink);
 
     AtomicBoolean crashesDone = new AtomicBoolean();
     CompletableFuture<Void> writes =
@@ -106,7 +118,56 @@ class CrashRecoveryIT extends PipelineTestBase {
         pipeline.awaitSameRowsByKeys(
             "chaos.readings", "cdc.chaos_readings", new String[] {"id", "zone"}, CATCH_UP);
     assertEquals(0, readings.duplicateKeys);
+    for (String table : new String[] {"accounts", "events", "readings"}) {
+      maintenanceLeftTheTableLean("cdc.chaos_" + table);
+    }
     replayFromTheBeginningChangesNothing();
+  }
+
+  /**
+   * Once the sink is idle, its maintenance leaves no delete file for readers to join, one data file
+   * per partition, and no snapshot older than the retention before the sink's last commit.
+   */
+  private void maintenanceLeftTheTableLean(String name) throws Exception {
+    String[] seen = new String[1];
+    Waits.until(
+        Duration.ofSeconds(120),
+        name + " compacted and expired",
+        () -> {
+          Table table = pipeline.table(name);
+          Map<String, Integer> filesPerPartition = new HashMap<>();
+          int deletes = 0;
+          try (CloseableIterable<FileScanTask> files = table.newScan().planFiles()) {
+            for (FileScanTask file : files) {
+              filesPerPartition.merge(file.file().partition().toString(), 1, Integer::sum);
+              deletes += file.deletes().size();
+            }
+          }
+          long newestCommit = -1;
+          long oldest = Long.MAX_VALUE;
+          int snapshots = 0;
+          for (Snapshot snapshot : table.snapshots()) {
+            snapshots++;
+            oldest = Math.min(oldest, snapshot.timestampMillis());
+            if (snapshot.summary().containsKey("floe.kafka.next-offsets")) {
+              newestCommit = Math.max(newestCommit, snapshot.timestampMillis());
+            }
+          }
+          seen[0] =
+              deletes
+                  + " deletes, files per partition "
+                  + filesPerPartition
+                  + ", "
+                  + snapshots
+                  + " snapshots, oldest "
+                  + (newestCommit - oldest)
+                  + " ms before the last commit";
+          return deletes == 0
+              && filesPerPartition.values().stream().allMatch(n -> n == 1)
+              && newestCommit - oldest <= MAX_AGE_MS + 10_000;
+        },
+        () -> seen[0]);
+    System.out.println("CrashRecoveryIT " + name + ": " + seen[0]);
   }
 
   private void replayFromTheBeginningChangesNothing() throws Exception {
@@ -151,11 +212,18 @@ class CrashRecoveryIT extends PipelineTestBase {
     return seen[0];
   }
 
+  /** Each table's newest sink commit (maintenance commits rewrites, which are not changes). */
   private Map<String, Long> currentSnapshots() {
     Map<String, Long> ids = new HashMap<>();
-    for (String table : new String[] {"accounts", "events", "readings"}) {
-      Snapshot current = pipeline.table("cdc.chaos_" + table).currentSnapshot();
-      ids.put(table, current == null ? -1 : current.snapshotId());
+    for (String name : new String[] {"accounts", "events", "readings"}) {
+      Table table = pipeline.table("cdc.chaos_" + name);
+      long newest = -1;
+      for (Snapshot snapshot : table.snapshots()) {
+        if (snapshot.summary().containsKey("floe.kafka.next-offsets")) {
+          newest = snapshot.snapshotId();
+        }
+      }
+      ids.put(name, newest);
     }
     return ids;
   }

@@ -1,6 +1,7 @@
 package dev.floe.sink.config;
 
 import dev.floe.sink.maintain.MaintenanceSettings;
+import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -89,7 +90,8 @@ final class MaintenanceFragment {
         7,
         "Snapshot age (ms)",
         "How long snapshots are kept, counted back from the sink's newest commit to the table:"
-            + " time travel reaches this far. At least 10 minutes.");
+            + " time travel reaches this far. At least a minute, and longer than"
+            + " commit.retry.timeout.ms and unavailable.value.key-change.timeout.ms.");
     add(
         def,
         MaintenanceSettings.SNAPSHOTS_MIN_KEEP,
@@ -118,6 +120,40 @@ final class MaintenanceFragment {
         "Rewrite at manifests",
         "Manifests that make a manifest rewrite due.");
     return def;
+  }
+
+  /**
+   * Snapshots must outlive what may still read or count on them: a commit's retries (a commit that
+   * races another records the other's offsets one commit behind until its next commit) and a fill
+   * waiting for another task's key change (it reads the snapshot before the change).
+   */
+  static String snapshotAgeProblem(Map<String, String> props) {
+    String key = PREFIX + MaintenanceSettings.SNAPSHOT_MAX_AGE_MS;
+    long maxAge = number(props, key, MaintenanceSettings.DEFAULT.snapshotMaxAgeMs());
+    long retries = number(props, SinkConfig.COMMIT_RETRY_TIMEOUT_MS, 120_000L);
+    long keyChange = number(props, SinkConfig.KEY_CHANGE_FILL_TIMEOUT_MS, 60_000L);
+    if (maxAge > retries && maxAge > keyChange) {
+      return null;
+    }
+    return String.format(
+        "%s (%d ms) must be longer than %s (%d ms) and %s (%d ms): a snapshot expired sooner may"
+            + " still be needed by a commit being retried or a fill waiting for a key change."
+            + " Raise %s, or lower the others.",
+        key,
+        maxAge,
+        SinkConfig.COMMIT_RETRY_TIMEOUT_MS,
+        retries,
+        SinkConfig.KEY_CHANGE_FILL_TIMEOUT_MS,
+        keyChange,
+        key);
+  }
+
+  private static long number(Map<String, String> props, String key, long otherwise) {
+    try {
+      return props.containsKey(key) ? Long.parseLong(props.get(key).trim()) : otherwise;
+    } catch (NumberFormatException e) {
+      return otherwise; // ConfigDef reports it
+    }
   }
 
   static MaintenanceSettings settings(AbstractConfig config) {

@@ -3,6 +3,7 @@ package dev.floe.sink.config;
 import dev.floe.common.config.IcebergCatalogFragment;
 import dev.floe.common.config.PrefixedProperties;
 import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.maintain.MaintenanceSettings;
 import dev.floe.sink.route.PartitionSpecText;
 import dev.floe.sink.schema.NumericMapping;
 import dev.floe.sink.schema.TypeChangePolicy;
@@ -364,6 +365,14 @@ public final class SinkConfig extends AbstractConfig {
             }
           }
         });
+    String ageProblem = MaintenanceFragment.snapshotAgeProblem(props);
+    if (ageProblem != null) {
+      byKey
+          .computeIfAbsent(
+              MaintenanceFragment.PREFIX + MaintenanceSettings.SNAPSHOT_MAX_AGE_MS,
+              ConfigValue::new)
+          .addErrorMessage(ageProblem);
+    }
     String catalogProblem = IcebergCatalogFragment.problem(props);
     if (catalogProblem != null) {
       byKey
@@ -466,7 +475,7 @@ public final class SinkConfig extends AbstractConfig {
   }
 
   /** How values Postgres did not send are recognized and filled. */
-  public dev.floe.sink.maintain.MaintenanceSettings maintenance() {
+  public MaintenanceSettings maintenance() {
     return MaintenanceFragment.settings(this);
   }
 

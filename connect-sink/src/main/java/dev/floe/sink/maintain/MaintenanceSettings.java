@@ -44,11 +44,12 @@ public record MaintenanceSettings(
   public static final String REWRITE_MANIFESTS_MIN_COUNT = "rewrite-manifests.min-count";
 
   /**
-   * The least a snapshot is kept: a fill of a value Postgres did not send may read the snapshot
-   * before a key change for up to its timeout, and a commit that races another records the other's
-   * offsets one commit behind until its next commit.
+   * The least a snapshot is kept, whatever a table property says: a fill of a value Postgres did
+   * not send may read the snapshot before a key change for up to its timeout, and a commit that
+   * races another records the other's offsets one commit behind until its next commit (the
+   * connector's settings are checked against both at validation).
    */
-  public static final long MIN_SNAPSHOT_AGE_MS = 10 * 60_000L;
+  public static final long MIN_SNAPSHOT_AGE_MS = 60_000L;
 
   public static final MaintenanceSettings DEFAULT =
       new MaintenanceSettings(true, 600_000L, true, 20, 20, true, 3_600_000L, 10, true, 50);
