@@ -174,6 +174,8 @@ public final class CommitCycle {
   private TableWriter evolvedFor(TableWriter writer, ChangeEvent event) {
     if (event.rowSchema() != null
         && evolver.needsEvolution(writer.schema(), writer.table(), event.rowSchema())) {
+      // decided before anything is committed: a refused row costs no snapshot
+      evolver.refuseIfNotAllowed(writer.table(), event.rowSchema());
       commit();
       TableWriter current = writer;
       retries.run(

@@ -92,6 +92,19 @@ public final class SchemaEvolver {
     return needed;
   }
 
+  /**
+   * With evolution off, refuses rows of {@code rowSchema} unless the table, as it is now (changed
+   * by someone else, say), takes them.
+   */
+  public void refuseIfNotAllowed(Table table, Schema rowSchema) {
+    if (!enabled) {
+      table.refresh();
+      if (!plan(table.schema(), table, rowSchema).isEmpty()) {
+        evolve(table, rowSchema); // says why
+      }
+    }
+  }
+
   /** Changes {@code table}'s schema so it takes rows of {@code rowSchema}; retried on races. */
   public void evolve(Table table, Schema rowSchema) {
     if (!enabled) {

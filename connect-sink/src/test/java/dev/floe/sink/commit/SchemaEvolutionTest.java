@@ -304,6 +304,43 @@ class SchemaEvolutionTest {
     assertTrue(e.getMessage().contains("iceberg.tables.evolve-schema=false"), e.getMessage());
   }
 
+  @Test
+  void recordsOfAnIncompatibleTypeAreRefusedWithoutASnapshotEach() throws Exception {
+    CommitCycle task = task(true); // the dead-letter policy for incompatible types
+    task.apply(upsert(1, "code", Schema.OPTIONAL_STRING_SCHEMA, "a"));
+    task.commit();
+    long snapshot = table().currentSnapshot().snapshotId();
+    task.apply(upsert(2, "code", Schema.OPTIONAL_STRING_SCHEMA, "b"));
+    for (int i = 0; i < 5; i++) {
+      int id = 10 + i;
+      assertThrows(
+          DataException.class, () -> task.apply(upsert(id, "code", Schema.INT32_SCHEMA, id)));
+    }
+    table().refresh();
+    assertEquals(snapshot, table().currentSnapshot().snapshotId(), "no snapshot per refusal");
+    task.commit();
+    assertEquals(List.of("1|a", "2|b"), rows("id", "code"));
+  }
+
+  @Test
+  void withEvolutionOffRefusedRecordsCommitNothingAndLeaveTheBufferWhole() throws Exception {
+    CommitCycle task = task(false);
+    task.apply(upsert(1, "name", Schema.OPTIONAL_STRING_SCHEMA, "a"));
+    task.commit();
+    long snapshot = table().currentSnapshot().snapshotId();
+    task.apply(upsert(2, "name", Schema.OPTIONAL_STRING_SCHEMA, "b"));
+    for (int i = 0; i < 5; i++) {
+      int id = 10 + i;
+      assertThrows(
+          DataException.class,
+          () -> task.apply(upsert(id, "extra", Schema.OPTIONAL_STRING_SCHEMA, "x")));
+    }
+    table().refresh();
+    assertEquals(snapshot, table().currentSnapshot().snapshotId(), "no snapshot per refusal");
+    task.commit();
+    assertEquals(List.of("1|a", "2|b"), rows("id", "name"));
+  }
+
   private Table table() {
     return catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
   }
