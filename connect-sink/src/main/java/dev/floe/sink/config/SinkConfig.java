@@ -348,6 +348,10 @@ public final class SinkConfig extends AbstractConfig {
     }
     props.forEach(
         (key, value) -> {
+          String unknown = UnknownKeys.problem(key, CONFIG_DEF);
+          if (unknown != null) {
+            byKey.computeIfAbsent(key, ConfigValue::new).addErrorMessage(unknown);
+          }
           if (key.startsWith(TABLE_PREFIX)
               && key.endsWith(COLUMN_RENAMES_SUFFIX)
               && !value.matches("\\s*\\w+\\s*:\\s*\\w+\\s*(,\\s*\\w+\\s*:\\s*\\w+\\s*)*")) {
