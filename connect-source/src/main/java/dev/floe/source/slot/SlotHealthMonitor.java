@@ -59,10 +59,25 @@ public final class SlotHealthMonitor implements AutoCloseable {
   /** Registers the slot metrics with the connector's plugin metrics and starts polling. */
   public static SlotHealthMonitor start(Map<String, String> config, ConnectorContext context) {
     SlotHealthMonitor monitor = new SlotHealthMonitor(config, context);
-    monitor.register(context.pluginMetrics());
+    monitor.register(pluginMetrics(context));
     long interval = monitor.settings.intervalMs();
     monitor.poller.scheduleWithFixedDelay(monitor::poll, 0, interval, TimeUnit.MILLISECONDS);
     return monitor;
+  }
+
+  /** The worker's plugin metrics, or null on a worker before Kafka 4.1 (KIP-877), said once. */
+  private static PluginMetrics pluginMetrics(ConnectorContext context) {
+    try {
+      return context.pluginMetrics();
+    } catch (NoSuchMethodError
+        | NoClassDefFoundError
+        | AbstractMethodError
+        | UnsupportedOperationException older) {
+      LOG.info(
+          "This Kafka Connect worker has no plugin metrics (they came with Kafka 4.1): the slot"
+              + " health figures are not published over JMX; its warnings still go to this log.");
+      return null;
+    }
   }
 
   private void register(PluginMetrics metrics) {

@@ -63,6 +63,38 @@ class SlotHealthMonitorTest {
     }
   }
 
+  @Test
+  void startsOnAWorkerWithoutPluginMetrics() {
+    ConnectorContext older =
+        new ConnectorContext() {
+          @Override
+          public void requestTaskReconfiguration() {}
+
+          @Override
+          public void raiseError(Exception e) {
+            raised.add(e);
+          }
+
+          @Override
+          public PluginMetrics pluginMetrics() {
+            // what a Kafka 3.x worker's context does: the method is not there
+            throw new NoSuchMethodError("ConnectorContext.pluginMetrics()");
+          }
+        };
+    Map<String, String> config =
+        Map.of(
+            "slot.name", "s1",
+            "topic.prefix", "shop",
+            "database.hostname", "localhost",
+            "database.port", "1",
+            "floe.slot.health.interval.ms", "60000");
+    try (SlotHealthMonitor monitor = SlotHealthMonitor.start(config, older)) {
+      monitor.observe(slot("0/1", "reserved"));
+      monitor.observe(slot("0/1", "lost"));
+      assertTrue(raised.get(raised.size() - 1).getMessage().contains("wal_status=lost"));
+    }
+  }
+
   private SlotHealthMonitor monitor(Map<String, String> extra) {
     Map<String, String> config =
         new java.util.HashMap<>(Map.of("slot.name", "s1", "topic.prefix", "shop"));
