@@ -110,7 +110,8 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       if (event.keyMoved()) {
         // the old key's state just before the change (still filled at flush): its new row, here
         // or on another task, takes what Postgres did not send from it
-        keyChanges.left(rowKey, earlier, event.position().lsn());
+        keyChanges.left(
+            rowKey, earlier, event.position().lsn(), earlier == null || !fills.isPending(earlier));
       }
     } else {
       fills.forget(earlier);

@@ -31,14 +31,19 @@ final class KeyChangeStates {
   private Map<Long, Change> claimable = new LinkedHashMap<>();
   private final List<Long> inFlight = new ArrayList<>();
 
-  /** {@code oldKey} was deleted by a key change at {@code lsn}, after holding {@code state}. */
-  void left(Record oldKey, Record state, long lsn) {
+  /**
+   * {@code oldKey} was deleted by a key change at {@code lsn}, after holding {@code state}.
+   *
+   * @param stateComplete whether {@code state} holds its values already: one still waiting for
+   *     values from the table is no measure of the row's size
+   */
+  void left(Record oldKey, Record state, long lsn, boolean stateComplete) {
     if (lsn >= 0 && !claimable.containsKey(lsn)) {
       // the first delete of a change wins: the same change again is the source replaying it, and
       // the old key's state before the replayed delete is no longer the one before the change
       Change change = new Change(oldKey, state);
       claimable.put(lsn, change);
-      if (state == null || ToastThreshold.mayHaveOutOfLineValues(state)) {
+      if (state == null || !stateComplete || ToastThreshold.mayHaveOutOfLineValues(state)) {
         // a row too small to have had an out-of-line value leaves its new row nothing to take
         // from it on another task: nothing to commit ahead
         unclaimed.put(lsn, change);
