@@ -3,7 +3,9 @@ package dev.floe.sink.maintain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
@@ -64,9 +66,19 @@ public record TableFiles(
     return tasks.isEmpty() ? 0 : dataBytes() / tasks.size();
   }
 
-  /** Data files smaller than three quarters of {@code targetBytes}. */
+  /**
+   * Data files smaller than three quarters of {@code targetBytes} that share their partition with
+   * another small file: merging those makes fewer files; a partition's lone small file stays as it
+   * is, or a table of many small partitions would be rewritten at every run for nothing.
+   */
   public int smallDataFiles(long targetBytes) {
-    return (int)
-        tasks.stream().filter(task -> task.file().fileSizeInBytes() < targetBytes * 3 / 4).count();
+    Map<String, Integer> byPartition = new HashMap<>();
+    for (FileScanTask task : tasks) {
+      if (task.file().fileSizeInBytes() < targetBytes * 3 / 4) {
+        String partition = task.file().specId() + "/" + task.file().partition();
+        byPartition.merge(partition, 1, Integer::sum);
+      }
+    }
+    return byPartition.values().stream().filter(n -> n > 1).mapToInt(Integer::intValue).sum();
   }
 }
