@@ -1,6 +1,6 @@
 package dev.floe.bench;
 
-import dev.floe.sink.commit.SnapshotCommitter;
+import dev.floe.sink.summary.CommitSummary;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -17,7 +17,7 @@ final class WrittenCheck {
     table.refresh();
     long committed = 0;
     for (Snapshot snapshot : table.snapshots()) {
-      committed += Long.parseLong(snapshot.summary().getOrDefault(SnapshotCommitter.EVENTS, "0"));
+      committed += CommitSummary.events(snapshot);
     }
     require(table, "change events committed", committed, expected);
   }

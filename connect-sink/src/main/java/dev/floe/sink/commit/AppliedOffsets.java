@@ -1,6 +1,7 @@
 package dev.floe.sink.commit;
 
 import dev.floe.sink.event.RecordCoordinates;
+import dev.floe.sink.summary.CommitSummary;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
@@ -67,11 +68,8 @@ public final class AppliedOffsets {
       if (stopAt != null && snapshot.snapshotId() == stopAt) {
         break;
       }
-      Map<String, String> summary = snapshot.summary();
-      if (connector.equals(summary.get(SnapshotCommitter.CONNECTOR))) {
-        OffsetsSummary.decode(summary.get(SnapshotCommitter.OFFSETS))
-            .forEach((tp, next) -> offsets.merge(tp, next, Math::max));
-      }
+      CommitSummary.nextOffsets(snapshot, connector)
+          .forEach((tp, next) -> offsets.merge(tp, next, Math::max));
     }
     return offsets;
   }

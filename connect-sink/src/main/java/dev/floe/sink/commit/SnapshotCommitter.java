@@ -2,7 +2,7 @@ package dev.floe.sink.commit;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.SourcePosition;
-import dev.floe.sink.fill.KeyChangeLog;
+import dev.floe.sink.summary.CommitSummary;
 import dev.floe.sink.write.TableFlush;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,18 +30,6 @@ import org.slf4j.LoggerFactory;
  * checked who committed what, and fails if another task committed one of its partitions further.
  */
 public final class SnapshotCommitter {
-  public static final String OFFSETS = "floe.kafka.next-offsets";
-  public static final String SOURCE_TS_MS = "floe.source.max-commit-ts-ms";
-  public static final String SOURCE_LSN = "floe.source.max-lsn";
-  public static final String EVENTS = "floe.events";
-
-  /**
-   * Present in commits whose offsets cover every partition the table holds (not only those of the
-   * flush): the newest such snapshot alone says where each partition resumes.
-   */
-  public static final String OFFSETS_SCOPE = "floe.kafka.offsets-scope";
-
-  public static final String CONNECTOR = "floe.connector";
   private static final int MAX_ATTEMPTS = 20;
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotCommitter.class);
 
@@ -120,7 +108,7 @@ public final class SnapshotCommitter {
         removeDataFiles(table, base, delete);
         delete.validateFromSnapshot(base.snapshotId()).validateDeletedFiles();
       }
-      summarize(delete, recorded(checked, covered), truncate.position(), 1);
+      summarize(delete, recorded(checked, covered), truncate.position(), 1, java.util.Set.of());
       Failpoint.beforeCommit();
       try {
         delete.commit();
@@ -239,13 +227,9 @@ public final class SnapshotCommitter {
       SnapshotUpdate<?> update,
       Map<TopicPartition, Long> nextOffsets,
       SourcePosition watermark,
-      int events) {
-    update.set(CONNECTOR, connectorName);
-    update.set(OFFSETS, OffsetsSummary.encode(nextOffsets));
-    update.set(SOURCE_TS_MS, String.valueOf(watermark.commitTimeMs()));
-    update.set(SOURCE_LSN, String.valueOf(watermark.lsn()));
-    update.set(EVENTS, String.valueOf(events));
-    update.set(OFFSETS_SCOPE, "table");
+      int events,
+      java.util.Set<Long> keyChangeLsns) {
+    CommitSummary.write(update, connectorName, nextOffsets, watermark, events, keyChangeLsns);
   }
 
   private RowDelta rowDelta(TableFlush flush, Snapshot base, Map<TopicPartition, Long> recorded) {
@@ -264,11 +248,7 @@ public final class SnapshotCommitter {
       delta.validateNoConflictingDataFiles();
       delta.validateNoConflictingDeleteFiles();
     }
-    summarize(delta, recorded, flush.watermark(), flush.events());
-    String keyChanges = KeyChangeLog.encode(flush.keyChangeLsns());
-    if (keyChanges != null) {
-      delta.set(KeyChangeLog.SUMMARY_KEY, keyChanges);
-    }
+    summarize(delta, recorded, flush.watermark(), flush.events(), flush.keyChangeLsns());
     return delta;
   }
 }

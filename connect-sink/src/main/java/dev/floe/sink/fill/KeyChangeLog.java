@@ -1,22 +1,21 @@
 package dev.floe.sink.fill;
 
-import java.util.HashSet;
+import dev.floe.sink.summary.CommitSummary;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
- * The snapshot summary entry {@value #SUMMARY_KEY}: the LSNs of the primary-key changes whose old
- * row a snapshot holds as it was just before the change (the snapshot of old keys' states a task
- * commits ahead of its buffer, or a changelog's flush, which keeps the deleted row). The task that
- * gets the new key's row, maybe another one, reads the old row from that snapshot.
+ * The snapshot summary entry {@value CommitSummary#KEY_CHANGES}: the LSNs of the primary-key
+ * changes whose old row a snapshot holds as it was just before the change (the snapshot of old
+ * keys' states a task commits ahead of its buffer, or a changelog's flush, which keeps the deleted
+ * row). The task that gets the new key's row, maybe another one, reads the old row from that
+ * snapshot.
  */
 public final class KeyChangeLog {
-  public static final String SUMMARY_KEY = "floe.key-changes.lsn";
   private static final int PARSED_KEPT = 256;
 
   // parsed entries by snapshot id: a snapshot's summary never changes
@@ -28,16 +27,6 @@ public final class KeyChangeLog {
         }
       };
 
-  /** The summary value for {@code lsns}, or null when there are none. */
-  public static String encode(Set<Long> lsns) {
-    if (lsns.isEmpty()) {
-      return null;
-    }
-    StringJoiner out = new StringJoiner(",");
-    lsns.stream().sorted().forEach(lsn -> out.add(Long.toString(lsn)));
-    return out.toString();
-  }
-
   /** See {@link CommittedRows#snapshotOfKeyChange}. */
   synchronized long snapshotOf(Table table, long lsn) {
     Snapshot current = table.currentSnapshot();
@@ -45,7 +34,7 @@ public final class KeyChangeLog {
       return CommittedRows.NOT_COMMITTED;
     }
     for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
-      String entry = snapshot.summary().get(SUMMARY_KEY);
+      String entry = CommitSummary.keyChanges(snapshot);
       if (entry != null && lsnsOf(snapshot.snapshotId(), entry).contains(lsn)) {
         return snapshot.snapshotId();
       }
@@ -54,14 +43,6 @@ public final class KeyChangeLog {
   }
 
   private Set<Long> lsnsOf(long snapshotId, String entry) {
-    return parsed.computeIfAbsent(
-        snapshotId,
-        id -> {
-          Set<Long> lsns = new HashSet<>();
-          for (String lsn : entry.split(",")) {
-            lsns.add(Long.parseLong(lsn));
-          }
-          return lsns;
-        });
+    return parsed.computeIfAbsent(snapshotId, id -> CommitSummary.lsns(entry));
   }
 }

@@ -1,5 +1,6 @@
 package dev.floe.sink.maintain;
 
+import dev.floe.sink.summary.CommitSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -87,7 +88,7 @@ final class Compaction {
       }
     }
     written.forEach(rewrite::addFile);
-    rewrite.set("floe.maintenance", "compaction");
+    rewrite.set(CommitSummary.MAINTENANCE, "compaction");
     try {
       rewrite.commit();
     } catch (ValidationException | CommitFailedException lostRace) {

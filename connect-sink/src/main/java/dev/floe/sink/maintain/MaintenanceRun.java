@@ -1,5 +1,6 @@
 package dev.floe.sink.maintain;
 
+import dev.floe.sink.summary.CommitSummary;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -63,7 +64,7 @@ public final class MaintenanceRun {
       table
           .rewriteManifests()
           .clusterBy(file -> "all")
-          .set("floe.maintenance", "manifests")
+          .set(CommitSummary.MAINTENANCE, "manifests")
           .commit();
       table.refresh();
     }

@@ -1,6 +1,6 @@
 package dev.floe.sink.maintain;
 
-import dev.floe.sink.commit.SnapshotCommitter;
+import dev.floe.sink.summary.CommitSummary;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -24,13 +24,12 @@ final class SnapshotExpiry {
     }
     Snapshot newestSinkCommit = null;
     for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
-      if (snapshot.summary().containsKey(SnapshotCommitter.OFFSETS)) {
+      if (CommitSummary.isSinkCommit(snapshot)) {
         newestSinkCommit = snapshot;
         break;
       }
     }
-    if (newestSinkCommit != null
-        && !newestSinkCommit.summary().containsKey(SnapshotCommitter.OFFSETS_SCOPE)) {
+    if (newestSinkCommit != null && !CommitSummary.recordsEveryPartition(newestSinkCommit)) {
       return 0; // written before commits recorded every partition: its ancestors still count
     }
     long from =

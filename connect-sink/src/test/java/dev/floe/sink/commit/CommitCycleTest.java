@@ -164,7 +164,9 @@ class CommitCycleTest {
 
   private List<String> eventsPerSnapshot() {
     List<String> events = new java.util.ArrayList<>();
-    table().snapshots().forEach(s -> events.add(s.summary().get(SnapshotCommitter.EVENTS)));
+    table()
+        .snapshots()
+        .forEach(s -> events.add(s.summary().get(dev.floe.sink.summary.CommitSummary.EVENTS)));
     return events;
   }
 }

@@ -60,8 +60,11 @@ class FoldingTableWriterTest {
             .count());
     assertEquals(1, table.snapshots().spliterator().estimateSize());
     assertEquals(
-        "it.public.items/0=6", table.currentSnapshot().summary().get(SnapshotCommitter.OFFSETS));
-    assertEquals("105", table.currentSnapshot().summary().get(SnapshotCommitter.SOURCE_LSN));
+        "it.public.items/0=6",
+        table.currentSnapshot().summary().get(dev.floe.sink.summary.CommitSummary.OFFSETS));
+    assertEquals(
+        "105",
+        table.currentSnapshot().summary().get(dev.floe.sink.summary.CommitSummary.SOURCE_LSN));
     assertNull(writer.flush(), "nothing is left to flush");
   }
 

@@ -1,4 +1,4 @@
-package dev.floe.sink.commit;
+package dev.floe.sink.summary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-class OffsetsSummaryTest {
+class CommitSummaryTest {
 
   @Test
   void roundTripsTopicsWithDotsSlashesAndDashes() {
@@ -15,8 +15,8 @@ class OffsetsSummaryTest {
             new TopicPartition("shop.public.orders", 0), 12L,
             new TopicPartition("shop.public.orders", 11), 7L,
             new TopicPartition("a-b_c/d", 3), 0L);
-    String encoded = OffsetsSummary.encode(offsets);
+    String encoded = CommitSummary.encode(offsets);
     assertEquals("a-b_c/d/3=0,shop.public.orders/0=12,shop.public.orders/11=7", encoded);
-    assertEquals(offsets, OffsetsSummary.decode(encoded));
+    assertEquals(offsets, CommitSummary.decode(encoded));
   }
 }
