@@ -2,10 +2,7 @@ package dev.floe.sink.metrics;
 
 import dev.floe.sink.maintain.MaintenanceRun;
 import dev.floe.sink.maintain.TableFiles;
-import java.util.LinkedHashMap;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 
 /**
@@ -70,15 +67,6 @@ final class MaintenanceMetrics {
   }
 
   private void gauge(String name, String description, LongSupplier value) {
-    SinkMetrics.register(
-        () ->
-            metrics.addMetric(
-                name(name, description), (Gauge<Long>) (config, now) -> value.getAsLong()));
-  }
-
-  private MetricName name(String name, String description) {
-    LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-    tags.put("table", table);
-    return metrics.metricName(name, description, tags);
+    SinkMetrics.tableGauge(metrics, table, name, description, value);
   }
 }

@@ -135,6 +135,27 @@ public final class SinkMetrics {
     return name.substring(name.indexOf('.') + 1);
   }
 
+  /** A gauge of one table, tagged {@code table=<table>}. */
+  static void tableGauge(
+      PluginMetrics metrics,
+      String table,
+      String name,
+      String description,
+      java.util.function.LongSupplier value) {
+    register(
+        () ->
+            metrics.addMetric(
+                tableMetric(metrics, table, name, description),
+                (Gauge<Long>) (config, now) -> value.getAsLong()));
+  }
+
+  static org.apache.kafka.common.MetricName tableMetric(
+      PluginMetrics metrics, String table, String name, String description) {
+    LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+    tags.put("table", table);
+    return metrics.metricName(name, description, tags);
+  }
+
   /** A maintenance run of {@code table} (catalog.namespace.table) ended. */
   public void maintained(
       String table,

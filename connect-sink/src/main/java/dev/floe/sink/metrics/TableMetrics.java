@@ -1,9 +1,7 @@
 package dev.floe.sink.metrics;
 
 import dev.floe.sink.write.TableFlush;
-import java.util.LinkedHashMap;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -135,15 +133,10 @@ final class TableMetrics {
   }
 
   private void gauge(String name, String description, java.util.function.LongSupplier value) {
-    SinkMetrics.register(
-        () ->
-            metrics.addMetric(
-                name(name, description), (Gauge<Long>) (config, now) -> value.getAsLong()));
+    SinkMetrics.tableGauge(metrics, table, name, description, value);
   }
 
   private MetricName name(String name, String description) {
-    LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-    tags.put("table", table);
-    return metrics.metricName(name, description, tags);
+    return SinkMetrics.tableMetric(metrics, table, name, description);
   }
 }

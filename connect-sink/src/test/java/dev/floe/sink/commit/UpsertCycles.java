@@ -9,16 +9,16 @@ import dev.floe.sink.write.WriteMode;
 import org.apache.iceberg.catalog.Catalog;
 
 /** A task's commit cycle as the connector wires it in upsert mode, for tests of evolution. */
-final class UpsertCycles {
+public final class UpsertCycles {
   private UpsertCycles() {}
 
   /** Tables auto-created in namespace {@code cdc}, format v2, flushes of up to 1,000 changes. */
-  static CommitCycle of(Catalog catalog, SchemaEvolver evolver) {
+  public static CommitCycle of(Catalog catalog, SchemaEvolver evolver) {
     return of(catalog, evolver, 2);
   }
 
   /** As {@link #of(Catalog, SchemaEvolver)}, tables created in {@code formatVersion}. */
-  static CommitCycle of(Catalog catalog, SchemaEvolver evolver, int formatVersion) {
+  public static CommitCycle of(Catalog catalog, SchemaEvolver evolver, int formatVersion) {
     TableWriters writers =
         new TableWriters(
             new TableRouter("cdc"),

@@ -9,13 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.commit.UpsertCycles;
 import dev.floe.sink.event.RecordCoordinates;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableRows;
-import dev.floe.sink.write.TableWriters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -213,15 +210,6 @@ class MaintenanceTest {
   }
 
   private CommitCycle task() {
-    TableWriters writers =
-        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
-    return new CommitCycle(
-        writers,
-        "sink",
-        new AppliedOffsets("sink"),
-        1_000,
-        Long.MAX_VALUE,
-        new RetryBudget(30_000),
-        new SchemaEvolver(true));
+    return UpsertCycles.of(catalog, new SchemaEvolver(true));
   }
 }
