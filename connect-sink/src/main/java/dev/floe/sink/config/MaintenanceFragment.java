@@ -74,11 +74,22 @@ final class MaintenanceFragment {
             + " compaction due.");
     add(
         def,
+        MaintenanceSettings.COMPACTION_MAX_BYTES,
+        Type.LONG,
+        d.compactionMaxBytes(),
+        Range.atLeast(0),
+        6,
+        "Compact up to (bytes)",
+        "The largest table, in data bytes, the sink compacts: its deletes reach every partition,"
+            + " so a compaction rewrites the whole table. Larger tables are left to Spark or Trino"
+            + " (each skipped run is logged).");
+    add(
+        def,
         MaintenanceSettings.EXPIRE_SNAPSHOTS,
         Type.BOOLEAN,
         d.expireSnapshots(),
         null,
-        6,
+        7,
         "Expire snapshots",
         "Whether maintenance expires old snapshots and deletes the files only they reference.");
     add(
@@ -87,7 +98,7 @@ final class MaintenanceFragment {
         Type.LONG,
         d.snapshotMaxAgeMs(),
         Range.atLeast(MaintenanceSettings.MIN_SNAPSHOT_AGE_MS),
-        7,
+        8,
         "Snapshot age (ms)",
         "How long snapshots are kept, counted back from the sink's newest commit to the table:"
             + " time travel reaches this far. At least a minute, and longer than"
@@ -98,7 +109,7 @@ final class MaintenanceFragment {
         Type.INT,
         d.snapshotsMinKeep(),
         Range.atLeast(1),
-        8,
+        9,
         "Snapshots kept",
         "Snapshots always kept, however old.");
     add(
@@ -107,7 +118,7 @@ final class MaintenanceFragment {
         Type.BOOLEAN,
         d.rewriteManifests(),
         null,
-        9,
+        10,
         "Rewrite manifests",
         "Whether maintenance merges a table's manifests when there are many.");
     add(
@@ -116,7 +127,7 @@ final class MaintenanceFragment {
         Type.INT,
         d.rewriteManifestsMinCount(),
         Range.atLeast(2),
-        10,
+        11,
         "Rewrite at manifests",
         "Manifests that make a manifest rewrite due.");
     return def;
@@ -163,6 +174,7 @@ final class MaintenanceFragment {
         config.getBoolean(PREFIX + MaintenanceSettings.COMPACTION),
         config.getInt(PREFIX + MaintenanceSettings.COMPACTION_MIN_DELETE_FILES),
         config.getInt(PREFIX + MaintenanceSettings.COMPACTION_MIN_SMALL_FILES),
+        config.getLong(PREFIX + MaintenanceSettings.COMPACTION_MAX_BYTES),
         config.getBoolean(PREFIX + MaintenanceSettings.EXPIRE_SNAPSHOTS),
         config.getLong(PREFIX + MaintenanceSettings.SNAPSHOT_MAX_AGE_MS),
         config.getInt(PREFIX + MaintenanceSettings.SNAPSHOTS_MIN_KEEP),

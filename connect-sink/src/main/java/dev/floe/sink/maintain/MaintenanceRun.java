@@ -40,7 +40,18 @@ public final class MaintenanceRun {
       return null;
     }
     TableFiles before = TableFiles.of(table, current);
-    if (Compaction.due(table, before, settings)) {
+    boolean due = Compaction.due(table, before, settings);
+    if (due && before.dataBytes() > settings.compactionMaxBytes()) {
+      due = false;
+      LOG.info(
+          "Not compacting {}: its {} data bytes exceed {}{} (a compaction rewrites the whole"
+              + " table); leaving it to another engine",
+          table.name(),
+          before.dataBytes(),
+          MaintenanceSettings.TABLE_PROPERTY_PREFIX,
+          MaintenanceSettings.COMPACTION_MAX_BYTES);
+    }
+    if (due) {
       try {
         compaction = new Compaction(table).run(before);
         LOG.info(

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param compactionMinDeleteFiles delete files that make a compaction due
  * @param compactionMinSmallFiles data files under three quarters of the target size that make a
  *     compaction due
+ * @param compactionMaxBytes the largest table (data bytes) the sink compacts: a compaction rewrites
+ *     the whole table, which for larger ones is work for Spark or Trino
  * @param expireSnapshots whether snapshots older than {@code snapshotMaxAgeMs} are expired
  * @param snapshotMaxAgeMs how long a snapshot is kept (time travel reaches this far back)
  * @param snapshotsMinKeep snapshots always kept, however old
@@ -26,6 +28,7 @@ public record MaintenanceSettings(
     boolean compaction,
     int compactionMinDeleteFiles,
     int compactionMinSmallFiles,
+    long compactionMaxBytes,
     boolean expireSnapshots,
     long snapshotMaxAgeMs,
     int snapshotsMinKeep,
@@ -37,6 +40,7 @@ public record MaintenanceSettings(
   public static final String COMPACTION = "compaction.enabled";
   public static final String COMPACTION_MIN_DELETE_FILES = "compaction.min-delete-files";
   public static final String COMPACTION_MIN_SMALL_FILES = "compaction.min-small-files";
+  public static final String COMPACTION_MAX_BYTES = "compaction.max-bytes";
   public static final String EXPIRE_SNAPSHOTS = "expire-snapshots.enabled";
   public static final String SNAPSHOT_MAX_AGE_MS = "expire-snapshots.max-age.ms";
   public static final String SNAPSHOTS_MIN_KEEP = "expire-snapshots.min-keep";
@@ -52,7 +56,8 @@ public record MaintenanceSettings(
   public static final long MIN_SNAPSHOT_AGE_MS = 60_000L;
 
   public static final MaintenanceSettings DEFAULT =
-      new MaintenanceSettings(true, 600_000L, true, 20, 20, true, 3_600_000L, 10, true, 50);
+      new MaintenanceSettings(
+          true, 600_000L, true, 20, 20, 16L << 30, true, 3_600_000L, 10, true, 50);
 
   /** These settings, with what the table's properties say in their place. */
   public MaintenanceSettings forTable(Map<String, String> properties) {
@@ -62,6 +67,7 @@ public record MaintenanceSettings(
         flag(properties, COMPACTION, compaction),
         (int) number(properties, COMPACTION_MIN_DELETE_FILES, compactionMinDeleteFiles),
         (int) number(properties, COMPACTION_MIN_SMALL_FILES, compactionMinSmallFiles),
+        number(properties, COMPACTION_MAX_BYTES, compactionMaxBytes),
         flag(properties, EXPIRE_SNAPSHOTS, expireSnapshots),
         Math.max(MIN_SNAPSHOT_AGE_MS, number(properties, SNAPSHOT_MAX_AGE_MS, snapshotMaxAgeMs)),
         Math.max(1, (int) number(properties, SNAPSHOTS_MIN_KEEP, snapshotsMinKeep)),

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class MaintenanceTest {
   private static final TableIdentifier ITEMS = TableIdentifier.of("cdc", "public_items");
   private static final MaintenanceSettings EVERY_TIME =
-      new MaintenanceSettings(true, 1_000, true, 1, 2, true, 0, 1, true, 2);
+      new MaintenanceSettings(true, 1_000, true, 1, 2, Long.MAX_VALUE, true, 0, 1, true, 2);
   private InMemoryCatalog catalog;
   private final Map<Integer, String> expected = new TreeMap<>();
   private final long[] offsets = new long[2];
