@@ -1,14 +1,12 @@
 package dev.floe.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.config.SinkConfig;
-import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableWriters;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -70,14 +68,10 @@ public final class HeapBoundBenchmark {
           new TableWriters(
               new TableRouter("cdc"), new TableProvisioner(warehouse.catalog(), true, 2), 0);
       CommitCycle cycle =
-          new CommitCycle(
-              writers,
-              "bench",
-              new AppliedOffsets("bench"),
-              maxRecords,
-              maxBytes,
-              new RetryBudget(0),
-              new SchemaEvolver(true));
+          CommitCycleBuilder.of(writers, "bench")
+              .flushMaxRecords(maxRecords)
+              .flushMaxBytes(maxBytes)
+              .build();
       ChangeEventParser parser = new ChangeEventParser();
       long peakEstimate = 0;
       long peakLive = 0;

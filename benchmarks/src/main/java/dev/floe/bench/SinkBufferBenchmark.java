@@ -1,12 +1,10 @@
 package dev.floe.bench;
 
-import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableWriters;
 import java.io.IOException;
 import java.util.List;
@@ -59,15 +57,7 @@ public class SinkBufferBenchmark {
         new TableWriters(
             new TableRouter("cdc"), new TableProvisioner(warehouse.catalog(), true, 2), 0);
     // a bound never reached: nothing is written, so the table stays empty
-    cycle =
-        new CommitCycle(
-            writers,
-            "bench",
-            new AppliedOffsets("bench"),
-            Integer.MAX_VALUE,
-            Long.MAX_VALUE,
-            new RetryBudget(0),
-            new SchemaEvolver(true));
+    cycle = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(Integer.MAX_VALUE).build();
   }
 
   @Setup(Level.Invocation)

@@ -1,9 +1,9 @@
 package dev.floe.sink;
 
 import dev.floe.common.FloeVersion;
-import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitClock;
 import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.config.CatalogLoader;
 import dev.floe.sink.config.SinkConfig;
 import dev.floe.sink.errors.BadRecordHandler;
@@ -89,22 +89,21 @@ public class IcebergCdcSinkTask extends SinkTask {
             evolver::aliasesFor,
             config.fillSettings(),
             ThreadLocalRandom.current().nextInt(1 << 20));
-    cycle =
-        new CommitCycle(
-            writers,
-            connector,
-            new AppliedOffsets(connector),
-            config.flushMaxRecords(),
-            config.flushMaxBytes(),
-            new RetryBudget(config.commitRetryTimeoutMs()),
-            evolver,
-            metrics,
-            new CommittedRowCache(
-                new TableScanRows(metrics::lookedUp), config.fillSettings().cacheMaxBytes()),
-            this::refuse);
     maintainer = new TableMaintainer(catalog, config.maintenance(), metrics::maintained);
-    cycle.afterEachCommit(
-        flush -> maintainer.committed(flush.table().name(), flush.nextOffsets().keySet()));
+    cycle =
+        CommitCycleBuilder.of(writers, connector)
+            .flushMaxRecords(config.flushMaxRecords())
+            .flushMaxBytes(config.flushMaxBytes())
+            .retries(new RetryBudget(config.commitRetryTimeoutMs()))
+            .evolver(evolver)
+            .metrics(metrics)
+            .committedRows(
+                new CommittedRowCache(
+                    new TableScanRows(metrics::lookedUp), config.fillSettings().cacheMaxBytes()))
+            .refusals(this::refuse)
+            .afterEachCommit(
+                flush -> maintainer.committed(flush.table().name(), flush.nextOffsets().keySet()))
+            .build();
     clock =
         new CommitClock(
             connector + "-commit-clock", config.commitIntervalMs(), cycle::commitOnTime);

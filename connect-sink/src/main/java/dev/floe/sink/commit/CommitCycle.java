@@ -4,11 +4,8 @@ import dev.floe.common.debezium.Operation;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.RecordCoordinates;
-import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.CommittedRows;
-import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.Refusals;
-import dev.floe.sink.fill.TableScanRows;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.schema.KeyEvolver;
 import dev.floe.sink.schema.SchemaEvolver;
@@ -47,92 +44,22 @@ public final class CommitCycle {
   private long nextEarlyCommitMs;
   private RuntimeException failure; // the first failed commit: fail-stop from then on
   private final Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
-  private java.util.function.Consumer<TableFlush> afterCommit = flush -> {};
+  private final java.util.function.Consumer<TableFlush> afterCommit;
 
-  public CommitCycle(
-      TableWriters writers, String connectorName, AppliedOffsets applied, int flushMaxRecords) {
-    this(
-        writers,
-        connectorName,
-        applied,
-        flushMaxRecords,
-        Long.MAX_VALUE,
-        new RetryBudget(0),
-        new SchemaEvolver(true));
-  }
-
-  public CommitCycle(
-      TableWriters writers,
-      String connectorName,
-      AppliedOffsets applied,
-      int flushMaxRecords,
-      long flushMaxBytes,
-      RetryBudget retries,
-      SchemaEvolver evolver) {
-    this(
-        writers,
-        connectorName,
-        applied,
-        flushMaxRecords,
-        flushMaxBytes,
-        retries,
-        evolver,
-        SinkMetrics.NONE);
-  }
-
-  /** Rows that cannot be completed fail the commit with the reason. */
-  public CommitCycle(
-      TableWriters writers,
-      String connectorName,
-      AppliedOffsets applied,
-      int flushMaxRecords,
-      long flushMaxBytes,
-      RetryBudget retries,
-      SchemaEvolver evolver,
-      SinkMetrics metrics) {
-    this(
-        writers,
-        connectorName,
-        applied,
-        flushMaxRecords,
-        flushMaxBytes,
-        retries,
-        evolver,
-        metrics,
-        new CommittedRowCache(new TableScanRows(), FillSettings.DEFAULT.cacheMaxBytes()),
-        (records, reason) -> {
-          throw new DataException(reason);
-        });
-  }
-
-  public CommitCycle(
-      TableWriters writers,
-      String connectorName,
-      AppliedOffsets applied,
-      int flushMaxRecords,
-      long flushMaxBytes,
-      RetryBudget retries,
-      SchemaEvolver evolver,
-      SinkMetrics metrics,
-      CommittedRows committedRows,
-      Refusals refusals) {
-    this.metrics = metrics;
-    this.committedRows = committedRows;
-    this.refusals = refusals;
+  /** See {@link CommitCycleBuilder}, the one place a cycle is put together. */
+  CommitCycle(CommitCycleBuilder parts) {
+    this.writers = parts.writers;
+    this.applied = parts.applied;
+    this.committer = new SnapshotCommitter(parts.connector, parts.applied);
+    this.flushMaxRecords = parts.flushMaxRecords;
+    this.flushMaxBytes = parts.flushMaxBytes;
+    this.retries = parts.retries;
+    this.evolver = parts.evolver;
+    this.metrics = parts.metrics;
+    this.committedRows = parts.committedRows;
+    this.refusals = parts.refusals;
+    this.afterCommit = parts.afterCommit;
     metrics.buffer(writers::pendingEvents, writers::pendingBytes);
-    this.evolver = evolver;
-    this.flushMaxBytes = flushMaxBytes;
-    this.retries = retries;
-    this.writers = writers;
-    this.applied = applied;
-    this.committer = new SnapshotCommitter(connectorName, applied);
-    this.flushMaxRecords = flushMaxRecords;
-  }
-
-  /** Tells {@code listener} of each flush committed (table maintenance follows the commits). */
-  public CommitCycle afterEachCommit(java.util.function.Consumer<TableFlush> listener) {
-    this.afterCommit = listener;
-    return this;
   }
 
   /**

@@ -36,7 +36,7 @@ class CommitCycleTest {
   private CommitCycle task() {
     TableWriters writers =
         new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
-    return new CommitCycle(writers, "sink", new AppliedOffsets("sink"), 1_000);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
   }
 
   private Table table() {
@@ -111,14 +111,12 @@ class CommitCycleTest {
     TableWriters writers =
         new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
     CommitCycle task =
-        new CommitCycle(
-            writers,
-            "sink",
-            new AppliedOffsets("sink"),
-            1_000_000,
-            10_000,
-            new dev.floe.sink.errors.RetryBudget(0),
-            new dev.floe.sink.schema.SchemaEvolver(true));
+        CommitCycleBuilder.of(writers, "sink")
+            .flushMaxRecords(1_000_000)
+            .flushMaxBytes(10_000)
+            .retries(new dev.floe.sink.errors.RetryBudget(0))
+            .evolver(new dev.floe.sink.schema.SchemaEvolver(true))
+            .build();
     String wide = "x".repeat(6_000); // about 6 KB on the heap: Latin-1 text takes a byte a char
     task.apply(event("c", 1, wide, 0));
     assertNull(table().currentSnapshot(), "under the bound: still buffered");

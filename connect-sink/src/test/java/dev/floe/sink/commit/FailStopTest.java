@@ -42,7 +42,7 @@ class FailStopTest {
   private CommitCycle task() {
     TableWriters writers =
         new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
-    return new CommitCycle(writers, "sink", new AppliedOffsets("sink"), 1_000);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
   }
 
   @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableRows;
 import dev.floe.sink.write.TableWriters;
 import java.util.ArrayList;
@@ -84,13 +83,9 @@ class ManyTasksOneTableTest {
   private static CommitCycle task(InMemoryCatalog catalog) {
     TableWriters writers =
         new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
-    return new CommitCycle(
-        writers,
-        "sink",
-        new AppliedOffsets("sink"),
-        1_000,
-        Long.MAX_VALUE,
-        new RetryBudget(30_000),
-        new SchemaEvolver(true));
+    return CommitCycleBuilder.of(writers, "sink")
+        .flushMaxRecords(1_000)
+        .retries(new RetryBudget(30_000))
+        .build();
   }
 }

@@ -7,15 +7,12 @@ import static dev.floe.sink.event.ChangeEvents.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.CommittedRows;
 import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.TableScanRows;
-import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.schema.UnavailableValues;
 import dev.floe.sink.write.TableRows;
 import dev.floe.sink.write.TableWriters;
@@ -391,19 +388,14 @@ class UnchangedValuesTest {
             t -> Map.of(),
             new FillSettings(UnavailableValues.DEFAULT, keyChangeTimeoutMs, 0),
             1);
-    return new CommitCycle(
-        writers,
-        "sink",
-        new AppliedOffsets("sink"),
-        1_000,
-        Long.MAX_VALUE,
-        new RetryBudget(0),
-        new SchemaEvolver(true),
-        SinkMetrics.NONE,
-        committed,
-        (records, reason) ->
-            records.forEach(
-                r -> refused.add(r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset())));
+    return CommitCycleBuilder.of(writers, "sink")
+        .flushMaxRecords(1_000)
+        .committedRows(committed)
+        .refusals(
+            (records, reason) ->
+                records.forEach(
+                    r -> refused.add(r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset())))
+        .build();
   }
 
   private List<String> rows(String... columns) throws Exception {

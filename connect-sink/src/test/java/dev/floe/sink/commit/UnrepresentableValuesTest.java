@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.common.debezium.ExactValueSchemas;
-import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.route.TableProvisioner;
@@ -71,14 +70,7 @@ class UnrepresentableValuesTest {
             evolver::aliasesFor,
             dev.floe.sink.fill.FillSettings.DEFAULT,
             1);
-    return new CommitCycle(
-        writers,
-        "sink",
-        new AppliedOffsets("sink"),
-        1_000,
-        Long.MAX_VALUE,
-        new RetryBudget(0),
-        evolver);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).evolver(evolver).build();
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.floe.sink.commit;
 
-import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
@@ -27,13 +26,6 @@ public final class UpsertCycles {
             evolver::aliasesFor,
             dev.floe.sink.fill.FillSettings.DEFAULT,
             1);
-    return new CommitCycle(
-        writers,
-        "sink",
-        new AppliedOffsets("sink"),
-        1_000,
-        Long.MAX_VALUE,
-        new RetryBudget(0),
-        evolver);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).evolver(evolver).build();
   }
 }

@@ -4,12 +4,10 @@ import static dev.floe.sink.event.ChangeEvents.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableWriters;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,15 +29,12 @@ class SinkMetricsTest {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
     CommitCycle cycle =
-        new CommitCycle(
-            new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
-            "sink",
-            new AppliedOffsets("sink"),
-            1_000,
-            Long.MAX_VALUE,
-            new RetryBudget(0),
-            new SchemaEvolver(true),
-            metrics);
+        CommitCycleBuilder.of(
+                new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
+                "sink")
+            .flushMaxRecords(1_000)
+            .metrics(metrics)
+            .build();
     cycle.apply(event("c", 1, "a", 0));
     cycle.apply(event("c", 2, "b", 1));
     cycle.apply(event("u", 1, "a2", 2));
@@ -66,15 +61,12 @@ class SinkMetricsTest {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
     CommitCycle cycle =
-        new CommitCycle(
-            new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
-            "sink",
-            new AppliedOffsets("sink"),
-            1_000,
-            Long.MAX_VALUE,
-            new RetryBudget(0),
-            new SchemaEvolver(true),
-            metrics);
+        CommitCycleBuilder.of(
+                new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
+                "sink")
+            .flushMaxRecords(1_000)
+            .metrics(metrics)
+            .build();
     cycle.apply(opening(1, 8 * HOUR_MICROS, 0));
     cycle.apply(opening(2, 24 * HOUR_MICROS, 1)); // time '24:00:00'
     cycle.commit();

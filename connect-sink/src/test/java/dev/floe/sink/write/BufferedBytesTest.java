@@ -2,15 +2,13 @@ package dev.floe.sink.write;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.schema.SchemaEvolver;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -127,14 +125,7 @@ class BufferedBytesTest {
             FillSettings.DEFAULT,
             0);
     CommitCycle task =
-        new CommitCycle(
-            writers,
-            "sink",
-            new AppliedOffsets("sink"),
-            Integer.MAX_VALUE,
-            Long.MAX_VALUE,
-            new RetryBudget(0),
-            new SchemaEvolver(true));
+        CommitCycleBuilder.of(writers, "sink").flushMaxRecords(Integer.MAX_VALUE).build();
     task.apply(insert(table, rowSchema, rows.apply(0), 0)); // creates the table, warms up
     long estimatedBefore = writers.pendingBytes();
     long before = usedHeap();

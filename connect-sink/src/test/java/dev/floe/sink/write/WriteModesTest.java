@@ -4,8 +4,8 @@ import static dev.floe.sink.event.ChangeEvents.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.floe.sink.commit.AppliedOffsets;
 import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.ChangeMetadata;
@@ -30,7 +30,7 @@ class WriteModesTest {
             t -> Map.of(),
             dev.floe.sink.fill.FillSettings.DEFAULT,
             1);
-    return new CommitCycle(writers, "sink", new AppliedOffsets("sink"), 1_000);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
   }
 
   @Test
