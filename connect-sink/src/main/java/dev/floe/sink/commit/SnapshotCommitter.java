@@ -57,6 +57,16 @@ public final class SnapshotCommitter {
         }
         // it landed: carry on as after a commit that answered
       } catch (ValidationException concurrentCommit) {
+        if (flush.newKeys() > 0) {
+          // the flush wrote rows without deleting their keys, certain the table did not hold
+          // them; a commit in between may hold some: the flush is written again (its retry), now
+          // deleting those keys first
+          throw new CommitFailedException(
+              concurrentCommit,
+              "%s changed while committing a flush of %s new keys; writing it again",
+              table.name(),
+              flush.newKeys());
+        }
         // another writer committed rows of the same keys in between: check the fence against it,
         // then try again after a jittered pause, so racing tasks do not collide in lockstep
         LOG.debug("{} changed while committing; checking again", table.name(), concurrentCommit);

@@ -33,6 +33,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String EVOLVE_SCHEMA = "iceberg.tables.evolve-schema";
   public static final String TYPE_CHANGE_POLICY = "iceberg.tables.incompatible-type-change";
   public static final String UNCONSTRAINED_NUMERIC = "iceberg.tables.unconstrained-numeric";
+  public static final String KEY_INDEX = "iceberg.tables.key-index";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
   public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
@@ -286,6 +287,20 @@ public final class SinkConfig extends AbstractConfig {
         Width.SHORT,
         "Fill cache (bytes)");
     def.define(
+        KEY_INDEX,
+        Type.BOOLEAN,
+        true,
+        Importance.LOW,
+        "Keep an index of the keys each table holds (a Bloom filter per table and task, about 1.2"
+            + " bytes per key, built from the table's key columns at the first flush and kept in"
+            + " step with every commit), so a row of a key the table certainly does not hold is"
+            + " written without an equality delete: an insert-mostly table leaves readers little"
+            + " to join. False writes an equality delete for every key written.",
+        TABLES_GROUP,
+        12,
+        Width.SHORT,
+        "Key index");
+    def.define(
         COMMIT_INTERVAL_MS,
         Type.LONG,
         10_000L,
@@ -479,6 +494,10 @@ public final class SinkConfig extends AbstractConfig {
   }
 
   /** How values Postgres did not send are recognized and filled. */
+  public boolean keyIndex() {
+    return getBoolean(KEY_INDEX);
+  }
+
   public MaintenanceSettings maintenance() {
     return MaintenanceFragment.settings(this);
   }

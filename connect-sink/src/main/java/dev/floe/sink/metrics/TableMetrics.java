@@ -28,6 +28,7 @@ final class TableMetrics {
   private final Sensor filledFromTable;
   private final Sensor lookups;
   private final Sensor keptAsText;
+  private final Sensor newKeys;
   private volatile long lastCommitMs = -1;
   private volatile long watermarkMs = -1;
   private volatile long latencyMs = -1;
@@ -76,6 +77,13 @@ final class TableMetrics {
             + " digits than its decimal, a time 24:00:00), their exact text kept in the row's"
             + " _floe_unrepresentable map; counted per change event, like change events.",
         new CumulativeSum());
+    newKeys = metrics.addSensor(prefix + "new-keys");
+    stat(
+        newKeys,
+        "new-keys-written-total",
+        "Rows written without an equality delete: the key index knew the table did not hold their"
+            + " keys (inserts of new keys).",
+        new CumulativeSum());
     lookups = metrics.addSensor(prefix + "lookups");
     stat(
         lookups,
@@ -116,6 +124,7 @@ final class TableMetrics {
     filledFromBuffer.record(flush.filled().fromBuffer(), now);
     filledFromTable.record(flush.filled().fromTable(), now);
     keptAsText.record(flush.keptAsText(), now);
+    newKeys.record(flush.newKeys(), now);
     lastCommitMs = now;
     long sourceMs = flush.watermark().commitTimeMs();
     if (sourceMs > 0) {

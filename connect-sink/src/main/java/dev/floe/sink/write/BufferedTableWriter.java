@@ -14,6 +14,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.WriteResult;
 
 /**
  * What every table buffer shares: the table, its row converter, what the buffer covers, the rows
@@ -144,6 +145,9 @@ abstract class BufferedTableWriter implements TableWriter {
     return Set.of();
   }
 
+  /** The files of a flush are complete (they are committed next, or written again). */
+  protected void written(WriteResult result) {}
+
   @Override
   public TableFlush flushStatesBeforeKeyChanges() {
     if (coverage.events() == 0 || !hasStatesBeforeKeyChanges()) {
@@ -174,7 +178,9 @@ abstract class BufferedTableWriter implements TableWriter {
     FlushFileWriter files = new FlushFileWriter(table, rowSchema, deleteKey(), partitionId, taskId);
     try {
       writeBuffer(files);
-      return coverage.flushOf(table, files.complete(), conflictFilter());
+      WriteResult result = files.complete();
+      written(result);
+      return coverage.flushOf(table, result, conflictFilter());
     } catch (IOException | RuntimeException e) {
       files.abort();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;

@@ -29,6 +29,7 @@ final class FlushCoverage {
   private int events;
   private long bytes;
   private Set<Long> keyChangeLsns = new HashSet<>();
+  private int newKeys;
   private RowFills.Counts filled = RowFills.Counts.NONE;
   private int keptAsText;
 
@@ -81,6 +82,11 @@ final class FlushCoverage {
     filled = filled.plus(more);
   }
 
+  /** The flush being written has {@code count} rows of keys the table certainly does not hold. */
+  void newKeys(int count) {
+    newKeys = count;
+  }
+
   int events() {
     return events;
   }
@@ -100,7 +106,8 @@ final class FlushCoverage {
         Set.copyOf(keyChangeLsns),
         filled,
         keptAsText,
-        conflictFilter);
+        conflictFilter,
+        newKeys);
   }
 
   /**
@@ -119,7 +126,8 @@ final class FlushCoverage {
         Set.copyOf(keyChanges),
         RowFills.Counts.NONE,
         0,
-        conflictFilter);
+        conflictFilter,
+        0);
   }
 
   void clear() {
@@ -131,5 +139,6 @@ final class FlushCoverage {
     keyChangeLsns = new HashSet<>();
     filled = RowFills.Counts.NONE;
     keptAsText = 0;
+    newKeys = 0;
   }
 }

@@ -5,6 +5,8 @@ import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.FillSource;
 import dev.floe.sink.fill.KeyFilter;
 import dev.floe.sink.fill.PendingFill;
+import dev.floe.sink.index.KeyIndex;
+import dev.floe.sink.index.KeyIndexes;
 import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
 import dev.floe.sink.schema.TableKey;
@@ -17,6 +19,7 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.StructLikeMap;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -36,6 +39,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final TableKey key;
   private final Schema keySchema;
   private final boolean softDelete;
+  private final KeyIndexes indexes;
   private final Set<String> valueColumns = new HashSet<>();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
   private final KeyChangeStates keyChanges = new KeyChangeStates();
@@ -44,17 +48,20 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   public FoldingTableWriter(Table table, int partitionId, long taskId) {
-    this(table, false, Map.of(), FillSettings.DEFAULT, partitionId, taskId);
+    this(table, false, Map.of(), FillSettings.DEFAULT, KeyIndexes.NONE, partitionId, taskId);
   }
 
   /**
    * @param aliases old column names to write under their new ones (renames followed in Iceberg)
+   * @param indexes where the table's key index is, which spares the equality delete of a key the
+   *     table certainly does not hold
    */
   public FoldingTableWriter(
       Table table,
       boolean softDelete,
       Map<String, String> aliases,
       FillSettings fill,
+      KeyIndexes indexes,
       int partitionId,
       long taskId) {
     super(table, aliases, fill, false, partitionId, taskId);
@@ -70,6 +77,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     }
     this.keySchema = key.select(schema());
     this.softDelete = softDelete;
+    this.indexes = indexes;
     for (NestedField column : schema().columns()) {
       if (!key.columns().contains(column.name()) && !ChangeMetadata.isMetadata(column.name())) {
         valueColumns.add(column.name());
@@ -271,14 +279,53 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     return keySchema;
   }
 
+  /**
+   * Writes each key's last state. A key the table certainly does not hold (the index has never seen
+   * it) needs no equality delete: an insert of a new key leaves readers nothing to join. Every
+   * other key is deleted by equality first, as is a deleted key (a fill of a later replay finds its
+   * delete).
+   */
   @Override
   protected void writeBuffer(FlushFileWriter files) {
+    KeyIndex index = syncedIndex();
+    int newKeys = 0;
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
-      files.deleteKey((Record) change.getKey());
+      Record rowKey = (Record) change.getKey();
+      if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
+        files.deleteKey(rowKey);
+      } else {
+        newKeys++;
+      }
       if (change.getValue() != null) {
         files.write(change.getValue());
+        if (index != null) {
+          index.add(rowKey); // also for a rewrite of this flush: it then deletes it first
+        }
       }
     }
+    coverage.newKeys(newKeys);
+  }
+
+  @Override
+  protected void written(WriteResult result) {
+    KeyIndex index = indexes.of(table(), keySchema);
+    if (index != null) {
+      index.written(java.util.Arrays.asList(result.dataFiles()));
+    }
+  }
+
+  /** The table's key index, brought up to the table (refreshed for this flush), or null. */
+  private KeyIndex syncedIndex() {
+    KeyIndex index = indexes.of(table(), keySchema);
+    if (index != null) {
+      try {
+        index.sync(table());
+      } catch (UnsupportedOperationException unreadable) {
+        indexes.drop(table()); // another writer's files it cannot read: deletes for every key
+        return null;
+      }
+    }
+    return index;
   }
 
   @Override

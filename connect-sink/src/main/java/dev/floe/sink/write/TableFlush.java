@@ -24,6 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param keptAsText how many values of the flush's changes their columns could not hold, kept as
  *     text in {@code _floe_unrepresentable}
  * @param conflictFilter the rows a concurrent commit conflicts with (this flush's keys)
+ * @param newKeys rows written without an equality delete: the key index knew the table did not hold
+ *     their keys (a concurrent commit that may hold them makes the flush be written again)
  */
 public record TableFlush(
     Table table,
@@ -35,4 +37,5 @@ public record TableFlush(
     Set<Long> keyChangeLsns,
     RowFills.Counts filled,
     int keptAsText,
-    org.apache.iceberg.expressions.Expression conflictFilter) {}
+    org.apache.iceberg.expressions.Expression conflictFilter,
+    int newKeys) {}

@@ -2,6 +2,7 @@ package dev.floe.sink.write;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.index.KeyIndexes;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class TableWriters {
   private final WriteMode mode;
   private final Function<Table, Map<String, String>> aliases;
   private final FillSettings fill;
+  private final KeyIndexes indexes;
 
   public TableWriters(TableRouter router, TableProvisioner provisioner, int taskId) {
     this(router, provisioner, WriteMode.UPSERT, table -> Map.of(), FillSettings.DEFAULT, taskId);
@@ -42,6 +44,21 @@ public final class TableWriters {
       Function<Table, Map<String, String>> aliases,
       FillSettings fill,
       int taskId) {
+    this(router, provisioner, mode, aliases, fill, new KeyIndexes(true), taskId);
+  }
+
+  /**
+   * @param indexes the key indexes of the tables (or {@link KeyIndexes#NONE})
+   */
+  public TableWriters(
+      TableRouter router,
+      TableProvisioner provisioner,
+      WriteMode mode,
+      Function<Table, Map<String, String>> aliases,
+      FillSettings fill,
+      KeyIndexes indexes,
+      int taskId) {
+    this.indexes = indexes;
     this.aliases = aliases;
     this.fill = fill;
     this.router = router;
@@ -85,7 +102,13 @@ public final class TableWriters {
     return mode == WriteMode.CHANGELOG
         ? new ChangelogTableWriter(table, renamed, fill, taskId, System.nanoTime())
         : new FoldingTableWriter(
-            table, mode == WriteMode.SOFT_DELETE, renamed, fill, taskId, System.nanoTime());
+            table,
+            mode == WriteMode.SOFT_DELETE,
+            renamed,
+            fill,
+            indexes,
+            taskId,
+            System.nanoTime());
   }
 
   /**

@@ -1,0 +1,160 @@
+package dev.floe.sink.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * Which keys one table may hold, as a Bloom filter (Parquet's): a key it has never seen is
+ * certainly not in the table, so its row needs no equality delete. It is built from the key columns
+ * of the table's data files, kept in step with every commit since (this task's, other tasks',
+ * another writer's) by reading the key columns of the data files they added, and built again when
+ * it cannot follow (its snapshot expired, the table went back, it filled up). Deleted keys stay in
+ * it: a key it says may be there only costs an equality delete, as before.
+ */
+public final class KeyIndex {
+  private static final double FALSE_POSITIVES = 0.01;
+  private static final long MIN_KEYS = 100_000;
+
+  private final Schema keySchema;
+  private BlockSplitBloomFilter filter;
+  private long capacity;
+  private long keys;
+  private Long syncedSnapshotId;
+  private final Set<String> ownFiles = new HashSet<>();
+  private int builds;
+
+  KeyIndex(Schema keySchema) {
+    this.keySchema = keySchema;
+  }
+
+  /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
+  public void sync(Table table) {
+    Snapshot current = table.currentSnapshot();
+    if (filter == null || keys > capacity) {
+      build(table, current);
+      return;
+    }
+    Long target = current == null ? null : current.snapshotId();
+    if (java.util.Objects.equals(target, syncedSnapshotId)) {
+      return;
+    }
+    List<Snapshot> newer = new ArrayList<>();
+    boolean found = syncedSnapshotId == null;
+    if (current != null) {
+      for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+        if (s.snapshotId() == (syncedSnapshotId == null ? -1 : syncedSnapshotId)) {
+          found = true;
+          break;
+        }
+        newer.add(s);
+      }
+    }
+    if (!found) {
+      build(table, current); // the snapshot it followed is gone (expired, rolled back): again
+      return;
+    }
+    for (Snapshot snapshot : newer) {
+      if (!DataOperations.REPLACE.equals(snapshot.operation())) { // a rewrite adds no key
+        for (DataFile file : snapshot.addedDataFiles(table.io())) {
+          if (!ownFiles.remove(file.location())) {
+            addKeysOf(table, file);
+          }
+        }
+      }
+    }
+    syncedSnapshotId = target;
+  }
+
+  /** False only when {@code key} is certainly not in the table (as of the last sync). */
+  public boolean mayHold(StructLike key) {
+    byte[] bytes = KeyBytes.of(keySchema, key);
+    return bytes == null || filter.findHash(filter.hash(Binary.fromConstantByteArray(bytes)));
+  }
+
+  /** {@code key} is written by this task's flush (it may be in the table from then on). */
+  public void add(StructLike key) {
+    byte[] bytes = KeyBytes.of(keySchema, key);
+    if (bytes != null) {
+      filter.insertHash(filter.hash(Binary.fromConstantByteArray(bytes)));
+      keys++;
+    }
+  }
+
+  /** Data files of this task's flush: their keys are in already, a sync need not read them. */
+  public void written(Iterable<DataFile> files) {
+    files.forEach(file -> ownFiles.add(file.location()));
+  }
+
+  /** How many times the index was built from the whole table. */
+  public int builds() {
+    return builds;
+  }
+
+  private void build(Table table, Snapshot current) {
+    List<DataFile> files = new ArrayList<>();
+    long rows = 0;
+    if (current != null) {
+      try (CloseableIterable<FileScanTask> tasks =
+          table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
+        for (FileScanTask task : tasks) {
+          files.add(task.file());
+          rows += task.file().recordCount();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    capacity = Math.max(MIN_KEYS, Math.max(2 * rows, 2 * keys));
+    int bytes =
+        Math.min(
+            BlockSplitBloomFilter.UPPER_BOUND_BYTES,
+            Math.max(
+                BlockSplitBloomFilter.LOWER_BOUND_BYTES,
+                BlockSplitBloomFilter.optimalNumOfBits(capacity, FALSE_POSITIVES) / 8));
+    filter = new BlockSplitBloomFilter(bytes, BlockSplitBloomFilter.UPPER_BOUND_BYTES);
+    keys = 0;
+    ownFiles.clear();
+    for (DataFile file : files) {
+      addKeysOf(table, file);
+    }
+    syncedSnapshotId = current == null ? null : current.snapshotId();
+    builds++;
+  }
+
+  private void addKeysOf(Table table, DataFile file) {
+    if (file.format() != FileFormat.PARQUET) {
+      throw new UnsupportedOperationException("data file " + file.location() + " is not Parquet");
+    }
+    try (CloseableIterable<Record> rows =
+        Parquet.read(table.io().newInputFile(file.location()))
+            .project(keySchema)
+            .createReaderFunc(
+                fileSchema -> GenericParquetReaders.buildReader(keySchema, fileSchema))
+            .build()) {
+      for (Record row : rows) {
+        add(row);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
