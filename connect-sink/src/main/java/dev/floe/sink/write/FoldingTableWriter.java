@@ -295,12 +295,10 @@ public final class FoldingTableWriter extends BufferedTableWriter {
         files.deleteKey(rowKey);
       } else {
         newKeys++;
+        index.add(rowKey); // in the table from this commit on; a rewrite of the flush deletes it
       }
       if (change.getValue() != null) {
         files.write(change.getValue());
-        if (index != null) {
-          index.add(rowKey); // also for a rewrite of this flush: it then deletes it first
-        }
       }
     }
     coverage.newKeys(newKeys);
