@@ -3,11 +3,15 @@ package dev.floe.bench;
 import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.index.KeyIndexes;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.write.TableWriters;
+import dev.floe.sink.write.WriteMode;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,6 +59,13 @@ public class SinkApplyBenchmark {
   @Param({"10000", "100000"})
   public int flushSize;
 
+  /**
+   * Whether the key index spares the equality deletes of new keys (the connector's default); false
+   * measures the sink as it was without it, an equality delete for every key written.
+   */
+  @Param({"true"})
+  public boolean keyIndex;
+
   private LocalWarehouse warehouse;
   private ChangeStream stream;
   private CommitCycle cycle;
@@ -69,7 +80,13 @@ public class SinkApplyBenchmark {
     // does not fail), no byte bound, so every flush is exactly flushSize events
     TableWriters writers =
         new TableWriters(
-            new TableRouter("cdc"), new TableProvisioner(warehouse.catalog(), true, 2), 0);
+            new TableRouter("cdc"),
+            new TableProvisioner(warehouse.catalog(), true, 2),
+            WriteMode.UPSERT,
+            table -> Map.of(),
+            FillSettings.DEFAULT,
+            new KeyIndexes(keyIndex),
+            0);
     cycle = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(flushSize).build();
   }
 

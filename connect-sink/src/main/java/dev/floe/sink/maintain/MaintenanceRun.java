@@ -26,6 +26,11 @@ public final class MaintenanceRun {
     this.settings = settings;
   }
 
+  /** A run of {@code table}'s maintenance as {@code settings} say (benchmarks, tools). */
+  public static MaintenanceRun of(Table table, MaintenanceSettings settings) {
+    return new MaintenanceRun(table, settings);
+  }
+
   static MaintenanceRun failed(RuntimeException failure) {
     MaintenanceRun run = new MaintenanceRun(null, null);
     run.failure = failure;
