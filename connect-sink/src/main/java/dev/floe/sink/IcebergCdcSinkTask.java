@@ -14,7 +14,6 @@ import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.event.RecordCoordinates;
 import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.TableScanRows;
-import dev.floe.sink.index.KeyIndexes;
 import dev.floe.sink.maintain.TableMaintainer;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.route.TableProvisioner;
@@ -89,7 +88,7 @@ public class IcebergCdcSinkTask extends SinkTask {
             config.writeMode(),
             evolver::aliasesFor,
             config.fillSettings(),
-            new KeyIndexes(config.keyIndex()),
+            config.keyIndexes(),
             ThreadLocalRandom.current().nextInt(1 << 20));
     maintainer = new TableMaintainer(catalog, config.maintenance(), metrics::maintained);
     cycle =

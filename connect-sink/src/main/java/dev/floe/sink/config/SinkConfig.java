@@ -34,6 +34,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String TYPE_CHANGE_POLICY = "iceberg.tables.incompatible-type-change";
   public static final String UNCONSTRAINED_NUMERIC = "iceberg.tables.unconstrained-numeric";
   public static final String KEY_INDEX = "iceberg.tables.key-index";
+  public static final String KEY_INDEX_MAX_BYTES = "iceberg.tables.key-index.max-bytes";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
   public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
@@ -301,6 +302,19 @@ public final class SinkConfig extends AbstractConfig {
         Width.SHORT,
         "Key index");
     def.define(
+        KEY_INDEX_MAX_BYTES,
+        Type.LONG,
+        dev.floe.sink.index.KeyIndexes.DEFAULT_MAX_BYTES,
+        Range.atLeast(0),
+        Importance.LOW,
+        "The memory all of a task's key indexes may take together (about 2.4 bytes per row of a"
+            + " table when built). A table whose index would not fit has none: its written keys get"
+            + " equality deletes (logged once per writer).",
+        TABLES_GROUP,
+        13,
+        Width.SHORT,
+        "Key index memory (bytes)");
+    def.define(
         COMMIT_INTERVAL_MS,
         Type.LONG,
         10_000L,
@@ -494,8 +508,8 @@ public final class SinkConfig extends AbstractConfig {
   }
 
   /** How values Postgres did not send are recognized and filled. */
-  public boolean keyIndex() {
-    return getBoolean(KEY_INDEX);
+  public dev.floe.sink.index.KeyIndexes keyIndexes() {
+    return new dev.floe.sink.index.KeyIndexes(getBoolean(KEY_INDEX), getLong(KEY_INDEX_MAX_BYTES));
   }
 
   public MaintenanceSettings maintenance() {

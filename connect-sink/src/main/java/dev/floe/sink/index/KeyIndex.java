@@ -42,8 +42,16 @@ public final class KeyIndex {
   private final Set<String> ownFiles = new HashSet<>();
   private int builds;
 
-  KeyIndex(Schema keySchema) {
+  private final KeyIndexes budget;
+
+  KeyIndex(Schema keySchema, KeyIndexes budget) {
     this.keySchema = keySchema;
+    this.budget = budget;
+  }
+
+  /** The memory its filter takes. */
+  long bytes() {
+    return filter == null ? 0 : filter.getBitsetSize();
   }
 
   /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
@@ -130,6 +138,14 @@ public final class KeyIndex {
             Math.max(
                 BlockSplitBloomFilter.LOWER_BOUND_BYTES,
                 BlockSplitBloomFilter.optimalNumOfBits(capacity, FALSE_POSITIVES) / 8));
+    budget.release(bytes());
+    filter = null;
+    if (!budget.reserve(bytes)) {
+      throw new UnsupportedOperationException(
+          "its key index would take "
+              + bytes
+              + " bytes, over what iceberg.tables.key-index.max-bytes leaves");
+    }
     filter = new BlockSplitBloomFilter(bytes, BlockSplitBloomFilter.UPPER_BOUND_BYTES);
     keys = 0;
     ownFiles.clear();

@@ -14,14 +14,28 @@ import org.apache.iceberg.types.Types;
  */
 public final class KeyIndexes {
   /** No index: every written key gets an equality delete, as without one. */
-  public static final KeyIndexes NONE = new KeyIndexes(false);
+  public static final KeyIndexes NONE = new KeyIndexes(false, 0);
+
+  /** The memory all of a task's indexes may take by default. */
+  public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
   private final boolean enabled;
+  private final long maxBytes;
+  private long usedBytes;
   private final Map<String, KeyIndex> byTable = new HashMap<>();
   private final Map<String, List<Integer>> keyOf = new HashMap<>();
 
   public KeyIndexes(boolean enabled) {
+    this(enabled, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * @param maxBytes the memory all these indexes may take together: a table whose index would not
+   *     fit has none (its written keys get equality deletes, as without an index)
+   */
+  public KeyIndexes(boolean enabled, long maxBytes) {
     this.enabled = enabled;
+    this.maxBytes = maxBytes;
   }
 
   /** The index of {@code table} keyed by {@code keySchema}; null when it cannot have one. */
@@ -32,13 +46,32 @@ public final class KeyIndexes {
     List<Integer> ids = keySchema.columns().stream().map(Types.NestedField::fieldId).toList();
     if (!ids.equals(keyOf.get(table.name()))) {
       keyOf.put(table.name(), ids);
-      byTable.put(table.name(), new KeyIndex(keySchema));
+      KeyIndex old = byTable.put(table.name(), new KeyIndex(keySchema, this));
+      if (old != null) {
+        release(old.bytes());
+      }
     }
     return byTable.get(table.name());
   }
 
   /** {@code table} cannot be indexed (a data file another writer made that it cannot read). */
   public synchronized void drop(Table table) {
-    byTable.remove(table.name());
+    KeyIndex dropped = byTable.remove(table.name());
+    if (dropped != null) {
+      release(dropped.bytes());
+    }
+  }
+
+  /** Takes {@code bytes} of the budget for an index being built; false when they do not fit. */
+  synchronized boolean reserve(long bytes) {
+    if (usedBytes + bytes > maxBytes) {
+      return false;
+    }
+    usedBytes += bytes;
+    return true;
+  }
+
+  synchronized void release(long bytes) {
+    usedBytes -= bytes;
   }
 }

@@ -40,6 +40,8 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final Schema keySchema;
   private final boolean softDelete;
   private final KeyIndexes indexes;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(FoldingTableWriter.class);
   private final Set<String> valueColumns = new HashSet<>();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
   private final KeyChangeStates keyChanges = new KeyChangeStates();
@@ -318,8 +320,13 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     if (index != null) {
       try {
         index.sync(table());
-      } catch (UnsupportedOperationException unreadable) {
-        indexes.drop(table()); // another writer's files it cannot read: deletes for every key
+      } catch (UnsupportedOperationException noIndex) {
+        // another writer's files it cannot read, or no room: a delete for every key, as before
+        LOG.info(
+            "{} has no key index ({}): every key written gets an equality delete",
+            table().name(),
+            noIndex.getMessage());
+        indexes.drop(table());
         return null;
       }
     }

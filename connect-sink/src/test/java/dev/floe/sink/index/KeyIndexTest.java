@@ -16,13 +16,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
-import org.apache.iceberg.FileContent;
-import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,18 +112,31 @@ class KeyIndexTest {
     assertTrue(rewrites == 3, "three commits, the second task's once: " + rewrites);
   }
 
-  private int deleteFiles() throws Exception {
-    int deletes = 0;
-    try (CloseableIterable<FileScanTask> files = table().newScan().planFiles()) {
-      for (FileScanTask file : files) {
-        deletes +=
-            (int)
-                file.deletes().stream()
-                    .filter(d -> d.content() == FileContent.EQUALITY_DELETES)
-                    .count();
-      }
-    }
-    return deletes;
+  @Test
+  void aTableWhoseIndexWouldNotFitKeepsItsDeletes() throws Exception {
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2),
+            dev.floe.sink.write.WriteMode.UPSERT,
+            table -> Map.of(),
+            dev.floe.sink.fill.FillSettings.DEFAULT,
+            new KeyIndexes(true, 1_000), // smaller than any filter
+            1);
+    CommitCycle task = CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
+    task.apply(parse(record("c", 1, "one", 0, offset0++, 1)));
+    task.commit();
+    task.apply(parse(record("c", 2, "two", 0, offset0++, 2)));
+    task.commit();
+    assertEquals(2, deleteFiles(), "without an index every key written is deleted first");
+    assertEquals(List.of("1|one", "2|two"), TableRows.of(table(), "id", "name"));
+  }
+
+  /** Equality delete files the table holds, whether or not they still apply to a data file. */
+  private int deleteFiles() {
+    Table table = table();
+    return dev.floe.sink.maintain.TableFiles.of(table, table.currentSnapshot())
+        .equalityDeleteFiles();
   }
 
   private Table table() {
