@@ -158,6 +158,36 @@ class SinkMetricsTest {
     assertEquals(2.0, otherCount);
   }
 
+  @Test
+  void aMaintenanceRunIsPublishedForItsTable() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    CommitCycle cycle =
+        CommitCycleBuilder.of(
+                new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
+                "sink")
+            .build();
+    cycle.apply(event("c", 1, "a", 0));
+    cycle.commit();
+    cycle.apply(event("u", 1, "b", 1));
+    cycle.commit();
+    org.apache.iceberg.Table table =
+        catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.of("cdc", "public_items"));
+    dev.floe.sink.maintain.MaintenanceSettings settings =
+        new dev.floe.sink.maintain.MaintenanceSettings(
+            true, 1_000, true, 1, 2, Long.MAX_VALUE, true, 60_000, 1, true, 50);
+    dev.floe.sink.maintain.MaintenanceRun run =
+        dev.floe.sink.maintain.MaintenanceRun.of(table, settings);
+
+    metrics.maintained("cdc.public_items", run.run(System.currentTimeMillis()), run);
+
+    assertEquals(2L, value("data-files", "cdc.public_items"), "as the run found the table");
+    assertEquals(1L, value("equality-delete-files", "cdc.public_items"));
+    assertEquals(1L, value("compactions-total", "cdc.public_items"));
+    assertEquals(1L, value("maintenance-runs-total", "cdc.public_items"));
+    assertEquals(0L, value("maintenance-last-run-failed", "cdc.public_items"));
+  }
+
   private Object value(String name, String table) {
     for (Map.Entry<MetricName, ? extends org.apache.kafka.common.Metric> e :
         registry.metrics().entrySet()) {

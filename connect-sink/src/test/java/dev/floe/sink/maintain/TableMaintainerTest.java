@@ -1,0 +1,81 @@
+package dev.floe.sink.maintain;
+
+import static dev.floe.sink.event.ChangeEvents.parse;
+import static dev.floe.sink.event.ChangeEvents.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.commit.UpsertCycles;
+import dev.floe.sink.schema.SchemaEvolver;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One task maintains a table: the one that commits partition 0 of a topic feeding it, until that
+ * partition moves; the runs happen on the maintainer's own thread and are reported.
+ */
+class TableMaintainerTest {
+  private static final TableIdentifier ITEMS = TableIdentifier.of("cdc", "public_items");
+  private static final MaintenanceSettings EVERY_SECOND =
+      new MaintenanceSettings(true, 1_000, true, 1, 2, Long.MAX_VALUE, true, 60_000, 1, true, 50);
+  private final InMemoryCatalog catalog = new InMemoryCatalog();
+  private final List<String> runs = new CopyOnWriteArrayList<>();
+
+  TableMaintainerTest() {
+    catalog.initialize("mem", Map.of());
+  }
+
+  @Test
+  void theTaskWithPartitionZeroMaintainsTheTableUntilThePartitionMoves() throws Exception {
+    Table table = tableWithDeletes();
+    TopicPartition zero = new TopicPartition("it.public.items", 0);
+    try (TableMaintainer maintainer = new TableMaintainer(catalog, EVERY_SECOND, this::ran)) {
+      maintainer.committed(table.name(), List.of(zero));
+      long until = System.currentTimeMillis() + 15_000;
+      while (runs.isEmpty() && System.currentTimeMillis() < until) {
+        Thread.sleep(100);
+      }
+      assertEquals("cdc.public_items compacted", runs.get(0));
+      table.refresh();
+      assertEquals(0, TableFiles.of(table, table.currentSnapshot()).deletes().size(), "compacted");
+
+      maintainer.revoked(List.of(zero));
+      int before = runs.size();
+      Thread.sleep(2_500);
+      assertEquals(before, runs.size(), "the partition moved on: so did the maintenance");
+    }
+  }
+
+  @Test
+  void aTaskWithoutPartitionZeroLeavesTheTableAlone() throws Exception {
+    Table table = tableWithDeletes();
+    try (TableMaintainer maintainer = new TableMaintainer(catalog, EVERY_SECOND, this::ran)) {
+      maintainer.committed(table.name(), List.of(new TopicPartition("it.public.items", 1)));
+      Thread.sleep(2_500);
+    }
+    assertTrue(runs.isEmpty(), runs.toString());
+    table.refresh();
+    assertTrue(TableFiles.of(table, table.currentSnapshot()).deletes().size() > 0);
+  }
+
+  private void ran(String table, TableFiles before, MaintenanceRun run) {
+    runs.add(table + (run.compacted() ? " compacted" : " not compacted"));
+  }
+
+  /** Two flushes, the second updating a key of the first: a delete file to compact away. */
+  private Table tableWithDeletes() {
+    CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true));
+    task.apply(parse(record("c", 1, "one", 0, 0, 1)));
+    task.commit();
+    task.apply(parse(record("u", 1, "uno", 0, 1, 2)));
+    task.commit();
+    return catalog.loadTable(ITEMS);
+  }
+}
