@@ -62,7 +62,7 @@ final class Compaction {
             || files.smallDataFiles(target) >= Math.max(2, settings.compactionMinSmallFiles()));
   }
 
-  /** Rewrites the files of {@code files}' snapshot; false when another commit won the race. */
+X
   Outcome run(TableFiles files) {
     for (FileScanTask task : files.tasks()) {
       if (task.file().format() != FileFormat.PARQUET) {
