@@ -62,7 +62,11 @@ final class Compaction {
             || files.smallDataFiles(target) >= Math.max(2, settings.compactionMinSmallFiles()));
   }
 
-X
+  /**
+   * Rewrites the files of {@code files}' snapshot. Throws Iceberg's {@code ValidationException} or
+   * {@code CommitFailedException} when another commit won the race (its own files are deleted
+   * then).
+   */
   Outcome run(TableFiles files) {
     for (FileScanTask task : files.tasks()) {
       if (task.file().format() != FileFormat.PARQUET) {
