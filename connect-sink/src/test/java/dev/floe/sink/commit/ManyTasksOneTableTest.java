@@ -5,11 +5,8 @@ import static dev.floe.sink.event.ChangeEvents.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.floe.sink.errors.RetryBudget;
 import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.write.TableRows;
-import dev.floe.sink.write.TableWriters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +78,6 @@ class ManyTasksOneTableTest {
   }
 
   private static CommitCycle task(InMemoryCatalog catalog) {
-    TableWriters writers =
-        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
-    return CommitCycleBuilder.of(writers, "sink")
-        .flushMaxRecords(1_000)
-        .retries(new RetryBudget(30_000))
-        .build();
+    return UpsertCycles.retrying(catalog);
   }
 }

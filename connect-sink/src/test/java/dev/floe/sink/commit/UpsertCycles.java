@@ -28,4 +28,17 @@ public final class UpsertCycles {
             1);
     return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).evolver(evolver).build();
   }
+
+  /**
+   * As {@link #of(Catalog, SchemaEvolver)}, retrying a failed commit for up to 30 s (commits that
+   * race other tasks' commits).
+   */
+  public static CommitCycle retrying(Catalog catalog) {
+    TableWriters writers =
+        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
+    return CommitCycleBuilder.of(writers, "sink")
+        .flushMaxRecords(1_000)
+        .retries(new dev.floe.sink.errors.RetryBudget(30_000))
+        .build();
+  }
 }

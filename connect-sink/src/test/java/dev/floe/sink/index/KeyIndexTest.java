@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.commit.CommitCycleBuilder;
-import dev.floe.sink.errors.RetryBudget;
+import dev.floe.sink.commit.UpsertCycles;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.write.TableRows;
@@ -144,12 +144,7 @@ class KeyIndexTest {
   }
 
   private CommitCycle task() {
-    TableWriters writers =
-        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
-    return CommitCycleBuilder.of(writers, "sink")
-        .flushMaxRecords(1_000)
-        .retries(new RetryBudget(30_000))
-        .build();
+    return UpsertCycles.retrying(catalog);
   }
 
   /** A catalog whose tables, once racing, run {@code race} once when a row delta starts. */

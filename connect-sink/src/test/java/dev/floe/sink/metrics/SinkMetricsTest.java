@@ -28,13 +28,7 @@ class SinkMetricsTest {
   void countsWhatEachCommitApplied() {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
-    CommitCycle cycle =
-        CommitCycleBuilder.of(
-                new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
-                "sink")
-            .flushMaxRecords(1_000)
-            .metrics(metrics)
-            .build();
+    CommitCycle cycle = cycle(catalog);
     cycle.apply(event("c", 1, "a", 0));
     cycle.apply(event("c", 2, "b", 1));
     cycle.apply(event("u", 1, "a2", 2));
@@ -62,13 +56,7 @@ class SinkMetricsTest {
   void countsTheValuesKeptAsTextBecauseTheirColumnsCannotHoldThem() {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
-    CommitCycle cycle =
-        CommitCycleBuilder.of(
-                new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
-                "sink")
-            .flushMaxRecords(1_000)
-            .metrics(metrics)
-            .build();
+    CommitCycle cycle = cycle(catalog);
     cycle.apply(opening(1, 8 * HOUR_MICROS, 0));
     cycle.apply(opening(2, 24 * HOUR_MICROS, 1)); // time '24:00:00'
     cycle.commit();
@@ -162,11 +150,7 @@ class SinkMetricsTest {
   void aMaintenanceRunIsPublishedForItsTable() {
     InMemoryCatalog catalog = new InMemoryCatalog();
     catalog.initialize("mem", Map.of());
-    CommitCycle cycle =
-        CommitCycleBuilder.of(
-                new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
-                "sink")
-            .build();
+    CommitCycle cycle = cycle(catalog);
     cycle.apply(event("c", 1, "a", 0));
     cycle.commit();
     cycle.apply(event("u", 1, "b", 1));
@@ -186,6 +170,16 @@ class SinkMetricsTest {
     assertEquals(1L, value("compactions-total", "cdc.public_items"));
     assertEquals(1L, value("maintenance-runs-total", "cdc.public_items"));
     assertEquals(0L, value("maintenance-last-run-failed", "cdc.public_items"));
+  }
+
+  /** The task's commit cycle on {@code catalog}, publishing to this test's metrics. */
+  private CommitCycle cycle(InMemoryCatalog catalog) {
+    return CommitCycleBuilder.of(
+            new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
+            "sink")
+        .flushMaxRecords(1_000)
+        .metrics(metrics)
+        .build();
   }
 
   private Object value(String name, String table) {

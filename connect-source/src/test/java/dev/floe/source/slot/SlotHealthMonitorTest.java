@@ -12,21 +12,25 @@ import org.junit.jupiter.api.Test;
 
 class SlotHealthMonitorTest {
   private final List<Exception> raised = new ArrayList<>();
-  private final ConnectorContext context =
-      new ConnectorContext() {
-        @Override
-        public void requestTaskReconfiguration() {}
+  private final ConnectorContext context = context(() -> null);
 
-        @Override
-        public void raiseError(Exception e) {
-          raised.add(e);
-        }
+  /** A connector context that records raised errors and answers {@code pluginMetrics()} so. */
+  private ConnectorContext context(java.util.function.Supplier<PluginMetrics> metrics) {
+    return new ConnectorContext() {
+      @Override
+      public void requestTaskReconfiguration() {}
 
-        @Override
-        public PluginMetrics pluginMetrics() {
-          return null;
-        }
-      };
+      @Override
+      public void raiseError(Exception e) {
+        raised.add(e);
+      }
+
+      @Override
+      public PluginMetrics pluginMetrics() {
+        return metrics.get();
+      }
+    };
+  }
 
   private static SlotStatus slot(String confirmedFlush, String walStatus) {
     return new SlotStatus(true, true, 100, 10, confirmedFlush, walStatus);
@@ -65,22 +69,12 @@ class SlotHealthMonitorTest {
 
   @Test
   void startsOnAWorkerWithoutPluginMetrics() {
+    // what a Kafka 3.x worker's context does: the method is not there
     ConnectorContext older =
-        new ConnectorContext() {
-          @Override
-          public void requestTaskReconfiguration() {}
-
-          @Override
-          public void raiseError(Exception e) {
-            raised.add(e);
-          }
-
-          @Override
-          public PluginMetrics pluginMetrics() {
-            // what a Kafka 3.x worker's context does: the method is not there
-            throw new NoSuchMethodError("ConnectorContext.pluginMetrics()");
-          }
-        };
+        context(
+            () -> {
+              throw new NoSuchMethodError("ConnectorContext.pluginMetrics()");
+            });
     Map<String, String> config =
         Map.of(
             "slot.name", "s1",
