@@ -47,16 +47,22 @@ public final class SnapshotCommitter {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       Checked checked = check(table, flush.firstOffsets());
       Snapshot base = checked.base();
+      java.util.List<org.apache.iceberg.DeleteFile> byPosition = new java.util.ArrayList<>();
+      RowDelta delta = rowDelta(flush, base, recorded(checked, flush.nextOffsets()), byPosition);
       Failpoint.beforeCommit();
       try {
-        rowDelta(flush, base, recorded(checked, flush.nextOffsets())).commit();
+        delta.commit();
       } catch (CommitStateUnknownException unknown) {
         if (!landed(table, flush.nextOffsets(), checked.view().syncedSnapshotId())) {
           throw new RuntimeIOException(
               new java.io.IOException("commit state unknown and not found in the table", unknown));
         }
         // it landed: carry on as after a commit that answered
+      } catch (CommitFailedException lost) {
+        PositionDeleteCommit.discard(table, byPosition);
+        throw lost;
       } catch (ValidationException concurrentCommit) {
+        PositionDeleteCommit.discard(table, byPosition);
         if (flush.newKeys() > 0) {
           // the flush wrote rows without deleting their keys, certain the table did not hold
           // them; a commit in between may hold some: the flush is written again (its retry), now
@@ -242,8 +248,14 @@ public final class SnapshotCommitter {
     CommitSummary.write(update, connectorName, nextOffsets, watermark, events, keyChangeLsns);
   }
 
-  private RowDelta rowDelta(TableFlush flush, Snapshot base, Map<TopicPartition, Long> recorded) {
+  private RowDelta rowDelta(
+      TableFlush flush,
+      Snapshot base,
+      Map<TopicPartition, Long> recorded,
+      java.util.List<org.apache.iceberg.DeleteFile> byPosition) {
     RowDelta delta = flush.table().newRowDelta();
+    // before the validations below: it may check the data files against this base too
+    byPosition.addAll(PositionDeleteCommit.attach(delta, flush, base));
     for (var file : flush.files().dataFiles()) {
       delta.addRows(file);
     }

@@ -35,6 +35,7 @@ public final class SinkConfig extends AbstractConfig {
   public static final String UNCONSTRAINED_NUMERIC = "iceberg.tables.unconstrained-numeric";
   public static final String KEY_INDEX = "iceberg.tables.key-index";
   public static final String KEY_INDEX_MAX_BYTES = "iceberg.tables.key-index.max-bytes";
+  public static final String POSITION_DELETES = "iceberg.tables.position-deletes";
   public static final String ROUTE_REGEX = "iceberg.tables.route-regex";
   public static final String ROUTE_REPLACEMENT = "iceberg.tables.route-replacement";
   public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
@@ -315,6 +316,21 @@ public final class SinkConfig extends AbstractConfig {
         Width.SHORT,
         "Key index memory (bytes)");
     def.define(
+        POSITION_DELETES,
+        Type.BOOLEAN,
+        true,
+        Importance.MEDIUM,
+        "Delete the earlier row of an updated or deleted key by position: each flush finds the"
+            + " rows in the table (reading the key columns of the data files whose bounds admit"
+            + " the keys) and commits deletion vectors (format v3) or position deletes (v2), which"
+            + " every engine reads cheaply. False deletes by equality instead: no read at the"
+            + " flush, but readers join every data file against the deletes until compaction, and"
+            + " some engines cannot read them at all.",
+        TABLES_GROUP,
+        14,
+        Width.SHORT,
+        "Position deletes");
+    def.define(
         COMMIT_INTERVAL_MS,
         Type.LONG,
         10_000L,
@@ -509,7 +525,8 @@ public final class SinkConfig extends AbstractConfig {
 
   /** How values Postgres did not send are recognized and filled. */
   public dev.floe.sink.index.KeyIndexes keyIndexes() {
-    return new dev.floe.sink.index.KeyIndexes(getBoolean(KEY_INDEX), getLong(KEY_INDEX_MAX_BYTES));
+    return new dev.floe.sink.index.KeyIndexes(
+        getBoolean(KEY_INDEX), getLong(KEY_INDEX_MAX_BYTES), getBoolean(POSITION_DELETES));
   }
 
   public MaintenanceSettings maintenance() {

@@ -15,29 +15,34 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.deletes.PositionDeleteIndex;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.StructLikeMap;
 import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * Finds the live rows of a few keys by reading data files newest first and stopping once every key
- * is settled. It relies on how the sink writes: every flush that writes a key also deletes it by
- * equality from all older files, so a key's newest row is its only candidate, live unless one of
- * the equality deletes that apply to that file holds the key. Hot keys are found in the newest
- * files; no data file is joined against every delete file, which a generic read does. Each delete
- * file is read at most once, keeping only the wanted keys.
+ * is settled. It relies on how the sink writes: every flush that writes a key also deletes its
+ * earlier rows (by position, or by equality from all older files), so a key's newest row is its
+ * only candidate, live unless its position is deleted or one of the equality deletes that apply to
+ * that file holds the key. Hot keys are found in the newest files; no data file is joined against
+ * every delete file, which a generic read does. Each delete file is read at most once, keeping only
+ * the wanted keys; a data file's deleted positions are loaded once.
  *
- * <p>Tables it cannot read this way (a file not in Parquet, position deletes, equality deletes on
- * other columns: another writer's work) are left to the generic reader: {@link #read} returns null.
+ * <p>Tables it cannot read this way (a file not in Parquet, equality deletes on other columns:
+ * another writer's work) are left to the generic reader: {@link #read} returns null.
  */
 final class NewestRowScan {
   private final Table table;
@@ -45,12 +50,14 @@ final class NewestRowScan {
   private final Schema keySchema;
   private final StructLikeSet wanted;
   private final Map<String, StructLikeSet> deletedByFile = new HashMap<>();
+  private final BaseDeleteLoader positions;
 
   NewestRowScan(Table table, long snapshotId, Schema keySchema, StructLikeSet wanted) {
     this.table = table;
     this.schema = table.schemas().get(table.snapshot(snapshotId).schemaId());
     this.keySchema = keySchema;
     this.wanted = wanted;
+    this.positions = new BaseDeleteLoader(file -> table.io().newInputFile(file));
   }
 
   /**
@@ -66,9 +73,11 @@ final class NewestRowScan {
         return null;
       }
       for (DeleteFile delete : task.deletes()) {
-        if (delete.content() != FileContent.EQUALITY_DELETES
-            || delete.format() != FileFormat.PARQUET
-            || !keyIds.equals(new HashSet<>(delete.equalityFieldIds()))) {
+        boolean byKey =
+            delete.content() == FileContent.EQUALITY_DELETES
+                && delete.format() == FileFormat.PARQUET
+                && keyIds.equals(new HashSet<>(delete.equalityFieldIds()));
+        if (!byKey && delete.content() != FileContent.POSITION_DELETES) {
           return null;
         }
       }
@@ -141,21 +150,34 @@ final class NewestRowScan {
       Expression filter,
       StructLikeSet settled,
       StructLikeMap<Record> newest) {
+    List<DeleteFile> positionDeletes =
+        task.deletes().stream().filter(d -> d.content() == FileContent.POSITION_DELETES).toList();
+    PositionDeleteIndex byPosition =
+        positionDeletes.isEmpty()
+            ? null
+            : positions.loadPositionDeletes(positionDeletes, task.file().location());
+    Schema read =
+        byPosition == null
+            ? projection
+            : TypeUtil.join(projection, new Schema(MetadataColumns.ROW_POSITION));
     try (CloseableIterable<Record> rows =
         Parquet.read(table.io().newInputFile(task.file().location()))
-            .project(projection)
-            .filter(filter)
-            .createReaderFunc(
-                fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+            .project(read)
+            .filter(filter) // skips row groups only: positions stay those of the file
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema))
             .build()) {
       for (Record row : rows) {
         Record key = keyOf(row);
         if (!wanted.contains(key) || settled.contains(key)) {
           continue;
         }
-        boolean deleted = false;
+        boolean deleted =
+            byPosition != null
+                && byPosition.isDeleted((Long) row.getField(MetadataColumns.ROW_POSITION.name()));
         for (DeleteFile delete : task.deletes()) {
-          deleted |= deletedKeys(delete).contains(key);
+          if (delete.content() == FileContent.EQUALITY_DELETES) {
+            deleted |= deletedKeys(delete).contains(key);
+          }
         }
         newest.merge(key, deleted ? DELETED : row, (a, b) -> NewestRow.of(schema).newer(a, b));
       }

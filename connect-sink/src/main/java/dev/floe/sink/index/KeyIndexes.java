@@ -14,13 +14,14 @@ import org.apache.iceberg.types.Types;
  */
 public final class KeyIndexes {
   /** No index: every written key gets an equality delete, as without one. */
-  public static final KeyIndexes NONE = new KeyIndexes(false, 0);
+  public static final KeyIndexes NONE = new KeyIndexes(false, 0, false);
 
   /** The memory all of a task's indexes may take by default. */
   public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
   private final boolean enabled;
   private final long maxBytes;
+  private final boolean locatesRows;
   private long usedBytes;
   private final Map<String, KeyIndex> byTable = new HashMap<>();
   private final Map<String, List<Integer>> keyOf = new HashMap<>();
@@ -34,8 +35,22 @@ public final class KeyIndexes {
    *     fit has none (its written keys get equality deletes, as without an index)
    */
   public KeyIndexes(boolean enabled, long maxBytes) {
+    this(enabled, maxBytes, true);
+  }
+
+  /**
+   * @param locatesRows whether a flush finds the earlier rows of the keys it writes and deletes
+   *     them by position; else by equality, leaving readers the join (until compaction)
+   */
+  public KeyIndexes(boolean enabled, long maxBytes, boolean locatesRows) {
     this.enabled = enabled;
     this.maxBytes = maxBytes;
+    this.locatesRows = locatesRows;
+  }
+
+  /** Whether earlier rows are deleted by position (found in the table) rather than by equality. */
+  public boolean locatesRows() {
+    return locatesRows;
   }
 
   /** The index of {@code table} keyed by {@code keySchema}; null when it cannot have one. */

@@ -1,6 +1,7 @@
 package dev.floe.sink.maintain;
 
 import dev.floe.sink.summary.CommitSummary;
+import dev.floe.sink.write.RowPositions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -49,6 +50,9 @@ final class Compaction {
     }
   }
 
+  /** Catch-ups with the flushes committed during a rewrite, before it gives up until next run. */
+  static final int MAX_CATCH_UPS = 5;
+
   private final Table table;
 
   Compaction(Table table) {
@@ -79,27 +83,55 @@ final class Compaction {
       }
     }
     List<DataFile> written = write(files.tasks());
-    RewriteFiles rewrite =
-        table
-            .newRewrite()
-            .validateFromSnapshot(files.snapshot().snapshotId())
-            .dataSequenceNumber(files.snapshot().sequenceNumber());
-    files.tasks().forEach(task -> rewrite.deleteFile(task.file()));
-    Set<String> dropped = new HashSet<>();
-    for (DeleteFile delete : files.deletes()) {
-      if (dropped.add(delete.location())) {
-        rewrite.deleteFile(delete);
+    LaterDeletes later = new LaterDeletes(table, files.snapshot(), files.tasks());
+    for (int attempt = 1; ; attempt++) {
+      List<DeleteFile> carried = carried(later, written);
+      RewriteFiles rewrite =
+          table
+              .newRewrite()
+              .validateFromSnapshot(later.from())
+              .dataSequenceNumber(files.snapshot().sequenceNumber());
+      files.tasks().forEach(task -> rewrite.deleteFile(task.file()));
+      Set<String> dropped = new HashSet<>();
+      for (DeleteFile delete : files.deletes()) {
+        if (!later.gone(delete) && dropped.add(delete.location() + "@" + delete.contentOffset())) {
+          rewrite.deleteFile(delete);
+        }
+      }
+      later.deleteFiles().forEach(rewrite::deleteFile);
+      written.forEach(rewrite::addFile);
+      carried.forEach(rewrite::addFile);
+      rewrite.set(CommitSummary.MAINTENANCE, "compaction");
+      try {
+        rewrite.commit();
+        break;
+      } catch (ValidationException | CommitFailedException lostRace) {
+        carried.forEach(file -> table.io().deleteFile(file.location()));
+        table.refresh();
+        // the sink's flushes deleted rows of the rewritten files meanwhile: take them in and try
+        // again, a short catch-up each time, unless the race cannot be won that way
+        if (attempt >= MAX_CATCH_UPS
+            || !(lostRace instanceof ValidationException)
+            || !later.catchUp(table.currentSnapshot())) {
+          written.forEach(file -> table.io().deleteFile(file.location()));
+          throw lostRace;
+        }
       }
     }
-    written.forEach(rewrite::addFile);
-    rewrite.set(CommitSummary.MAINTENANCE, "compaction");
-    try {
-      rewrite.commit();
-    } catch (ValidationException | CommitFailedException lostRace) {
-      written.forEach(file -> table.io().deleteFile(file.location()));
-      throw lostRace;
-    }
     return new Outcome(true, files.tasks().size(), files.deletes().size(), written.size());
+  }
+
+  /** The deletion vectors of the rows in the rewrite's files that later commits deleted. */
+  private List<DeleteFile> carried(LaterDeletes later, List<DataFile> written) {
+    RowPositions rows = later.rowsIn(written);
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return rows.write(table, java.util.Map.of()).deleteFiles();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private List<DataFile> write(List<FileScanTask> tasks) {

@@ -29,6 +29,8 @@ final class TableMetrics {
   private final Sensor lookups;
   private final Sensor keptAsText;
   private final Sensor newKeys;
+  private final Sensor byPosition;
+  private final Sensor byEquality;
   private volatile long lastCommitMs = -1;
   private volatile long watermarkMs = -1;
   private volatile long latencyMs = -1;
@@ -84,6 +86,22 @@ final class TableMetrics {
         "Rows written without an equality delete: the key index knew the table did not hold their"
             + " keys (inserts of new keys).",
         new CumulativeSum());
+    byPosition = metrics.addSensor(prefix + "deleted-by-position");
+    stat(
+        byPosition,
+        "rows-deleted-by-position-total",
+        "Earlier rows of updated and deleted keys deleted by position (deletion vectors in a format"
+            + " v3 table, position deletes in v2): found in the table, nothing left for readers to"
+            + " join.",
+        new CumulativeSum());
+    byEquality = metrics.addSensor(prefix + "deleted-by-equality");
+    stat(
+        byEquality,
+        "keys-deleted-by-equality-total",
+        "Keys deleted by equality: every updated key when rows are not found by position (a data"
+            + " file not in Parquet, position deletes off), and deletes of keys the table does not"
+            + " hold (kept as tombstones). Compaction removes them.",
+        new CumulativeSum());
     lookups = metrics.addSensor(prefix + "lookups");
     stat(
         lookups,
@@ -119,12 +137,16 @@ final class TableMetrics {
     long now = System.currentTimeMillis();
     events.record(flush.events(), now);
     dataFiles.record(flush.files().dataFiles().length, now);
-    deleteFiles.record(flush.files().deleteFiles().length, now);
+    // a flush's position deletes are written at its commit: one per data file they delete from
+    deleteFiles.record(
+        flush.files().deleteFiles().length + flush.deletedRows().dataFiles().size(), now);
     commits.record(commitMs, now);
     filledFromBuffer.record(flush.filled().fromBuffer(), now);
     filledFromTable.record(flush.filled().fromTable(), now);
     keptAsText.record(flush.keptAsText(), now);
     newKeys.record(flush.newKeys(), now);
+    byPosition.record(flush.deletedRows().rows(), now);
+    byEquality.record(flush.equalityDeletes(), now);
     lastCommitMs = now;
     long sourceMs = flush.watermark().commitTimeMs();
     if (sourceMs > 0) {

@@ -53,6 +53,15 @@ abstract class BufferedTableWriter implements TableWriter {
     this.taskId = taskId;
   }
 
+  /** The Kafka partition and task this writer's files are named after. */
+  protected int partitionId() {
+    return partitionId;
+  }
+
+  protected long taskId() {
+    return taskId;
+  }
+
   /** Writes the buffered rows (and key deletes) into {@code files}. */
   protected abstract void writeBuffer(FlushFileWriter files);
 

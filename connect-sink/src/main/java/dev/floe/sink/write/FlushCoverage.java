@@ -30,6 +30,8 @@ final class FlushCoverage {
   private long bytes;
   private Set<Long> keyChangeLsns = new HashSet<>();
   private int newKeys;
+  private RowPositions deletedRows = RowPositions.NONE;
+  private int equalityDeletes;
   private RowFills.Counts filled = RowFills.Counts.NONE;
   private int keptAsText;
 
@@ -87,6 +89,14 @@ final class FlushCoverage {
     newKeys = count;
   }
 
+  /**
+   * The flush being written deletes these earlier rows by position, and so many keys by equality.
+   */
+  void deletes(RowPositions byPosition, int byEquality) {
+    deletedRows = byPosition;
+    equalityDeletes = byEquality;
+  }
+
   int events() {
     return events;
   }
@@ -107,7 +117,9 @@ final class FlushCoverage {
         filled,
         keptAsText,
         conflictFilter,
-        newKeys);
+        newKeys,
+        deletedRows,
+        equalityDeletes);
   }
 
   /**
@@ -127,6 +139,8 @@ final class FlushCoverage {
         RowFills.Counts.NONE,
         0,
         conflictFilter,
+        0,
+        RowPositions.NONE,
         0);
   }
 
@@ -140,5 +154,7 @@ final class FlushCoverage {
     filled = RowFills.Counts.NONE;
     keptAsText = 0;
     newKeys = 0;
+    deletedRows = RowPositions.NONE;
+    equalityDeletes = 0;
   }
 }

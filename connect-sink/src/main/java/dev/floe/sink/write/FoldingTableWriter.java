@@ -7,6 +7,7 @@ import dev.floe.sink.fill.KeyFilter;
 import dev.floe.sink.fill.PendingFill;
 import dev.floe.sink.index.KeyIndex;
 import dev.floe.sink.index.KeyIndexes;
+import dev.floe.sink.index.KeyLocations;
 import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
 import dev.floe.sink.schema.TableKey;
@@ -282,19 +283,43 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   /**
-   * Writes each key's last state. A key the table certainly does not hold (the index has never seen
-   * it) needs no equality delete: an insert of a new key leaves readers nothing to join. Every
-   * other key is deleted by equality first, as is a deleted key (a fill of a later replay finds its
-   * delete).
+   * Writes each key's last state, and deletes the key's earlier row. A key the table certainly does
+   * not hold (the key index has never seen it) needs no delete: an insert of a new key leaves
+   * readers nothing to join. The earlier rows of the other keys are found in the snapshot the flush
+   * is written against and deleted by position. A key deleted by equality instead: every key when
+   * the rows cannot be found that way (a data file not in Parquet, or position deletes turned off),
+   * and the delete of a key the table does not hold, kept as a tombstone so that a fill of a later
+   * replay finds the key deleted rather than never written.
    */
   @Override
   protected void writeBuffer(FlushFileWriter files) {
     KeyIndex index = syncedIndex();
-    int newKeys = 0;
+    java.util.List<Record> held = new java.util.ArrayList<>();
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
       if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
-        files.deleteKey(rowKey);
+        held.add(rowKey);
+      }
+    }
+    KeyLocations located =
+        indexes.locatesRows() && !held.isEmpty()
+            ? KeyLocations.find(
+                table(), table().currentSnapshot(), keySchema, held, KeyFilter.of(keySchema, held))
+            : null;
+    RowPositions byPosition =
+        located == null ? RowPositions.NONE : new RowPositions(located, partitionId(), taskId());
+    int newKeys = 0;
+    int byEquality = 0;
+    for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
+      Record rowKey = (Record) change.getKey();
+      if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
+        List<KeyLocations.RowAt> rows = located == null ? null : located.of(rowKey);
+        if (rows == null || (rows.isEmpty() && change.getValue() == null)) {
+          files.deleteKey(rowKey);
+          byEquality++;
+        } else {
+          rows.forEach(byPosition::delete);
+        }
       } else {
         newKeys++;
         index.add(rowKey); // in the table from this commit on; a rewrite of the flush deletes it
@@ -304,6 +329,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       }
     }
     coverage.newKeys(newKeys);
+    coverage.deletes(byPosition, byEquality);
   }
 
   @Override

@@ -25,7 +25,10 @@ import org.apache.kafka.common.TopicPartition;
  *     text in {@code _floe_unrepresentable}
  * @param conflictFilter the rows a concurrent commit conflicts with (this flush's keys)
  * @param newKeys rows written without an equality delete: the key index knew the table did not hold
- *     their keys (a concurrent commit that may hold them makes the flush be written again)
+ *     their keys (a concurrent commit that may hold them makes the flush be written again) * @param
+ *     deletedRows earlier rows deleted by position, found in the snapshot the flush was written
+ *     against (their delete files are written at commit)
+ * @param equalityDeletes keys deleted by equality: where the rows could not be found by position
  */
 public record TableFlush(
     Table table,
@@ -38,4 +41,6 @@ public record TableFlush(
     RowFills.Counts filled,
     int keptAsText,
     org.apache.iceberg.expressions.Expression conflictFilter,
-    int newKeys) {}
+    int newKeys,
+    RowPositions deletedRows,
+    int equalityDeletes) {}

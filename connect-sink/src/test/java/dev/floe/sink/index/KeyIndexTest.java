@@ -62,7 +62,12 @@ class KeyIndexTest {
     task.apply(parse(record("c", 3, "three", 0, offset0++, 5)));
     task.commit();
     assertEquals(List.of("1|uno", "3|three"), TableRows.of(table(), "id", "name"));
-    assertEquals(1, deleteFiles(), "the second flush deletes keys 1 and 2 (not 3)");
+    assertEquals(0, deleteFiles(), "the old rows are found, not deleted by key");
+    Table table = table();
+    assertEquals(
+        1,
+        dev.floe.sink.maintain.TableFiles.of(table, table.currentSnapshot()).positionDeleteFiles(),
+        "the second flush deletes the rows of keys 1 and 2 (not 3) in the first flush's file");
   }
 
   @Test
@@ -121,7 +126,7 @@ class KeyIndexTest {
             dev.floe.sink.write.WriteMode.UPSERT,
             table -> Map.of(),
             dev.floe.sink.fill.FillSettings.DEFAULT,
-            new KeyIndexes(true, 1_000), // smaller than any filter
+            new KeyIndexes(true, 1_000, false), // smaller than any filter, rows not found
             1);
     CommitCycle task = CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
     task.apply(parse(record("c", 1, "one", 0, offset0++, 1)));

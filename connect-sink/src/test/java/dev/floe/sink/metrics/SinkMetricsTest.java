@@ -43,6 +43,9 @@ class SinkMetricsTest {
     assertEquals(1.0, value("data-files-committed-total", "cdc.public_items"));
     // the first flush only inserts keys the table never held: no delete file; the second deletes
     assertEquals(1.0, value("delete-files-committed-total", "cdc.public_items"));
+    // key 2's row, found in the first flush's file, is deleted by position (a deletion vector)
+    assertEquals(1.0, value("rows-deleted-by-position-total", "cdc.public_items"));
+    assertEquals(0.0, value("keys-deleted-by-equality-total", "cdc.public_items"));
     assertEquals(2.0, value("new-keys-written-total", "cdc.public_items"));
     assertEquals(0L, value("buffered-change-events", null));
     assertEquals(1.0, value("dead-letter-records-total", null));
@@ -166,7 +169,8 @@ class SinkMetricsTest {
     metrics.maintained("cdc.public_items", run.run(System.currentTimeMillis()), run);
 
     assertEquals(2L, value("data-files", "cdc.public_items"), "as the run found the table");
-    assertEquals(1L, value("equality-delete-files", "cdc.public_items"));
+    assertEquals(0L, value("equality-delete-files", "cdc.public_items"));
+    assertEquals(1L, value("position-delete-files", "cdc.public_items"));
     assertEquals(1L, value("compactions-total", "cdc.public_items"));
     assertEquals(1L, value("maintenance-runs-total", "cdc.public_items"));
     assertEquals(0L, value("maintenance-last-run-failed", "cdc.public_items"));

@@ -1,0 +1,98 @@
+package dev.floe.sink.commit;
+
+import dev.floe.sink.write.RowPositions;
+import dev.floe.sink.write.TableFlush;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DeleteWriteResult;
+import org.apache.iceberg.util.ContentFileUtil;
+
+/**
+ * Puts a flush's deletes by position into its commit, written against the snapshot the commit is
+ * built on. Rows are found at the flush; by the commit another writer may have rewritten their data
+ * files (a compaction: the positions mean nothing any more, so the flush is written again, finding
+ * the rows where they are now) or given one of them a new deletion vector (another task's delete in
+ * a shared file: the new vector takes it in). Iceberg validates what changes between this snapshot
+ * and the commit.
+ */
+final class PositionDeleteCommit {
+  private PositionDeleteCommit() {}
+
+  /** Adds the flush's position deletes to {@code delta}; returns the files written for them. */
+  static List<DeleteFile> attach(RowDelta delta, TableFlush flush, Snapshot base) {
+    RowPositions rows = flush.deletedRows();
+    if (rows == null || rows.isEmpty()) {
+      return List.of();
+    }
+    Table table = flush.table();
+    Map<String, DeleteFile> vectors =
+        base != null && base.snapshotId() == rows.readSnapshotId()
+            ? rows.vectorsRead()
+            : vectorsNow(table, flush, base);
+    DeleteWriteResult written;
+    try {
+      written = rows.write(table, vectors);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    written.deleteFiles().forEach(delta::addDeletes);
+    written.rewrittenDeleteFiles().forEach(delta::removeDeletes);
+    delta.validateDataFilesExist(rows.dataFiles());
+    delta.validateDeletedFiles();
+    return written.deleteFiles();
+  }
+
+  /** Deletes the files of a commit that did not land: nothing references them. */
+  static void discard(Table table, List<DeleteFile> written) {
+    written.forEach(file -> table.io().deleteFile(file.location()));
+  }
+
+  /**
+   * The deletion vector each data file of the flush's rows has in {@code base}. Fails with a commit
+   * failure that writes the flush again when one of those files is gone.
+   */
+  private static Map<String, DeleteFile> vectorsNow(Table table, TableFlush flush, Snapshot base) {
+    Set<String> wanted = flush.deletedRows().dataFiles();
+    Set<String> found = new HashSet<>();
+    Map<String, DeleteFile> vectors = new HashMap<>();
+    if (base != null) {
+      try (CloseableIterable<FileScanTask> tasks =
+          table
+              .newScan()
+              .useSnapshot(base.snapshotId())
+              .filter(flush.conflictFilter())
+              .planFiles()) {
+        for (FileScanTask task : tasks) {
+          String path = task.file().location();
+          if (wanted.contains(path)) {
+            found.add(path);
+            task.deletes().stream()
+                .filter(ContentFileUtil::isDV)
+                .forEach(vector -> vectors.put(path, vector));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (found.size() < wanted.size()) {
+      throw new CommitFailedException(
+          "%s: %s of the data files holding rows this flush deletes were rewritten since it found"
+              + " them (a compaction); writing it again",
+          table.name(), wanted.size() - found.size());
+    }
+    return vectors;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.floe.sink.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetadataColumns;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericDeleteFilter;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.ContentFileUtil;
+import org.apache.iceberg.util.StructLikeMap;
+import org.apache.iceberg.util.StructLikeSet;
+
+/**
+ * Where the live rows of some keys are in one snapshot of a table: data file and row position, so
+ * that a flush deletes an earlier row by position (a deletion vector, or a position delete in a
+ * format v2 table) instead of by equality, which every reader would have to join. Only the data
+ * files whose partition and column bounds admit the keys are opened, and of those only the key
+ * columns are read; every delete already committed applies, so a row deleted before is not found.
+ */
+public final class KeyLocations {
+  /** A live row: its data file and its position in it. */
+  public record RowAt(DataFile file, long position) {}
+
+  private final long snapshotId;
+  private final StructLikeMap<List<RowAt>> byKey;
+  private final Map<String, DeleteFile> vectors;
+
+  private KeyLocations(
+      long snapshotId, StructLikeMap<List<RowAt>> byKey, Map<String, DeleteFile> vectors) {
+    this.snapshotId = snapshotId;
+    this.byKey = byKey;
+    this.vectors = vectors;
+  }
+
+  /**
+   * The rows of {@code keys} in {@code snapshot} (null: an empty table); null when a data file that
+   * may hold them is not Parquet (another writer's), which this reader does not read.
+   */
+  public static KeyLocations find(
+      Table table,
+      Snapshot snapshot,
+      Schema keySchema,
+      Collection<Record> keys,
+      Expression keyFilter) {
+    StructLikeMap<List<RowAt>> byKey = StructLikeMap.create(keySchema.asStruct());
+    Map<String, DeleteFile> vectors = new HashMap<>();
+    if (snapshot == null || keys.isEmpty()) {
+      return new KeyLocations(snapshot == null ? -1 : snapshot.snapshotId(), byKey, vectors);
+    }
+    StructLikeSet wanted = StructLikeSet.create(keySchema.asStruct());
+    wanted.addAll(keys);
+    Schema tableSchema = table.schemas().get(snapshot.schemaId());
+    Schema projection = TypeUtil.join(keySchema, new Schema(MetadataColumns.ROW_POSITION));
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshot.snapshotId()).filter(keyFilter).planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (task.file().format() != FileFormat.PARQUET) {
+          return null;
+        }
+        for (DeleteFile delete : task.deletes()) {
+          if (ContentFileUtil.isDV(delete)) {
+            vectors.put(task.file().location(), delete);
+          }
+        }
+        readFile(table, task, tableSchema, projection, keySchema, keyFilter, wanted, byKey);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new KeyLocations(snapshot.snapshotId(), byKey, vectors);
+  }
+
+  private static void readFile(
+      Table table,
+      FileScanTask task,
+      Schema tableSchema,
+      Schema projection,
+      Schema keySchema,
+      Expression keyFilter,
+      StructLikeSet wanted,
+      StructLikeMap<List<RowAt>> byKey) {
+    GenericDeleteFilter deletes =
+        new GenericDeleteFilter(table.io(), task, tableSchema, projection);
+    DataFile file = task.file().copyWithoutStats(); // only its location, spec and partition
+    Schema read = deletes.requiredSchema();
+    try (CloseableIterable<Record> rows =
+        deletes.filter(
+            Parquet.read(table.io().newInputFile(task.file().location()))
+                .project(read)
+                .filter(keyFilter) // skips row groups only: positions stay those of the file
+                .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema))
+                .build())) {
+      for (Record row : rows) {
+        GenericRecord key = GenericRecord.create(keySchema);
+        for (NestedField column : keySchema.columns()) {
+          key.setField(column.name(), row.getField(column.name()));
+        }
+        if (wanted.contains(key)) {
+          long position = (Long) row.getField(MetadataColumns.ROW_POSITION.name());
+          byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new RowAt(file, position));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The snapshot the rows were found in. */
+  public long snapshotId() {
+    return snapshotId;
+  }
+
+  /** The live rows of {@code key}: none when the snapshot does not hold it. */
+  public List<RowAt> of(StructLike key) {
+    List<RowAt> rows = byKey.get(key);
+    return rows == null ? List.of() : rows;
+  }
+
+  /** The deletion vector of each data file read that had one, by data file location. */
+  public Map<String, DeleteFile> deletionVectors() {
+    return vectors;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.floe.sink.write;
+
+import dev.floe.sink.index.KeyLocations;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableUtil;
+import org.apache.iceberg.data.BaseDeleteLoader;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.BaseDVFileWriter;
+import org.apache.iceberg.deletes.DeleteGranularity;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.io.DeleteWriteResult;
+import org.apache.iceberg.io.FanoutPositionOnlyDeleteWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+
+/**
+ * The earlier rows a flush deletes by position, by data file. Their delete files are written when
+ * the flush is committed, against the table as the commit finds it: a format v3 table allows one
+ * deletion vector per data file, so a new one takes in the positions of the one it replaces, which
+ * the commit removes, and another task's vector committed meanwhile is taken in by writing again. A
+ * format v2 table gets a file-scoped position delete file per data file.
+ */
+public final class RowPositions {
+  /** No row deleted by position. */
+  public static final RowPositions NONE = new RowPositions(-1, Map.of(), 0, 0);
+
+  private record Rows(DataFile file, List<Long> positions) {}
+
+  private final long readSnapshotId;
+  private final Map<String, DeleteFile> vectorsRead;
+  private final int partitionId;
+  private final long taskId;
+  private final Map<String, Rows> byFile = new LinkedHashMap<>();
+  private int rows;
+
+  RowPositions(KeyLocations located, int partitionId, long taskId) {
+    this(located.snapshotId(), located.deletionVectors(), partitionId, taskId);
+  }
+
+  private RowPositions(
+      long readSnapshotId, Map<String, DeleteFile> vectorsRead, int partitionId, long taskId) {
+    this.readSnapshotId = readSnapshotId;
+    this.vectorsRead = vectorsRead;
+    this.partitionId = partitionId;
+    this.taskId = taskId;
+  }
+
+  /** Rows of files not committed yet (a compaction's), deleted with their commit. */
+  public static RowPositions ofNewFiles(int partitionId, long taskId) {
+    return new RowPositions(-1, Map.of(), partitionId, taskId);
+  }
+
+  public void delete(KeyLocations.RowAt row) {
+    byFile
+        .computeIfAbsent(row.file().location(), path -> new Rows(row.file(), new ArrayList<>()))
+        .positions()
+        .add(row.position());
+    rows++;
+  }
+
+  public boolean isEmpty() {
+    return rows == 0;
+  }
+
+  /** How many rows are deleted. */
+  public int rows() {
+    return rows;
+  }
+
+  /** The snapshot the rows were found in. */
+  public long readSnapshotId() {
+    return readSnapshotId;
+  }
+
+  /** The locations of the data files the rows are in. */
+  public Set<String> dataFiles() {
+    return byFile.keySet();
+  }
+
+  /** The deletion vectors of those data files in the snapshot the rows were found in. */
+  public Map<String, DeleteFile> vectorsRead() {
+    return vectorsRead;
+  }
+
+  /**
+   * Writes the delete files, given the deletion vector each data file has now (by location). The
+   * result's rewritten files are the vectors the new ones replace.
+   */
+  public DeleteWriteResult write(Table table, Map<String, DeleteFile> vectorsNow)
+      throws IOException {
+    boolean vectors = TableUtil.formatVersion(table) >= 3;
+    OutputFileFactory names =
+        OutputFileFactory.builderFor(table, partitionId, taskId)
+            .format(vectors ? FileFormat.PUFFIN : FileFormat.PARQUET)
+            .operationId(java.util.UUID.randomUUID().toString())
+            .build();
+    if (vectors) {
+      BaseDeleteLoader loader = new BaseDeleteLoader(file -> table.io().newInputFile(file));
+      BaseDVFileWriter writer =
+          new BaseDVFileWriter(
+              names,
+              path -> {
+                DeleteFile previous = vectorsNow.get(path);
+                return previous == null
+                    ? null
+                    : loader.loadPositionDeletes(List.of(previous), path);
+              });
+      try (writer) {
+        byFile.forEach(
+            (path, rows) -> {
+              PartitionSpec spec = table.specs().get(rows.file().specId());
+              rows.positions()
+                  .forEach(pos -> writer.delete(path, pos, spec, rows.file().partition()));
+            });
+      }
+      return writer.result();
+    }
+    GenericFileWriterFactory factory =
+        new GenericFileWriterFactory.Builder(table).deleteFileFormat(FileFormat.PARQUET).build();
+    FanoutPositionOnlyDeleteWriter<Record> writer =
+        new FanoutPositionOnlyDeleteWriter<>(
+            factory, names, table.io(), Long.MAX_VALUE, DeleteGranularity.FILE);
+    try (writer) {
+      PositionDelete<Record> delete = PositionDelete.create();
+      byFile.forEach(
+          (path, rows) -> {
+            PartitionSpec spec = table.specs().get(rows.file().specId());
+            rows.positions()
+                .forEach(pos -> writer.write(delete.set(path, pos), spec, rows.file().partition()));
+          });
+    }
+    return writer.result();
+  }
+}
