@@ -54,9 +54,12 @@ final class PositionDeleteCommit {
     return written.deleteFiles();
   }
 
-  /** Deletes the files of a commit that did not land: nothing references them. */
+  /**
+   * Deletes the files of a commit that did not land: nothing references them. The deletion vectors
+   * of one commit share a file. A file left behind is only garbage.
+   */
   static void discard(Table table, List<DeleteFile> written) {
-    written.forEach(file -> table.io().deleteFile(file.location()));
+    RowPositions.discard(table, written);
   }
 
   /**

@@ -106,7 +106,7 @@ final class Compaction {
         rewrite.commit();
         break;
       } catch (ValidationException | CommitFailedException lostRace) {
-        carried.forEach(file -> table.io().deleteFile(file.location()));
+        RowPositions.discard(table, carried);
         table.refresh();
         // the sink's flushes deleted rows of the rewritten files meanwhile: take them in and try
         // again, a short catch-up each time, unless the race cannot be won that way

@@ -68,6 +68,21 @@ public final class RowPositions {
     rows++;
   }
 
+  /** Deletes written delete files no commit references (vectors share a file: each once). */
+  public static void discard(Table table, List<DeleteFile> written) {
+    written.stream()
+        .map(DeleteFile::location)
+        .distinct()
+        .forEach(
+            location -> {
+              try {
+                table.io().deleteFile(location);
+              } catch (RuntimeException gone) {
+                // only garbage is left
+              }
+            });
+  }
+
   public boolean isEmpty() {
     return rows == 0;
   }

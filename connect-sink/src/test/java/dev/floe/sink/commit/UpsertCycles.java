@@ -34,8 +34,14 @@ public final class UpsertCycles {
    * race other tasks' commits).
    */
   public static CommitCycle retrying(Catalog catalog) {
+    return retrying(catalog, 2);
+  }
+
+  /** As {@link #retrying(Catalog)}, tables created in {@code formatVersion}. */
+  public static CommitCycle retrying(Catalog catalog, int formatVersion) {
     TableWriters writers =
-        new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1);
+        new TableWriters(
+            new TableRouter("cdc"), new TableProvisioner(catalog, true, formatVersion), 1);
     return CommitCycleBuilder.of(writers, "sink")
         .flushMaxRecords(1_000)
         .retries(new dev.floe.sink.errors.RetryBudget(30_000))
