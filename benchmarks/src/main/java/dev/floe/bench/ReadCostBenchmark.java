@@ -48,8 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What readers pay for how the sink wrote a table: the same CDC stream (inserts, 30% updates, 20%
  * deletes) applied by the sink, then read by Iceberg's generic reader, in full and by one key.
- * Layouts: as the sink leaves it between maintenance runs, with and without the key index; after
- * the sink's compaction; and the same final rows written append-only, the floor.
+ * Layouts: as the sink leaves it between maintenance runs (deleting by position, the default; by
+ * equality; by equality without the key index); after the sink's compaction; and the same final
+ * rows written append-only, the floor. Tables in format v3, the sink's default.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,12 +63,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReadCostBenchmark {
   public enum Layout {
     CDC,
+    CDC_EQUALITY_DELETES,
     CDC_WITHOUT_KEY_INDEX,
     COMPACTED,
     APPEND_ONLY
   }
 
-  @Param({"CDC", "CDC_WITHOUT_KEY_INDEX", "COMPACTED", "APPEND_ONLY"})
+  @Param({"CDC", "CDC_EQUALITY_DELETES", "CDC_WITHOUT_KEY_INDEX", "COMPACTED", "APPEND_ONLY"})
   public Layout layout;
 
   /** Flushes of 10 000 events: a commit interval's worth each. */
@@ -85,11 +87,14 @@ public class ReadCostBenchmark {
     TableWriters writers =
         new TableWriters(
             new TableRouter("cdc"),
-            new TableProvisioner(warehouse.catalog(), true, 2),
+            new TableProvisioner(warehouse.catalog(), true, 3),
             WriteMode.UPSERT,
             t -> Map.of(),
             FillSettings.DEFAULT,
-            new KeyIndexes(layout != Layout.CDC_WITHOUT_KEY_INDEX),
+            new KeyIndexes(
+                layout != Layout.CDC_WITHOUT_KEY_INDEX,
+                KeyIndexes.DEFAULT_MAX_BYTES,
+                layout != Layout.CDC_WITHOUT_KEY_INDEX && layout != Layout.CDC_EQUALITY_DELETES),
             0);
     CommitCycle cycle = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(10_000).build();
     ChangeStream stream = new ChangeStream(ChangeMix.DELETES);

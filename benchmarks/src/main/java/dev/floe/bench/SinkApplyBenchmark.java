@@ -66,6 +66,17 @@ public class SinkApplyBenchmark {
   @Param({"true"})
   public boolean keyIndex;
 
+  /**
+   * Whether earlier rows are found and deleted by position (the connector's default); false deletes
+   * them by equality, with no read at the flush.
+   */
+  @Param({"true"})
+  public boolean positionDeletes;
+
+  /** The table's format: 3 (the connector's default) writes deletion vectors, 2 position deletes. */
+  @Param({"3"})
+  public int formatVersion;
+
   private LocalWarehouse warehouse;
   private ChangeStream stream;
   private CommitCycle cycle;
@@ -76,16 +87,16 @@ public class SinkApplyBenchmark {
   public void openTable() {
     warehouse = new LocalWarehouse();
     stream = new ChangeStream(mix);
-    // the task's own wiring, with its defaults: upsert mode, format v2, no retries (a local disk
+    // the task's own wiring, with its defaults: upsert mode, no retries (a local disk
     // does not fail), no byte bound, so every flush is exactly flushSize events
     TableWriters writers =
         new TableWriters(
             new TableRouter("cdc"),
-            new TableProvisioner(warehouse.catalog(), true, 2),
+            new TableProvisioner(warehouse.catalog(), true, formatVersion),
             WriteMode.UPSERT,
             table -> Map.of(),
             FillSettings.DEFAULT,
-            new KeyIndexes(keyIndex),
+            new KeyIndexes(keyIndex, KeyIndexes.DEFAULT_MAX_BYTES, positionDeletes),
             0);
     cycle = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(flushSize).build();
   }
