@@ -73,7 +73,9 @@ public class SinkApplyBenchmark {
   @Param({"true"})
   public boolean positionDeletes;
 
-  /** The table's format: 3 (the connector's default) writes deletion vectors, 2 position deletes. */
+  /**
+   * The table's format: 3 (the connector's default) writes deletion vectors, 2 position deletes.
+   */
   @Param({"3"})
   public int formatVersion;
 
