@@ -20,12 +20,21 @@ final class LocalWarehouse implements AutoCloseable {
   private final HadoopCatalog catalog;
 
   LocalWarehouse() {
+    this(temporaryDirectory());
+  }
+
+  /** A warehouse in {@code directory}, which {@link #close()} deletes. */
+  LocalWarehouse(Path directory) {
+    this.directory = directory;
+    catalog = new HadoopCatalog(new Configuration(), directory.toUri().toString());
+  }
+
+  private static Path temporaryDirectory() {
     try {
-      directory = Files.createTempDirectory("floe-bench-");
+      return Files.createTempDirectory("floe-bench-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    catalog = new HadoopCatalog(new Configuration(), directory.toUri().toString());
   }
 
   /** The warehouse's URI, for a component that wants to be told where its catalog is. */

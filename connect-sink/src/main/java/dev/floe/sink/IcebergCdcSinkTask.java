@@ -75,6 +75,8 @@ public class IcebergCdcSinkTask extends SinkTask {
             metrics::dropped);
     SchemaEvolver evolver =
         new SchemaEvolver(config.evolveSchema(), config::columnRenames, config.typeChangePolicy());
+    dev.floe.sink.index.KeyIndexes keyIndexes = config.keyIndexes();
+    metrics.keyIndexes(keyIndexes);
     TableWriters writers =
         new TableWriters(
             new TableRouter(config.namespace(), config.routeRegex(), config.routeReplacement()),
@@ -88,7 +90,7 @@ public class IcebergCdcSinkTask extends SinkTask {
             config.writeMode(),
             evolver::aliasesFor,
             config.fillSettings(),
-            config.keyIndexes(),
+            keyIndexes,
             ThreadLocalRandom.current().nextInt(1 << 20));
     maintainer = new TableMaintainer(catalog, config.maintenance(), metrics::maintained);
     cycle =

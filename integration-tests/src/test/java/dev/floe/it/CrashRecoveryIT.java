@@ -74,7 +74,15 @@ class CrashRecoveryIT extends PipelineTestBase {
     sink.put("iceberg.maintenance.rewrite-manifests.min-count", "10");
     sink.put("iceberg.maintenance.expire-snapshots.max-age.ms", String.valueOf(MAX_AGE_MS));
     sink.put("commit.retry.timeout.ms", "30000");
+    // to compare with the equality-delete path: -Dfloe.it.position-deletes=false
+    sink.put(
+        "iceberg.tables.position-deletes", System.getProperty("floe.it.position-deletes", "true"));
     pipeline.startSink("chaos-sink", sink);
+    // what readers see while it all runs: files, deletes and snapshots, every 2 s
+    Map<String, TableShapes> shapes = new java.util.LinkedHashMap<>();
+    for (String table : new String[] {"accounts", "events", "readings"}) {
+      shapes.put(table, new TableShapes(pipeline::table, "cdc.chaos_" + table, 2_000));
+    }
 
     AtomicBoolean crashesDone = new AtomicBoolean();
     CompletableFuture<Void> writes =
@@ -122,6 +130,26 @@ class CrashRecoveryIT extends PipelineTestBase {
       maintenanceLeftTheTableLean("cdc.chaos_" + table);
     }
     replayFromTheBeginningChangesNothing();
+    shapes.forEach((table, sampled) -> stayedBounded(table, sampled));
+  }
+
+  /**
+   * All along (kills, compactions racing upserts, the replay), the table stayed cheap to read: its
+   * data files bounded (without compaction they grow with every flush), and no snapshot kept much
+   * longer than the retention.
+   */
+  private static void stayedBounded(String table, TableShapes sampled) {
+    sampled.close();
+    java.util.List<TableShapes.Shape> series = sampled.shapes();
+    System.out.println("CrashRecoveryIT " + table + " over time:");
+    series.forEach(shape -> System.out.println("  " + shape));
+    assertTrue(series.size() > 20, table + ": sampled all along (" + series.size() + ")");
+    int maxFiles = series.stream().mapToInt(TableShapes.Shape::dataFiles).max().orElse(0);
+    assertTrue(maxFiles <= 250, table + ": at most 250 data files at any time, was " + maxFiles);
+    long maxAge = series.stream().mapToLong(TableShapes.Shape::oldestSnapshotAgeMs).max().orElse(0);
+    assertTrue(
+        maxAge <= MAX_AGE_MS + 30_000,
+        table + ": no snapshot kept far beyond the retention, oldest was " + maxAge + " ms");
   }
 
   /**

@@ -12,10 +12,11 @@ import java.util.function.BooleanSupplier;
 /**
  * A seeded random mix of changes on three tables, in small transactions: inserts, updates (some
  * moving rows between partitions, in Postgres or in Iceberg), deletes, primary-key changes,
- * re-inserts of deleted keys and, when asked, truncates. {@code chaos.readings} is partitioned in
- * Postgres (by {@code zone}); {@code chaos.events} changes its {@code kind}, which the tests
- * partition Iceberg by. It tracks which keys are live so every statement changes something; the
- * tables themselves are the expected result.
+ * re-inserts of deleted keys and, when asked, truncates, on a skewed key space (a hot set of keys
+ * takes most updates and deletes). {@code chaos.readings} is partitioned in Postgres (by {@code
+ * zone}); {@code chaos.events} changes its {@code kind}, which the tests partition Iceberg by. It
+ * tracks which keys are live so every statement changes something; the tables themselves are the
+ * expected result.
  */
 final class RandomWorkload {
   static final String[] DDL = {
@@ -29,6 +30,7 @@ final class RandomWorkload {
     "create table chaos.readings_z1 partition of chaos.readings for values in (1)"
   };
 
+  private static final int HOT_KEYS = 20;
   private final Random random;
   private final Callable<Connection> connections;
   private final List<Long> liveAccounts = new ArrayList<>();
@@ -118,7 +120,7 @@ final class RandomWorkload {
       live.add(id);
       return insert(table, id);
     }
-    long id = live.get(random.nextInt(live.size()));
+    long id = pick(live);
     if (dice < 65) {
       return table.endsWith("accounts")
           ? "update chaos.accounts set balance = balance + "
@@ -161,7 +163,7 @@ final class RandomWorkload {
           + random.nextInt()
           + "')";
     }
-    long id = liveReadings.get(random.nextInt(liveReadings.size()));
+    long id = pick(liveReadings);
     if (dice < 60) {
       return "update chaos.readings set v = 'r" + random.nextInt() + "' where id = " + id;
     }
@@ -195,5 +197,15 @@ final class RandomWorkload {
 
   private long take(List<Long> ids) {
     return ids.remove(random.nextInt(ids.size()));
+  }
+
+  /**
+   * A live key, from a skewed key space: three changes in four go to a hot set (the oldest 20 live
+   * keys, which move on as hot keys are deleted), the rest to any live key. Hot keys are updated in
+   * flush after flush, as in most production tables.
+   */
+  private long pick(List<Long> live) {
+    int hot = Math.min(live.size(), HOT_KEYS);
+    return live.get(random.nextInt(4) == 0 ? random.nextInt(live.size()) : random.nextInt(hot));
   }
 }

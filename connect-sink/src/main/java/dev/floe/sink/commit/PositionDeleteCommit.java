@@ -38,7 +38,7 @@ final class PositionDeleteCommit {
     }
     Table table = flush.table();
     Map<String, DeleteFile> vectors =
-        base != null && base.snapshotId() == rows.readSnapshotId()
+        base != null && base.snapshotId() == rows.readSnapshotId() && rows.vectorsRead() != null
             ? rows.vectorsRead()
             : vectorsNow(table, flush, base);
     DeleteWriteResult written;

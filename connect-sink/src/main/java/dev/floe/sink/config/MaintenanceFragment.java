@@ -130,6 +130,29 @@ final class MaintenanceFragment {
         11,
         "Rewrite at manifests",
         "Manifests that make a manifest rewrite due.");
+    add(
+        def,
+        MaintenanceSettings.ORPHAN_FILES,
+        Type.BOOLEAN,
+        d.orphanFiles(),
+        null,
+        12,
+        "Delete orphan files",
+        "Whether maintenance deletes the files under a table's location that no snapshot, manifest"
+            + " or metadata file references (left by a worker killed mid-flush or mid-compaction)"
+            + " once they are older than orphan-files.min-age.ms. Needs a FileIO that lists (S3,"
+            + " Hadoop, GCS, ADLS); skipped otherwise.");
+    add(
+        def,
+        MaintenanceSettings.ORPHAN_MIN_AGE_MS,
+        Type.LONG,
+        d.orphanMinAgeMs(),
+        Range.atLeast(MaintenanceSettings.MIN_ORPHAN_AGE_MS),
+        13,
+        "Orphan file age (ms)",
+        "How old an unreferenced file must be before maintenance deletes it: younger files may"
+            + " belong to a commit still under way (this sink's, or another engine's). At least one"
+            + " hour; 3 days by default, as Spark's remove_orphan_files.");
     return def;
   }
 
@@ -179,7 +202,9 @@ final class MaintenanceFragment {
         config.getLong(PREFIX + MaintenanceSettings.SNAPSHOT_MAX_AGE_MS),
         config.getInt(PREFIX + MaintenanceSettings.SNAPSHOTS_MIN_KEEP),
         config.getBoolean(PREFIX + MaintenanceSettings.REWRITE_MANIFESTS),
-        config.getInt(PREFIX + MaintenanceSettings.REWRITE_MANIFESTS_MIN_COUNT));
+        config.getInt(PREFIX + MaintenanceSettings.REWRITE_MANIFESTS_MIN_COUNT),
+        config.getBoolean(PREFIX + MaintenanceSettings.ORPHAN_FILES),
+        config.getLong(PREFIX + MaintenanceSettings.ORPHAN_MIN_AGE_MS));
   }
 
   private static void add(

@@ -28,7 +28,10 @@ import org.apache.parquet.io.api.Binary;
  * of the table's data files, kept in step with every commit since (this task's, other tasks',
  * another writer's) by reading the key columns of the data files they added, and built again when
  * it cannot follow (its snapshot expired, the table went back, it filled up). Deleted keys stay in
- * it: a key it says may be there only costs an equality delete, as before.
+ * it: a key it says may be there only costs a look for its row.
+ *
+ * <p>It also keeps where this task's own committed rows are ({@link OwnRows}), following the same
+ * commits to drop what they make wrong.
  */
 public final class KeyIndex {
   private static final double FALSE_POSITIVES = 0.01;
@@ -40,6 +43,7 @@ public final class KeyIndex {
   private long keys;
   private Long syncedSnapshotId;
   private final Set<String> ownFiles = new HashSet<>();
+  private final OwnRows ownRows;
   private int builds;
 
   private final KeyIndexes budget;
@@ -47,6 +51,7 @@ public final class KeyIndex {
   KeyIndex(Schema keySchema, KeyIndexes budget) {
     this.keySchema = keySchema;
     this.budget = budget;
+    this.ownRows = new OwnRows(keySchema);
   }
 
   /** The memory its filter takes. */
@@ -80,16 +85,46 @@ public final class KeyIndex {
       build(table, current); // the snapshot it followed is gone (expired, rolled back): again
       return;
     }
+    java.util.Collections.reverse(newer); // oldest first
     for (Snapshot snapshot : newer) {
+      if (removesDataFiles(snapshot)) { // a compaction, a truncate: rows moved or gone
+        List<String> removed = new ArrayList<>();
+        snapshot.removedDataFiles(table.io()).forEach(file -> removed.add(file.location()));
+        ownRows.removed(removed);
+      }
       if (!DataOperations.REPLACE.equals(snapshot.operation())) { // a rewrite adds no key
         for (DataFile file : snapshot.addedDataFiles(table.io())) {
           if (!ownFiles.remove(file.location())) {
-            addKeysOf(table, file);
+            addKeysOf(table, file); // another writer's rows: this task's of those keys may be gone
           }
         }
       }
     }
     syncedSnapshotId = target;
+  }
+
+  private static boolean removesDataFiles(Snapshot snapshot) {
+    String removed = snapshot.summary().get(org.apache.iceberg.SnapshotSummary.DELETED_FILES_PROP);
+    return removed == null || Long.parseLong(removed) > 0;
+  }
+
+  /**
+   * Where this task's committed row of {@code key} is, as of the last sync; null when it does not
+   * know (the table is read for it then).
+   */
+  public KeyLocations.RowAt ownRow(StructLike key) {
+    return ownRows.of(key);
+  }
+
+  /**
+   * This task committed rows of these keys: where each is (null: unknown, or the key deleted), and
+   * the keys it deleted by equality, whose rows anywhere are gone.
+   */
+  public void ownRowsCommitted(
+      java.util.Map<? extends StructLike, KeyLocations.RowAt> rows,
+      Iterable<? extends StructLike> deletedByEquality) {
+    deletedByEquality.forEach(ownRows::forget);
+    ownRows.committed(rows);
   }
 
   /** False only when {@code key} is certainly not in the table (as of the last sync). */
@@ -149,6 +184,7 @@ public final class KeyIndex {
     filter = new BlockSplitBloomFilter(bytes, BlockSplitBloomFilter.UPPER_BOUND_BYTES);
     keys = 0;
     ownFiles.clear();
+    ownRows.clear(); // what changed since cannot be told
     for (DataFile file : files) {
       addKeysOf(table, file);
     }
@@ -168,6 +204,7 @@ public final class KeyIndex {
             .build()) {
       for (Record row : rows) {
         add(row);
+        ownRows.forget(row);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

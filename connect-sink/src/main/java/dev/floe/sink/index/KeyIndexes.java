@@ -69,6 +69,34 @@ public final class KeyIndexes {
     return byTable.get(table.name());
   }
 
+  /**
+   * The memory {@code table}'s index takes now (0 without one): a metric. {@code table} is the
+   * Iceberg name, with or without its catalog.
+   */
+  public synchronized long bytesOf(String table) {
+    KeyIndex index = named(table);
+    return index == null ? 0 : index.bytes();
+  }
+
+  /** How many times {@code table}'s index was built from the whole table: a metric. */
+  public synchronized long buildsOf(String table) {
+    KeyIndex index = named(table);
+    return index == null ? 0 : index.builds();
+  }
+
+  private KeyIndex named(String table) {
+    KeyIndex exact = byTable.get(table);
+    if (exact != null) {
+      return exact;
+    }
+    for (Map.Entry<String, KeyIndex> entry : byTable.entrySet()) {
+      if (entry.getKey().endsWith("." + table)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
   /** {@code table} cannot be indexed (a data file another writer made that it cannot read). */
   public synchronized void drop(Table table) {
     KeyIndex dropped = byTable.remove(table.name());

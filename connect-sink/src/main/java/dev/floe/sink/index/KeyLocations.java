@@ -43,12 +43,22 @@ public final class KeyLocations {
   private final long snapshotId;
   private final StructLikeMap<List<RowAt>> byKey;
   private final Map<String, DeleteFile> vectors;
+  private final java.util.Set<String> filesRead;
 
   private KeyLocations(
-      long snapshotId, StructLikeMap<List<RowAt>> byKey, Map<String, DeleteFile> vectors) {
+      long snapshotId,
+      StructLikeMap<List<RowAt>> byKey,
+      Map<String, DeleteFile> vectors,
+      java.util.Set<String> filesRead) {
     this.snapshotId = snapshotId;
     this.byKey = byKey;
     this.vectors = vectors;
+    this.filesRead = filesRead;
+  }
+
+  /** The data files read: their deletion vectors are known. */
+  public java.util.Set<String> filesRead() {
+    return filesRead;
   }
 
   /**
@@ -63,8 +73,10 @@ public final class KeyLocations {
       Expression keyFilter) {
     StructLikeMap<List<RowAt>> byKey = StructLikeMap.create(keySchema.asStruct());
     Map<String, DeleteFile> vectors = new HashMap<>();
+    java.util.Set<String> filesRead = new java.util.HashSet<>();
     if (snapshot == null || keys.isEmpty()) {
-      return new KeyLocations(snapshot == null ? -1 : snapshot.snapshotId(), byKey, vectors);
+      return new KeyLocations(
+          snapshot == null ? -1 : snapshot.snapshotId(), byKey, vectors, filesRead);
     }
     StructLikeSet wanted = StructLikeSet.create(keySchema.asStruct());
     wanted.addAll(keys);
@@ -76,6 +88,7 @@ public final class KeyLocations {
         if (task.file().format() != FileFormat.PARQUET) {
           return null;
         }
+        filesRead.add(task.file().location());
         for (DeleteFile delete : task.deletes()) {
           if (ContentFileUtil.isDV(delete)) {
             vectors.put(task.file().location(), delete);
@@ -86,7 +99,7 @@ public final class KeyLocations {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new KeyLocations(snapshot.snapshotId(), byKey, vectors);
+    return new KeyLocations(snapshot.snapshotId(), byKey, vectors, filesRead);
   }
 
   private static void readFile(

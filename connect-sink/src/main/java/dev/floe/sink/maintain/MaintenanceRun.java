@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One maintenance run of one table, in the order that leaves the least behind: compaction (which
- * leaves the old files to expiry), then manifests, then expiry of old snapshots and their files.
+ * leaves the old files to expiry), then manifests, then expiry of old snapshots and their files,
+ * then the files nothing references (orphans).
  */
 public final class MaintenanceRun {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceRun.class);
@@ -19,6 +20,7 @@ public final class MaintenanceRun {
   private Compaction.Outcome compaction;
   private boolean lostRace;
   private int snapshotsExpired;
+  private int orphansDeleted;
   private RuntimeException failure;
 
   MaintenanceRun(Table table, MaintenanceSettings settings) {
@@ -87,6 +89,9 @@ public final class MaintenanceRun {
     if (settings.expireSnapshots()) {
       snapshotsExpired = SnapshotExpiry.run(table, settings, nowMs);
     }
+    if (settings.orphanFiles()) {
+      orphansDeleted = OrphanFiles.run(table, settings.orphanMinAgeMs(), nowMs);
+    }
     return before;
   }
 
@@ -101,6 +106,10 @@ public final class MaintenanceRun {
 
   public int snapshotsExpired() {
     return snapshotsExpired;
+  }
+
+  public int orphansDeleted() {
+    return orphansDeleted;
   }
 
   /** What stopped the run, or null. */

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param snapshotsMinKeep snapshots always kept, however old
  * @param rewriteManifests whether manifests are merged when there are many
  * @param rewriteManifestsMinCount manifests that make a rewrite due
+ * @param orphanFiles whether files under the table's location that nothing references are deleted
+ * @param orphanMinAgeMs how old an unreferenced file must be before it is deleted: younger ones may
+ *     belong to a commit still under way
  */
 public record MaintenanceSettings(
     boolean enabled,
@@ -33,7 +36,9 @@ public record MaintenanceSettings(
     long snapshotMaxAgeMs,
     int snapshotsMinKeep,
     boolean rewriteManifests,
-    int rewriteManifestsMinCount) {
+    int rewriteManifestsMinCount,
+    boolean orphanFiles,
+    long orphanMinAgeMs) {
   public static final String TABLE_PROPERTY_PREFIX = "floe.maintenance.";
   public static final String ENABLED = "enabled";
   public static final String INTERVAL_MS = "interval.ms";
@@ -46,6 +51,14 @@ public record MaintenanceSettings(
   public static final String SNAPSHOTS_MIN_KEEP = "expire-snapshots.min-keep";
   public static final String REWRITE_MANIFESTS = "rewrite-manifests.enabled";
   public static final String REWRITE_MANIFESTS_MIN_COUNT = "rewrite-manifests.min-count";
+  public static final String ORPHAN_FILES = "orphan-files.enabled";
+  public static final String ORPHAN_MIN_AGE_MS = "orphan-files.min-age.ms";
+
+  /**
+   * The least an unreferenced file is left alone, whatever a table property says: a flush, a
+   * compaction or another engine's commit writes its files before the commit that references them.
+   */
+  public static final long MIN_ORPHAN_AGE_MS = 3_600_000L;
 
   /**
    * The least a snapshot is kept, whatever a table property says: a fill of a value Postgres did
@@ -55,9 +68,52 @@ public record MaintenanceSettings(
    */
   public static final long MIN_SNAPSHOT_AGE_MS = 60_000L;
 
+  private static final long DEFAULT_ORPHAN_MIN_AGE_MS = 3L * 24 * 3_600_000L;
+
   public static final MaintenanceSettings DEFAULT =
       new MaintenanceSettings(
-          true, 600_000L, true, 20, 20, 16L << 30, true, 3_600_000L, 10, true, 50);
+          true,
+          600_000L,
+          true,
+          20,
+          20,
+          16L << 30,
+          true,
+          3_600_000L,
+          10,
+          true,
+          50,
+          true,
+          DEFAULT_ORPHAN_MIN_AGE_MS);
+
+  /** Settings without orphan-file cleanup (tests, benchmarks, tools). */
+  public MaintenanceSettings(
+      boolean enabled,
+      long intervalMs,
+      boolean compaction,
+      int compactionMinDeleteFiles,
+      int compactionMinSmallFiles,
+      long compactionMaxBytes,
+      boolean expireSnapshots,
+      long snapshotMaxAgeMs,
+      int snapshotsMinKeep,
+      boolean rewriteManifests,
+      int rewriteManifestsMinCount) {
+    this(
+        enabled,
+        intervalMs,
+        compaction,
+        compactionMinDeleteFiles,
+        compactionMinSmallFiles,
+        compactionMaxBytes,
+        expireSnapshots,
+        snapshotMaxAgeMs,
+        snapshotsMinKeep,
+        rewriteManifests,
+        rewriteManifestsMinCount,
+        false,
+        DEFAULT_ORPHAN_MIN_AGE_MS);
+  }
 
   /** These settings, with what the table's properties say in their place. */
   public MaintenanceSettings forTable(Map<String, String> properties) {
@@ -72,7 +128,9 @@ public record MaintenanceSettings(
         Math.max(MIN_SNAPSHOT_AGE_MS, number(properties, SNAPSHOT_MAX_AGE_MS, snapshotMaxAgeMs)),
         Math.max(1, (int) number(properties, SNAPSHOTS_MIN_KEEP, snapshotsMinKeep)),
         flag(properties, REWRITE_MANIFESTS, rewriteManifests),
-        (int) number(properties, REWRITE_MANIFESTS_MIN_COUNT, rewriteManifestsMinCount));
+        (int) number(properties, REWRITE_MANIFESTS_MIN_COUNT, rewriteManifestsMinCount),
+        flag(properties, ORPHAN_FILES, orphanFiles),
+        Math.max(MIN_ORPHAN_AGE_MS, number(properties, ORPHAN_MIN_AGE_MS, orphanMinAgeMs)));
   }
 
   private static boolean flag(Map<String, String> properties, String key, boolean otherwise) {

@@ -22,6 +22,7 @@ final class MaintenanceMetrics {
   private volatile long runs;
   private volatile long compactions;
   private volatile long expired;
+  private volatile long orphans;
 
   MaintenanceMetrics(PluginMetrics metrics, String table) {
     this.metrics = metrics;
@@ -50,6 +51,10 @@ final class MaintenanceMetrics {
     gauge("maintenance-runs-total", "Maintenance runs of the table.", () -> runs);
     gauge("compactions-total", "Compactions committed to the table.", () -> compactions);
     gauge("snapshots-expired-total", "Snapshots expired by maintenance.", () -> expired);
+    gauge(
+        "orphan-files-deleted-total",
+        "Files under the table's location that nothing referenced, deleted by maintenance.",
+        () -> orphans);
   }
 
   synchronized void maintained(TableFiles before, MaintenanceRun run) {
@@ -62,6 +67,7 @@ final class MaintenanceMetrics {
     runs++;
     compactions += run.compacted() ? 1 : 0;
     expired += run.snapshotsExpired();
+    orphans += run.orphansDeleted();
     lastRunFailed = run.failure() == null ? 0 : 1;
     lastRunMs = System.currentTimeMillis();
   }

@@ -32,6 +32,7 @@ public final class SinkMetrics {
   private final Sensor deadLetters;
   private final Sensor dropped;
   private final Sensor unfilled;
+  private volatile dev.floe.sink.index.KeyIndexes keyIndexes = dev.floe.sink.index.KeyIndexes.NONE;
 
   SinkMetrics(PluginMetrics metrics) {
     this.metrics = metrics;
@@ -183,7 +184,30 @@ public final class SinkMetrics {
   }
 
   private TableMetrics table(String table) {
-    return tables.computeIfAbsent(table, t -> new TableMetrics(metrics, sensorPrefix, t));
+    return tables.computeIfAbsent(
+        table,
+        t -> {
+          TableMetrics created = new TableMetrics(metrics, sensorPrefix, t);
+          tableGauge(
+              metrics,
+              t,
+              "key-index-bytes",
+              "Memory the table's key index takes on this task (0: no index).",
+              () -> keyIndexes.bytesOf(t));
+          tableGauge(
+              metrics,
+              t,
+              "key-index-builds-total",
+              "Times this task built the table's key index from the whole table (its first flush,"
+                  + " after another writer's commit it could not follow, when it filled up).",
+              () -> keyIndexes.buildsOf(t));
+          return created;
+        });
+  }
+
+  /** The key indexes whose size and builds are published per table. */
+  public void keyIndexes(dev.floe.sink.index.KeyIndexes indexes) {
+    this.keyIndexes = indexes;
   }
 
   private org.apache.kafka.common.MetricName name(String name, String description) {

@@ -155,7 +155,7 @@ abstract class BufferedTableWriter implements TableWriter {
   }
 
   /** The files of a flush are complete (they are committed next, or written again). */
-  protected void written(WriteResult result) {}
+  protected void written(FlushFileWriter files, WriteResult result) {}
 
   @Override
   public TableFlush flushStatesBeforeKeyChanges() {
@@ -188,7 +188,7 @@ abstract class BufferedTableWriter implements TableWriter {
     try {
       writeBuffer(files);
       WriteResult result = files.complete();
-      written(result);
+      written(files, result);
       return coverage.flushOf(table, result, conflictFilter());
     } catch (IOException | RuntimeException e) {
       files.abort();

@@ -1,7 +1,13 @@
 package dev.floe.sink.write;
 
+import dev.floe.sink.index.KeyLocations;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
@@ -35,6 +41,9 @@ final class FlushFileWriter {
   private final RollingEqualityDeleteWriter<Record> keyDeletes;
   private final PartitionKey partitionKey;
   private final InternalRecordWrapper internal;
+  private final Schema keySchema;
+  private final Map<String, List<Record>> keysByPartition = new HashMap<>();
+  private final List<Record> deletedKeys = new ArrayList<>();
 
   /**
    * @param rowSchema the schema the rows were built for; data files written with an older schema
@@ -74,6 +83,7 @@ final class FlushFileWriter {
                 factory, files, table.io(), targetSize, globalSpec(table), null);
     this.partitionKey = new PartitionKey(table.spec(), rowSchema);
     this.internal = new InternalRecordWrapper(rowSchema.asStruct());
+    this.keySchema = keySchema;
   }
 
   /** The unpartitioned spec among the table's specs: deletes written with it apply everywhere. */
@@ -95,11 +105,51 @@ final class FlushFileWriter {
   /** Removes any earlier row of {@code key}, in whichever partition it is. */
   void deleteKey(Record key) {
     keyDeletes.write(key);
+    deletedKeys.add(key);
   }
 
   void write(Record row) {
     partitionKey.partition(internal.wrap(row));
     data.write(row, table.spec(), partitionKey);
+  }
+
+  /** Writes {@code row}, remembering where it goes by {@code key} ({@link #rowsAt}). */
+  void write(Record row, Record key) {
+    write(row);
+    keysByPartition
+        .computeIfAbsent(table.spec().partitionToPath(partitionKey), p -> new ArrayList<>())
+        .add(key);
+  }
+
+  /** The keys deleted by equality. */
+  List<Record> deletedKeys() {
+    return deletedKeys;
+  }
+
+  /**
+   * Where the rows written with their key are, once complete: a data file's rows are in the order
+   * they were written. A partition whose rows filled more than one file is left out (which rows
+   * went to which file is not told).
+   */
+  org.apache.iceberg.util.StructLikeMap<KeyLocations.RowAt> rowsAt(WriteResult result) {
+    Map<String, List<DataFile>> filesByPartition = new HashMap<>();
+    for (DataFile file : result.dataFiles()) {
+      String path = table.specs().get(file.specId()).partitionToPath(file.partition());
+      filesByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(file);
+    }
+    org.apache.iceberg.util.StructLikeMap<KeyLocations.RowAt> rows =
+        org.apache.iceberg.util.StructLikeMap.create(keySchema.asStruct());
+    keysByPartition.forEach(
+        (path, keys) -> {
+          List<DataFile> files = filesByPartition.get(path);
+          if (files != null && files.size() == 1 && files.get(0).recordCount() == keys.size()) {
+            DataFile file = files.get(0).copyWithoutStats();
+            for (int position = 0; position < keys.size(); position++) {
+              rows.put(keys.get(position), new KeyLocations.RowAt(file, position));
+            }
+          }
+        });
+    return rows;
   }
 
   WriteResult complete() throws IOException {

@@ -46,6 +46,10 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final Set<String> valueColumns = new HashSet<>();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
   private final KeyChangeStates keyChanges = new KeyChangeStates();
+  // where the rows of the flush being committed are, for the key index once it commits
+  private StructLikeMap<KeyLocations.RowAt> ownRows;
+  private List<Record> ownRowsDeleted = List.of();
+  private List<Record> statesDeleted = List.of();
   // a state that a replay's change left: the key keeps its delete (an identity set of one)
   private final Set<Record> superseded =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -228,12 +232,19 @@ public final class FoldingTableWriter extends BufferedTableWriter {
 
   @Override
   protected Set<Long> writeStatesBeforeKeyChanges(FlushFileWriter files) {
-    return keyChanges.write(files, fills, keySchema);
+    Set<Long> lsns = keyChanges.write(files, fills, keySchema);
+    statesDeleted = files.deletedKeys();
+    return lsns;
   }
 
   @Override
   public void statesBeforeKeyChangesCommitted() {
     keyChanges.committed();
+    KeyIndex index = indexes.of(table(), keySchema);
+    if (index != null) {
+      // the old keys' rows were deleted by equality and written again: where is not kept
+      index.ownRowsCommitted(Map.of(), statesDeleted);
+    }
   }
 
   @Override
@@ -294,26 +305,34 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   @Override
   protected void writeBuffer(FlushFileWriter files) {
     KeyIndex index = syncedIndex();
-    java.util.List<Record> held = new java.util.ArrayList<>();
+    boolean byPositions = indexes.locatesRows();
+    // the keys whose rows must be looked for: not new, and not where this task wrote them last
+    java.util.List<Record> unknown = new java.util.ArrayList<>();
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
-      if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
-        held.add(rowKey);
+      if ((change.getValue() == null || index == null || index.mayHold(rowKey))
+          && (index == null || index.ownRow(rowKey) == null)) {
+        unknown.add(rowKey);
       }
     }
+    org.apache.iceberg.Snapshot current = table().currentSnapshot();
     KeyLocations located =
-        indexes.locatesRows() && !held.isEmpty()
+        byPositions && !unknown.isEmpty()
             ? KeyLocations.find(
-                table(), table().currentSnapshot(), keySchema, held, KeyFilter.of(keySchema, held))
+                table(), current, keySchema, unknown, KeyFilter.of(keySchema, unknown))
             : null;
+    byPositions &= located != null || unknown.isEmpty();
     RowPositions byPosition =
-        located == null ? RowPositions.NONE : new RowPositions(located, partitionId(), taskId());
+        byPositions
+            ? new RowPositions(
+                current == null ? -1 : current.snapshotId(), located, partitionId(), taskId())
+            : RowPositions.NONE;
     int newKeys = 0;
     int byEquality = 0;
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
       if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
-        List<KeyLocations.RowAt> rows = located == null ? null : located.of(rowKey);
+        List<KeyLocations.RowAt> rows = byPositions ? rowsOf(rowKey, index, located) : null;
         if (rows == null || (rows.isEmpty() && change.getValue() == null)) {
           files.deleteKey(rowKey);
           byEquality++;
@@ -325,19 +344,40 @@ public final class FoldingTableWriter extends BufferedTableWriter {
         index.add(rowKey); // in the table from this commit on; a rewrite of the flush deletes it
       }
       if (change.getValue() != null) {
-        files.write(change.getValue());
+        files.write(change.getValue(), rowKey);
       }
     }
     coverage.newKeys(newKeys);
     coverage.deletes(byPosition, byEquality);
   }
 
+  /** The live rows of {@code key}: where this task wrote it last, else what the read found. */
+  private static List<KeyLocations.RowAt> rowsOf(Record key, KeyIndex index, KeyLocations located) {
+    KeyLocations.RowAt own = index == null ? null : index.ownRow(key);
+    return own != null ? List.of(own) : located.of(key);
+  }
+
   @Override
-  protected void written(WriteResult result) {
+  protected void written(FlushFileWriter files, WriteResult result) {
     KeyIndex index = indexes.of(table(), keySchema);
     if (index != null) {
       index.written(java.util.Arrays.asList(result.dataFiles()));
+      // where each key's row is once this commits: known for what was written, gone when deleted
+      StructLikeMap<KeyLocations.RowAt> rows = files.rowsAt(result);
+      ownRows = StructLikeMap.create(keySchema.asStruct());
+      latestByKey.keySet().forEach(key -> ownRows.put(key, rows.get(key)));
+      ownRowsDeleted = files.deletedKeys();
     }
+  }
+
+  @Override
+  public void committed() {
+    KeyIndex index = indexes.of(table(), keySchema);
+    if (index != null && ownRows != null) {
+      index.ownRowsCommitted(ownRows, ownRowsDeleted);
+    }
+    ownRows = null;
+    super.committed();
   }
 
   /** The table's key index, brought up to the table (refreshed for this flush), or null. */

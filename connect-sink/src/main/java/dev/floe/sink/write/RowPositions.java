@@ -32,32 +32,48 @@ import org.apache.iceberg.io.OutputFileFactory;
  */
 public final class RowPositions {
   /** No row deleted by position. */
-  public static final RowPositions NONE = new RowPositions(-1, Map.of(), 0, 0);
+  public static final RowPositions NONE = new RowPositions(-1, Map.of(), Set.of(), 0, 0);
 
   private record Rows(DataFile file, List<Long> positions) {}
 
   private final long readSnapshotId;
   private final Map<String, DeleteFile> vectorsRead;
+  private final Set<String> filesRead;
   private final int partitionId;
   private final long taskId;
   private final Map<String, Rows> byFile = new LinkedHashMap<>();
   private int rows;
 
-  RowPositions(KeyLocations located, int partitionId, long taskId) {
-    this(located.snapshotId(), located.deletionVectors(), partitionId, taskId);
+  /**
+   * @param readSnapshotId the snapshot the rows were found in
+   * @param located what a read of that snapshot found, with the deletion vectors of the files it
+   *     read; null when no read was needed
+   */
+  RowPositions(long readSnapshotId, KeyLocations located, int partitionId, long taskId) {
+    this(
+        readSnapshotId,
+        located == null ? Map.of() : located.deletionVectors(),
+        located == null ? Set.of() : located.filesRead(),
+        partitionId,
+        taskId);
   }
 
   private RowPositions(
-      long readSnapshotId, Map<String, DeleteFile> vectorsRead, int partitionId, long taskId) {
+      long readSnapshotId,
+      Map<String, DeleteFile> vectorsRead,
+      Set<String> filesRead,
+      int partitionId,
+      long taskId) {
     this.readSnapshotId = readSnapshotId;
     this.vectorsRead = vectorsRead;
+    this.filesRead = filesRead;
     this.partitionId = partitionId;
     this.taskId = taskId;
   }
 
   /** Rows of files not committed yet (a compaction's), deleted with their commit. */
   public static RowPositions ofNewFiles(int partitionId, long taskId) {
-    return new RowPositions(-1, Map.of(), partitionId, taskId);
+    return new RowPositions(-1, Map.of(), Set.of(), partitionId, taskId);
   }
 
   public void delete(KeyLocations.RowAt row) {
@@ -102,9 +118,12 @@ public final class RowPositions {
     return byFile.keySet();
   }
 
-  /** The deletion vectors of those data files in the snapshot the rows were found in. */
+  /**
+   * The deletion vectors of those data files in the snapshot the rows were found in; null when not
+   * all of them were read (rows this task knew where it had written), so they must be looked up.
+   */
   public Map<String, DeleteFile> vectorsRead() {
-    return vectorsRead;
+    return filesRead.containsAll(byFile.keySet()) ? vectorsRead : null;
   }
 
   /**

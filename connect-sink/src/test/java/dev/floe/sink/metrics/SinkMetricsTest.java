@@ -46,6 +46,9 @@ class SinkMetricsTest {
     // key 2's row, found in the first flush's file, is deleted by position (a deletion vector)
     assertEquals(1.0, value("rows-deleted-by-position-total", "cdc.public_items"));
     assertEquals(0.0, value("keys-deleted-by-equality-total", "cdc.public_items"));
+    // the key index was built once, at the first flush, and takes memory
+    assertEquals(1L, value("key-index-builds-total", "cdc.public_items"));
+    assertTrue((Long) value("key-index-bytes", "cdc.public_items") > 0);
     assertEquals(2.0, value("new-keys-written-total", "cdc.public_items"));
     assertEquals(0L, value("buffered-change-events", null));
     assertEquals(1.0, value("dead-letter-records-total", null));
@@ -178,8 +181,17 @@ class SinkMetricsTest {
 
   /** The task's commit cycle on {@code catalog}, publishing to this test's metrics. */
   private CommitCycle cycle(InMemoryCatalog catalog) {
+    dev.floe.sink.index.KeyIndexes indexes = new dev.floe.sink.index.KeyIndexes(true);
+    metrics.keyIndexes(indexes);
     return CommitCycleBuilder.of(
-            new TableWriters(new TableRouter("cdc"), new TableProvisioner(catalog, true, 2), 1),
+            new TableWriters(
+                new TableRouter("cdc"),
+                new TableProvisioner(catalog, true, 2),
+                dev.floe.sink.write.WriteMode.UPSERT,
+                table -> Map.of(),
+                dev.floe.sink.fill.FillSettings.DEFAULT,
+                indexes,
+                1),
             "sink")
         .flushMaxRecords(1_000)
         .metrics(metrics)

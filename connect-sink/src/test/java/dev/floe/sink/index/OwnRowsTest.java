@@ -1,0 +1,101 @@
+package dev.floe.sink.index;
+
+import static dev.floe.sink.event.ChangeEvents.parse;
+import static dev.floe.sink.event.ChangeEvents.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.commit.UpsertCycles;
+import dev.floe.sink.maintain.MaintenanceRun;
+import dev.floe.sink.maintain.MaintenanceSettings;
+import dev.floe.sink.maintain.TableFiles;
+import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.write.TableRows;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task deletes the rows it wrote itself by position without reading the table for them, and stops
+ * trusting where it wrote a row as soon as another commit may have moved or deleted it: a
+ * compaction that rewrote the file, another task that took the key over.
+ */
+class OwnRowsTest {
+  private static final TableIdentifier ITEMS = TableIdentifier.of("cdc", "public_items");
+  private final InMemoryCatalog catalog = new InMemoryCatalog();
+  private long offset;
+
+  OwnRowsTest() {
+    catalog.initialize("mem", Map.of());
+  }
+
+  @Test
+  void aHotKeyIsDeletedByPositionFlushAfterFlush() throws Exception {
+    CommitCycle task = task();
+    for (int flush = 0; flush < 5; flush++) {
+      apply(task, flush == 0 ? "c" : "u", 1, "v" + flush);
+      apply(task, "c", 100 + flush, "other");
+      task.commit();
+    }
+    Table table = catalog.loadTable(ITEMS);
+    assertEquals(
+        List.of("100|other", "101|other", "102|other", "103|other", "104|other", "1|v4"),
+        TableRows.of(table, "id", "name"));
+    TableFiles files = TableFiles.of(table, table.currentSnapshot());
+    assertEquals(0, files.equalityDeleteFiles());
+    assertEquals(4, files.positionDeleteFiles(), "one deletion vector per earlier flush's file");
+  }
+
+  @Test
+  void aRowWhoseFileWasCompactedIsLookedForAgain() throws Exception {
+    CommitCycle task = task();
+    apply(task, "c", 1, "one");
+    apply(task, "c", 2, "two");
+    task.commit();
+    apply(task, "c", 3, "three");
+    task.commit(); // two small files
+    Table table = catalog.loadTable(ITEMS);
+    MaintenanceRun.of(table, everyTime()).run(System.currentTimeMillis()); // rewrites both
+
+    apply(task, "u", 1, "uno");
+    apply(task, "u", 3, "tres");
+    task.commit();
+
+    table.refresh();
+    assertEquals(List.of("1|uno", "2|two", "3|tres"), TableRows.of(table, "id", "name"));
+  }
+
+  @Test
+  void aKeyAnotherTaskTookOverIsLookedForAgain() throws Exception {
+    CommitCycle first = task();
+    CommitCycle second = task();
+    apply(first, "c", 1, "first");
+    first.commit();
+    // the key's partition moved: the other task updates it, deleting the first task's row
+    second.apply(parse(record("u", 1, "second", 1, 0, 500)));
+    second.commit();
+    // and back: the first task's last known row of key 1 is gone, the second's is the live one
+    apply(first, "u", 1, "first-again");
+    first.commit();
+
+    Table table = catalog.loadTable(ITEMS);
+    assertEquals(List.of("1|first-again"), TableRows.of(table, "id", "name"));
+  }
+
+  private void apply(CommitCycle task, String op, int id, String name) {
+    long at = offset++;
+    task.apply(parse(record(op, id, name, 0, at, 100 + at)));
+  }
+
+  private CommitCycle task() {
+    return UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+  }
+
+  private static MaintenanceSettings everyTime() {
+    return new MaintenanceSettings(
+        true, 1_000, true, 1, 2, Long.MAX_VALUE, false, 60_000, 1, false, 50);
+  }
+}
