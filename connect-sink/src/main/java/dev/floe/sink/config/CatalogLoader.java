@@ -15,7 +15,20 @@ public final class CatalogLoader {
     registerPluginJdbcDrivers();
     Object hadoopConf = new org.apache.hadoop.conf.Configuration();
     return CatalogUtil.buildIcebergCatalog(
-        config.catalogName(), config.catalogProperties(), hadoopConf);
+        config.catalogName(), withDefaults(config.catalogProperties()), hadoopConf);
+  }
+
+  /**
+   * The catalog's properties, with Iceberg's in-memory manifest cache on unless the user says
+   * otherwise: a sink plans the same tables every few seconds (to find the rows it deletes, the
+   * last states of rows, the files others added), and manifests never change once written, so each
+   * is read from the object store once instead of at every flush.
+   */
+  static java.util.Map<String, String> withDefaults(java.util.Map<String, String> properties) {
+    java.util.Map<String, String> withDefaults = new java.util.HashMap<>(properties);
+    withDefaults.putIfAbsent(
+        org.apache.iceberg.CatalogProperties.IO_MANIFEST_CACHE_ENABLED, "true");
+    return withDefaults;
   }
 
   /**

@@ -57,7 +57,8 @@ final class NewestRowScan {
     this.schema = table.schemas().get(table.snapshot(snapshotId).schemaId());
     this.keySchema = keySchema;
     this.wanted = wanted;
-    this.positions = new BaseDeleteLoader(file -> table.io().newInputFile(file));
+    this.positions =
+        new BaseDeleteLoader(file -> dev.floe.sink.index.ImmutableFiles.open(table, file));
   }
 
   /**
@@ -161,7 +162,7 @@ final class NewestRowScan {
             ? projection
             : TypeUtil.join(projection, new Schema(MetadataColumns.ROW_POSITION));
     try (CloseableIterable<Record> rows =
-        Parquet.read(table.io().newInputFile(task.file().location()))
+        Parquet.read(dev.floe.sink.index.ImmutableFiles.open(table, task.file()))
             .project(read)
             .filter(filter) // skips row groups only: positions stay those of the file
             .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema))
@@ -193,7 +194,7 @@ final class NewestRowScan {
         path -> {
           StructLikeSet keys = StructLikeSet.create(keySchema.asStruct());
           try (CloseableIterable<Record> rows =
-              Parquet.read(table.io().newInputFile(path))
+              Parquet.read(dev.floe.sink.index.ImmutableFiles.open(table, delete))
                   .project(keySchema)
                   .createReaderFunc(fs -> GenericParquetReaders.buildReader(keySchema, fs))
                   .build()) {

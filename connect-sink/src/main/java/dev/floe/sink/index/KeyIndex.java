@@ -197,7 +197,7 @@ public final class KeyIndex {
       throw new UnsupportedOperationException("data file " + file.location() + " is not Parquet");
     }
     try (CloseableIterable<Record> rows =
-        Parquet.read(table.io().newInputFile(file.location()))
+        Parquet.read(ImmutableFiles.open(table, file))
             .project(keySchema)
             .createReaderFunc(
                 fileSchema -> GenericParquetReaders.buildReader(keySchema, fileSchema))

@@ -11,23 +11,17 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericDeleteFilter;
-import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.parquet.Parquet;
-import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.StructLikeMap;
 import org.apache.iceberg.util.StructLikeSet;
+import org.apache.iceberg.util.Tasks;
 
 /**
  * Where the live rows of some keys are in one snapshot of a table: data file and row position, so
@@ -78,64 +72,56 @@ public final class KeyLocations {
       return new KeyLocations(
           snapshot == null ? -1 : snapshot.snapshotId(), byKey, vectors, filesRead);
     }
-    StructLikeSet wanted = StructLikeSet.create(keySchema.asStruct());
-    wanted.addAll(keys);
-    Schema tableSchema = table.schemas().get(snapshot.schemaId());
-    Schema projection = TypeUtil.join(keySchema, new Schema(MetadataColumns.ROW_POSITION));
-    try (CloseableIterable<FileScanTask> tasks =
+    List<FileScanTask> tasks = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> planned =
         table.newScan().useSnapshot(snapshot.snapshotId()).filter(keyFilter).planFiles()) {
-      for (FileScanTask task : tasks) {
+      for (FileScanTask task : planned) {
         if (task.file().format() != FileFormat.PARQUET) {
           return null;
         }
+        tasks.add(task);
         filesRead.add(task.file().location());
         for (DeleteFile delete : task.deletes()) {
           if (ContentFileUtil.isDV(delete)) {
             vectors.put(task.file().location(), delete);
           }
         }
-        readFile(table, task, tableSchema, projection, keySchema, keyFilter, wanted, byKey);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    StructLikeSet wanted = StructLikeSet.create(keySchema.asStruct());
+    wanted.addAll(keys);
+    RowReader reader =
+        new RowReader(
+            table, table.schemas().get(snapshot.schemaId()), keySchema, keyFilter, wanted);
+    // the reads wait on the object store far more than they compute: several at once
+    Tasks.foreach(tasks)
+        .executeWith(READS)
+        .stopOnFailure()
+        .throwFailureWhenFinished()
+        .run(
+            task -> {
+              List<Map.Entry<Record, RowAt>> found = reader.liveRows(task);
+              synchronized (byKey) {
+                found.forEach(
+                    row ->
+                        byKey
+                            .computeIfAbsent(row.getKey(), k -> new ArrayList<>(1))
+                            .add(row.getValue()));
+              }
+            });
     return new KeyLocations(snapshot.snapshotId(), byKey, vectors, filesRead);
   }
 
-  private static void readFile(
-      Table table,
-      FileScanTask task,
-      Schema tableSchema,
-      Schema projection,
-      Schema keySchema,
-      Expression keyFilter,
-      StructLikeSet wanted,
-      StructLikeMap<List<RowAt>> byKey) {
-    GenericDeleteFilter deletes =
-        new GenericDeleteFilter(table.io(), task, tableSchema, projection);
-    DataFile file = task.file().copyWithoutStats(); // only its location, spec and partition
-    Schema read = deletes.requiredSchema();
-    try (CloseableIterable<Record> rows =
-        deletes.filter(
-            Parquet.read(table.io().newInputFile(task.file().location()))
-                .project(read)
-                .filter(keyFilter) // skips row groups only: positions stay those of the file
-                .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema))
-                .build())) {
-      for (Record row : rows) {
-        GenericRecord key = GenericRecord.create(keySchema);
-        for (NestedField column : keySchema.columns()) {
-          key.setField(column.name(), row.getField(column.name()));
-        }
-        if (wanted.contains(key)) {
-          long position = (Long) row.getField(MetadataColumns.ROW_POSITION.name());
-          byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new RowAt(file, position));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final java.util.concurrent.ExecutorService READS =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          8,
+          runnable -> {
+            Thread thread = new Thread(runnable, "floe-key-locations");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** The snapshot the rows were found in. */
   public long snapshotId() {

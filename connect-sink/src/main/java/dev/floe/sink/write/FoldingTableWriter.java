@@ -304,7 +304,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
    */
   @Override
   protected void writeBuffer(FlushFileWriter files) {
+    long t0 = System.nanoTime();
     KeyIndex index = syncedIndex();
+    long t1 = System.nanoTime();
     boolean byPositions = indexes.locatesRows();
     // the keys whose rows must be looked for: not new, and not where this task wrote them last
     java.util.List<Record> unknown = new java.util.ArrayList<>();
@@ -321,6 +323,14 @@ public final class FoldingTableWriter extends BufferedTableWriter {
             ? KeyLocations.find(
                 table(), current, keySchema, unknown, KeyFilter.of(keySchema, unknown))
             : null;
+    LOG.debug(
+        "{}: key index synced in {} ms; {} of {} keys looked for in {} files in {} ms",
+        table().name(),
+        (t1 - t0) / 1_000_000,
+        unknown.size(),
+        latestByKey.size(),
+        located == null ? 0 : located.filesRead().size(),
+        (System.nanoTime() - t1) / 1_000_000);
     byPositions &= located != null || unknown.isEmpty();
     RowPositions byPosition =
         byPositions

@@ -139,7 +139,8 @@ public final class RowPositions {
             .operationId(java.util.UUID.randomUUID().toString())
             .build();
     if (vectors) {
-      BaseDeleteLoader loader = new BaseDeleteLoader(file -> table.io().newInputFile(file));
+      BaseDeleteLoader loader =
+          new BaseDeleteLoader(file -> dev.floe.sink.index.ImmutableFiles.open(table, file));
       BaseDVFileWriter writer =
           new BaseDVFileWriter(
               names,

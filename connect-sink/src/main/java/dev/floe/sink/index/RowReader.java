@@ -1,0 +1,162 @@
+package dev.floe.sink.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetadataColumns;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.BaseDeleteLoader;
+import org.apache.iceberg.data.GenericDeleteFilter;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.deletes.PositionDeleteIndex;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.StructLikeSet;
+
+/**
+ * Reads the live rows of some keys from one data file: its key columns and row positions, minus the
+ * positions its deletion vector or position deletes remove and the keys its equality deletes hold.
+ * An equality delete file applies to many data files: it is read once per look, keeping only the
+ * wanted keys, where Iceberg's generic delete filter would read it again for every data file.
+ * Equality deletes on other columns than the key (another writer's) go through that filter.
+ */
+final class RowReader {
+  private final Table table;
+  private final Schema tableSchema;
+  private final Schema keySchema;
+  private final Expression keyFilter;
+  private final StructLikeSet wanted;
+  private final Set<Integer> keyIds = new HashSet<>();
+  private final Schema projection;
+  private final BaseDeleteLoader positions;
+  private final Map<String, StructLikeSet> deletedKeys = new ConcurrentHashMap<>();
+
+  RowReader(
+      Table table,
+      Schema tableSchema,
+      Schema keySchema,
+      Expression keyFilter,
+      StructLikeSet wanted) {
+    this.table = table;
+    this.tableSchema = tableSchema;
+    this.keySchema = keySchema;
+    this.keyFilter = keyFilter;
+    this.wanted = wanted;
+    keySchema.columns().forEach(c -> keyIds.add(c.fieldId()));
+    this.projection = TypeUtil.join(keySchema, new Schema(MetadataColumns.ROW_POSITION));
+    this.positions = new BaseDeleteLoader(file -> ImmutableFiles.open(table, file));
+  }
+
+  /** The wanted keys' live rows in {@code task}'s data file. */
+  List<Map.Entry<Record, KeyLocations.RowAt>> liveRows(FileScanTask task) {
+    List<DeleteFile> byPosition = new ArrayList<>();
+    List<DeleteFile> byKey = new ArrayList<>();
+    for (DeleteFile delete : task.deletes()) {
+      if (delete.content() == FileContent.POSITION_DELETES) {
+        byPosition.add(delete);
+      } else if (delete.format() == FileFormat.PARQUET
+          && keyIds.equals(new HashSet<>(delete.equalityFieldIds()))) {
+        byKey.add(delete);
+      } else {
+        return generic(task); // equality deletes on other columns
+      }
+    }
+    PositionDeleteIndex dead =
+        byPosition.isEmpty()
+            ? null
+            : positions.loadPositionDeletes(byPosition, task.file().location());
+    DataFile file = task.file().copyWithoutStats(); // only its location, spec and partition
+    List<Map.Entry<Record, KeyLocations.RowAt>> found = new ArrayList<>();
+    try (CloseableIterable<Record> rows = read(task, projection)) {
+      for (Record row : rows) {
+        Record key = keyOf(row);
+        long position = (Long) row.getField(MetadataColumns.ROW_POSITION.name());
+        if (wanted.contains(key)
+            && (dead == null || !dead.isDeleted(position))
+            && byKey.stream().noneMatch(delete -> deletedKeys(delete).contains(key))) {
+          found.add(new AbstractMap.SimpleEntry<>(key, new KeyLocations.RowAt(file, position)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  /** Iceberg's own delete filter, for a file with deletes this reader does not apply itself. */
+  private List<Map.Entry<Record, KeyLocations.RowAt>> generic(FileScanTask task) {
+    GenericDeleteFilter deletes =
+        new GenericDeleteFilter(table.io(), task, tableSchema, projection);
+    DataFile file = task.file().copyWithoutStats();
+    List<Map.Entry<Record, KeyLocations.RowAt>> found = new ArrayList<>();
+    try (CloseableIterable<Record> rows = deletes.filter(read(task, deletes.requiredSchema()))) {
+      for (Record row : rows) {
+        Record key = keyOf(row);
+        if (wanted.contains(key)) {
+          long position = (Long) row.getField(MetadataColumns.ROW_POSITION.name());
+          found.add(new AbstractMap.SimpleEntry<>(key, new KeyLocations.RowAt(file, position)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  private CloseableIterable<Record> read(FileScanTask task, Schema schema) {
+    return Parquet.read(ImmutableFiles.open(table, task.file()))
+        .project(schema)
+        .filter(keyFilter) // skips row groups only: positions stay those of the file
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema))
+        .build();
+  }
+
+  /** The wanted keys {@code delete} removes, read once per look. */
+  private StructLikeSet deletedKeys(DeleteFile delete) {
+    return deletedKeys.computeIfAbsent(
+        delete.location(),
+        path -> {
+          StructLikeSet keys = StructLikeSet.create(keySchema.asStruct());
+          try (CloseableIterable<Record> rows =
+              Parquet.read(ImmutableFiles.open(table, delete))
+                  .project(keySchema)
+                  .createReaderFunc(fs -> GenericParquetReaders.buildReader(keySchema, fs))
+                  .build()) {
+            for (Record row : rows) {
+              Record key = keyOf(row);
+              if (wanted.contains(key)) {
+                keys.add(key);
+              }
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return keys;
+        });
+  }
+
+  private Record keyOf(Record row) {
+    GenericRecord key = GenericRecord.create(keySchema);
+    for (NestedField column : keySchema.columns()) {
+      key.setField(column.name(), row.getField(column.name()));
+    }
+    return key;
+  }
+}
