@@ -36,6 +36,11 @@ class SparkReadsFloeTablesIT {
     assertTrue(
         Files.exists(jar), jar + " is missing: build the benchmarks module first (./mvnw verify)");
     tables = Path.of(System.getProperty("floe.tables.dir"));
+    if (Files.exists(tables)) { // a fresh write: an earlier run's tables would be written on top of
+      try (java.util.stream.Stream<Path> old = Files.walk(tables)) {
+        old.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
     Process writer =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -49,7 +49,7 @@ final class PositionDeleteCommit {
     }
     written.deleteFiles().forEach(delta::addDeletes);
     written.rewrittenDeleteFiles().forEach(delta::removeDeletes);
-    delta.validateDataFilesExist(rows.dataFiles());
+    delta.validateDataFilesExist(rows.existingDataFiles());
     delta.validateDeletedFiles();
     return written.deleteFiles();
   }
@@ -67,7 +67,7 @@ final class PositionDeleteCommit {
    * failure that writes the flush again when one of those files is gone.
    */
   private static Map<String, DeleteFile> vectorsNow(Table table, TableFlush flush, Snapshot base) {
-    Set<String> wanted = flush.deletedRows().dataFiles();
+    Set<String> wanted = flush.deletedRows().existingDataFiles();
     Set<String> found = new HashSet<>();
     Map<String, DeleteFile> vectors = new HashMap<>();
     if (base != null) {

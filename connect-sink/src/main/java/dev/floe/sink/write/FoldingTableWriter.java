@@ -45,6 +45,10 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       org.slf4j.LoggerFactory.getLogger(FoldingTableWriter.class);
   private final Set<String> valueColumns = new HashSet<>();
   private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
+  // the state a delete in this buffer replaced: written dead if the table never held the key
+  private StructLikeMap<Record> beforeDelete;
+  private final java.util.List<Record> deadRows = new java.util.ArrayList<>();
+  private RowPositions flushPositions = RowPositions.NONE;
   private final KeyChangeStates keyChanges = new KeyChangeStates();
   // where the rows of the flush being committed are, for the key index once it commits
   private StructLikeMap<KeyLocations.RowAt> ownRows;
@@ -122,6 +126,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       fillFromLastState(event, rowKey, state, missing, earlier, seen);
     }
     if (event.isDelete()) {
+      if (earlier != null && state == null) {
+        beforeDelete.put(rowKey, earlier); // a dead row, if the table never held the key
+      }
       if (event.keyMoved()) {
         // the old key's state just before the change (still filled at flush): its new row, here
         // or on another task, takes what Postgres did not send from it
@@ -308,6 +315,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     KeyIndex index = syncedIndex();
     long t1 = System.nanoTime();
     boolean byPositions = indexes.locatesRows();
+    deadRows.clear();
     // the keys whose rows must be looked for: not new, and not where this task wrote them last
     java.util.List<Record> unknown = new java.util.ArrayList<>();
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
@@ -343,7 +351,10 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       Record rowKey = (Record) change.getKey();
       if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
         List<KeyLocations.RowAt> rows = byPositions ? rowsOf(rowKey, index, located) : null;
-        if (rows == null || (rows.isEmpty() && change.getValue() == null)) {
+        if (rows != null && rows.isEmpty() && change.getValue() == null && deadRow(rowKey)) {
+          files.write(beforeDelete.get(rowKey), rowKey);
+          deadRows.add(rowKey);
+        } else if (rows == null || (rows.isEmpty() && change.getValue() == null)) {
           files.deleteKey(rowKey);
           byEquality++;
         } else {
@@ -359,6 +370,26 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     }
     coverage.newKeys(newKeys);
     coverage.deletes(byPosition, byEquality);
+    flushPositions = byPosition;
+  }
+
+  /**
+   * Whether a key deleted in this buffer that the table does not hold is written as a dead row (its
+   * last state, deleted by position in the same commit) rather than as an equality delete: either
+   * way a fill of a later replay finds it deleted, not never written, but the dead row leaves
+   * readers nothing to join. Only a complete state qualifies, and only while the flush is too small
+   * for a partition to fill more than one file (a dead row's position must be known).
+   */
+  private boolean deadRow(Record rowKey) {
+    Record state = beforeDelete.get(rowKey);
+    return state != null && !fills.isPending(state) && pendingBytes() < targetFileBytes() / 2;
+  }
+
+  private long targetFileBytes() {
+    return org.apache.iceberg.util.PropertyUtil.propertyAsLong(
+        table().properties(),
+        org.apache.iceberg.TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+        org.apache.iceberg.TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
   }
 
   /** The live rows of {@code key}: where this task wrote it last, else what the read found. */
@@ -375,8 +406,19 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       // where each key's row is once this commits: known for what was written, gone when deleted
       StructLikeMap<KeyLocations.RowAt> rows = files.rowsAt(result);
       ownRows = StructLikeMap.create(keySchema.asStruct());
-      latestByKey.keySet().forEach(key -> ownRows.put(key, rows.get(key)));
+      latestByKey.forEach((key, state) -> ownRows.put(key, state == null ? null : rows.get(key)));
       ownRowsDeleted = files.deletedKeys();
+    }
+    if (!deadRows.isEmpty()) {
+      StructLikeMap<KeyLocations.RowAt> rows = files.rowsAt(result);
+      for (Record key : deadRows) {
+        KeyLocations.RowAt dead = rows.get(key);
+        if (dead == null) { // cannot be: deadRow() keeps the flush to one file per partition
+          throw new IllegalStateException(
+              "the dead row of a deleted key has no known position in " + table().name());
+        }
+        flushPositions.deleteWritten(dead);
+      }
     }
   }
 
@@ -412,6 +454,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   @Override
   protected void clearBuffer() {
     latestByKey = StructLikeMap.create(keySchema.asStruct());
+    beforeDelete = StructLikeMap.create(keySchema.asStruct());
     keyChanges.clear();
   }
 }

@@ -43,6 +43,7 @@ public final class RowPositions {
   private final long taskId;
   private final Map<String, Rows> byFile = new LinkedHashMap<>();
   private int rows;
+  private final Set<String> written = new java.util.HashSet<>();
 
   /**
    * @param readSnapshotId the snapshot the rows were found in
@@ -99,6 +100,19 @@ public final class RowPositions {
             });
   }
 
+  /** A row of a data file this flush writes: it is added dead, deleted in the same commit. */
+  void deleteWritten(KeyLocations.RowAt row) {
+    delete(row);
+    written.add(row.file().location());
+  }
+
+  /** The data files the rows are in that the table holds already (not written by this flush). */
+  public Set<String> existingDataFiles() {
+    Set<String> existing = new java.util.LinkedHashSet<>(byFile.keySet());
+    existing.removeAll(written);
+    return existing;
+  }
+
   public boolean isEmpty() {
     return rows == 0;
   }
@@ -123,7 +137,7 @@ public final class RowPositions {
    * all of them were read (rows this task knew where it had written), so they must be looked up.
    */
   public Map<String, DeleteFile> vectorsRead() {
-    return filesRead.containsAll(byFile.keySet()) ? vectorsRead : null;
+    return filesRead.containsAll(existingDataFiles()) ? vectorsRead : null;
   }
 
   /**

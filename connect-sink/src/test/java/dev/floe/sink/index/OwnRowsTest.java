@@ -85,6 +85,23 @@ class OwnRowsTest {
     assertEquals(List.of("1|first-again"), TableRows.of(table, "id", "name"));
   }
 
+  @Test
+  void aKeyInsertedAndDeletedInOneFlushLeavesADeadRowNotAnEqualityDelete() throws Exception {
+    CommitCycle task = task();
+    apply(task, "c", 1, "one");
+    task.commit();
+    apply(task, "c", 2, "short-lived");
+    apply(task, "d", 2, null);
+    apply(task, "u", 1, "uno");
+    task.commit();
+
+    Table table = catalog.loadTable(ITEMS);
+    assertEquals(List.of("1|uno"), TableRows.of(table, "id", "name"));
+    TableFiles files = TableFiles.of(table, table.currentSnapshot());
+    assertEquals(0, files.equalityDeleteFiles(), "the deleted key is a dead row");
+    assertEquals(2, files.positionDeleteFiles(), "key 1's old row, key 2's dead row");
+  }
+
   private void apply(CommitCycle task, String op, int id, String name) {
     long at = offset++;
     task.apply(parse(record(op, id, name, 0, at, 100 + at)));
