@@ -132,11 +132,12 @@ public final class SinkConfig extends AbstractConfig {
         2,
         Range.between(2, 3),
         Importance.LOW,
-        "The Iceberg format version of tables the sink creates: 2 (merge-on-read) or 3. The sink"
-            + " folds changes by key, so it writes no position deletes in either (a key is written at"
-            + " most once a flush); rows of earlier snapshots are removed by equality deletes on the"
-            + " key. In 3, a column added in Postgres with a DEFAULT gets it as initial default, so"
-            + " rows from before the ADD COLUMN read it, as in Postgres (in 2 they read null).",
+        "The Iceberg format version of tables the sink creates: 2 (merge-on-read) or 3. Rows of"
+            + " earlier snapshots are deleted by position (iceberg.tables.position-deletes): in 2 as"
+            + " file-scoped position delete files, in 3 as deletion vectors (one per data file,"
+            + " merged). In 3, a column added in Postgres with a DEFAULT gets it as initial default,"
+            + " so rows from before the ADD COLUMN read it, as in Postgres (in 2 they read null)."
+            + " Every engine reads 2; check that yours reads 3 before choosing it.",
         TABLES_GROUP,
         3,
         Width.SHORT,

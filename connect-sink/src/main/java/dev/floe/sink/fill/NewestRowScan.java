@@ -28,7 +28,6 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.StructLikeMap;
 import org.apache.iceberg.util.StructLikeSet;
 
@@ -191,32 +190,11 @@ final class NewestRowScan {
   private StructLikeSet deletedKeys(DeleteFile delete) {
     return deletedByFile.computeIfAbsent(
         delete.location(),
-        path -> {
-          StructLikeSet keys = StructLikeSet.create(keySchema.asStruct());
-          try (CloseableIterable<Record> rows =
-              Parquet.read(dev.floe.sink.index.ImmutableFiles.open(table, delete))
-                  .project(keySchema)
-                  .createReaderFunc(fs -> GenericParquetReaders.buildReader(keySchema, fs))
-                  .build()) {
-            for (Record row : rows) {
-              Record key = keyOf(row);
-              if (wanted.contains(key)) {
-                keys.add(key);
-              }
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-          return keys;
-        });
+        path -> dev.floe.sink.index.KeyColumns.wantedIn(table, delete, keySchema, wanted));
   }
 
   private Record keyOf(Record row) {
-    GenericRecord key = GenericRecord.create(keySchema);
-    for (NestedField column : keySchema.columns()) {
-      key.setField(column.name(), row.getField(column.name()));
-    }
-    return key;
+    return dev.floe.sink.index.KeyColumns.keyOf(row, keySchema);
   }
 
   private static long sequenceOf(FileScanTask task) {

@@ -19,7 +19,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.GenericDeleteFilter;
-import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
@@ -27,7 +26,6 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.StructLikeSet;
 
 /**
@@ -131,32 +129,10 @@ final class RowReader {
   /** The wanted keys {@code delete} removes, read once per look. */
   private StructLikeSet deletedKeys(DeleteFile delete) {
     return deletedKeys.computeIfAbsent(
-        delete.location(),
-        path -> {
-          StructLikeSet keys = StructLikeSet.create(keySchema.asStruct());
-          try (CloseableIterable<Record> rows =
-              Parquet.read(ImmutableFiles.open(table, delete))
-                  .project(keySchema)
-                  .createReaderFunc(fs -> GenericParquetReaders.buildReader(keySchema, fs))
-                  .build()) {
-            for (Record row : rows) {
-              Record key = keyOf(row);
-              if (wanted.contains(key)) {
-                keys.add(key);
-              }
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-          return keys;
-        });
+        delete.location(), path -> KeyColumns.wantedIn(table, delete, keySchema, wanted));
   }
 
   private Record keyOf(Record row) {
-    GenericRecord key = GenericRecord.create(keySchema);
-    for (NestedField column : keySchema.columns()) {
-      key.setField(column.name(), row.getField(column.name()));
-    }
-    return key;
+    return KeyColumns.keyOf(row, keySchema);
   }
 }
