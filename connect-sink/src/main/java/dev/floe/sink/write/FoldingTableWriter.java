@@ -318,11 +318,17 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     deadRows.clear();
     // the keys whose rows must be looked for: not new, and not where this task wrote them last
     java.util.List<Record> unknown = new java.util.ArrayList<>();
+    // decided once, before this flush adds its new keys to the index (which may then say "may
+    // hold" of a key it did not hold)
+    org.apache.iceberg.util.StructLikeSet held =
+        org.apache.iceberg.util.StructLikeSet.create(keySchema.asStruct());
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
-      if ((change.getValue() == null || index == null || index.mayHold(rowKey))
-          && (index == null || index.ownRow(rowKey) == null)) {
-        unknown.add(rowKey);
+      if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
+        held.add(rowKey);
+        if (index == null || index.ownRow(rowKey) == null) {
+          unknown.add(rowKey);
+        }
       }
     }
     org.apache.iceberg.Snapshot current = table().currentSnapshot();
@@ -349,7 +355,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     int byEquality = 0;
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
-      if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
+      if (held.contains(rowKey)) {
         List<KeyLocations.RowAt> rows = byPositions ? rowsOf(rowKey, index, located) : null;
         if (rows != null && rows.isEmpty() && change.getValue() == null && deadRow(rowKey)) {
           files.write(beforeDelete.get(rowKey), rowKey);
