@@ -4,6 +4,7 @@ import dev.floe.sink.write.RowPositions;
 import dev.floe.sink.write.TableFlush;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,13 +38,13 @@ final class PositionDeleteCommit {
       return List.of();
     }
     Table table = flush.table();
-    Map<String, DeleteFile> vectors =
-        base != null && base.snapshotId() == rows.readSnapshotId() && rows.vectorsRead() != null
-            ? rows.vectorsRead()
-            : vectorsNow(table, flush, base);
+    Map<String, List<DeleteFile>> previous =
+        base != null && base.snapshotId() == rows.readSnapshotId() && rows.deletesRead() != null
+            ? rows.deletesRead()
+            : fileScopedDeletesNow(table, flush, base);
     DeleteWriteResult written;
     try {
-      written = rows.write(table, vectors);
+      written = rows.write(table, previous);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -63,13 +64,15 @@ final class PositionDeleteCommit {
   }
 
   /**
-   * The deletion vector each data file of the flush's rows has in {@code base}. Fails with a commit
-   * failure that writes the flush again when one of those files is gone.
+   * The deletes scoped to each data file of the flush's rows in {@code base} (a deletion vector, or
+   * v2 file-scoped position delete files): the new delete file takes them in and replaces them.
+   * Fails with a commit failure that writes the flush again when one of those files is gone.
    */
-  private static Map<String, DeleteFile> vectorsNow(Table table, TableFlush flush, Snapshot base) {
+  private static Map<String, List<DeleteFile>> fileScopedDeletesNow(
+      Table table, TableFlush flush, Snapshot base) {
     Set<String> wanted = flush.deletedRows().existingDataFiles();
     Set<String> found = new HashSet<>();
-    Map<String, DeleteFile> vectors = new HashMap<>();
+    Map<String, List<DeleteFile>> previous = new HashMap<>();
     if (base != null) {
       try (CloseableIterable<FileScanTask> tasks =
           table
@@ -82,8 +85,9 @@ final class PositionDeleteCommit {
           if (wanted.contains(path)) {
             found.add(path);
             task.deletes().stream()
-                .filter(ContentFileUtil::isDV)
-                .forEach(vector -> vectors.put(path, vector));
+                .filter(ContentFileUtil::isFileScoped)
+                .forEach(
+                    delete -> previous.computeIfAbsent(path, p -> new ArrayList<>()).add(delete));
           }
         }
       } catch (IOException e) {
@@ -96,6 +100,6 @@ final class PositionDeleteCommit {
               + " them (a compaction); writing it again",
           table.name(), wanted.size() - found.size());
     }
-    return vectors;
+    return previous;
   }
 }

@@ -36,21 +36,21 @@ public final class KeyLocations {
 
   private final long snapshotId;
   private final StructLikeMap<List<RowAt>> byKey;
-  private final Map<String, DeleteFile> vectors;
+  private final Map<String, List<DeleteFile>> ownDeletes;
   private final java.util.Set<String> filesRead;
 
   private KeyLocations(
       long snapshotId,
       StructLikeMap<List<RowAt>> byKey,
-      Map<String, DeleteFile> vectors,
+      Map<String, List<DeleteFile>> ownDeletes,
       java.util.Set<String> filesRead) {
     this.snapshotId = snapshotId;
     this.byKey = byKey;
-    this.vectors = vectors;
+    this.ownDeletes = ownDeletes;
     this.filesRead = filesRead;
   }
 
-  /** The data files read: their deletion vectors are known. */
+  /** The data files read: their file-scoped deletes are known. */
   public java.util.Set<String> filesRead() {
     return filesRead;
   }
@@ -66,11 +66,11 @@ public final class KeyLocations {
       Collection<Record> keys,
       Expression keyFilter) {
     StructLikeMap<List<RowAt>> byKey = StructLikeMap.create(keySchema.asStruct());
-    Map<String, DeleteFile> vectors = new HashMap<>();
+    Map<String, List<DeleteFile>> ownDeletes = new HashMap<>();
     java.util.Set<String> filesRead = new java.util.HashSet<>();
     if (snapshot == null || keys.isEmpty()) {
       return new KeyLocations(
-          snapshot == null ? -1 : snapshot.snapshotId(), byKey, vectors, filesRead);
+          snapshot == null ? -1 : snapshot.snapshotId(), byKey, ownDeletes, filesRead);
     }
     List<FileScanTask> tasks = new ArrayList<>();
     try (CloseableIterable<FileScanTask> planned =
@@ -82,8 +82,10 @@ public final class KeyLocations {
         tasks.add(task);
         filesRead.add(task.file().location());
         for (DeleteFile delete : task.deletes()) {
-          if (ContentFileUtil.isDV(delete)) {
-            vectors.put(task.file().location(), delete);
+          if (ContentFileUtil.isFileScoped(delete)) {
+            ownDeletes
+                .computeIfAbsent(task.file().location(), path -> new ArrayList<>())
+                .add(delete);
           }
         }
       }
@@ -111,7 +113,7 @@ public final class KeyLocations {
                             .add(row.getValue()));
               }
             });
-    return new KeyLocations(snapshot.snapshotId(), byKey, vectors, filesRead);
+    return new KeyLocations(snapshot.snapshotId(), byKey, ownDeletes, filesRead);
   }
 
   private static final java.util.concurrent.ExecutorService READS =
@@ -134,8 +136,11 @@ public final class KeyLocations {
     return rows == null ? List.of() : rows;
   }
 
-  /** The deletion vector of each data file read that had one, by data file location. */
-  public Map<String, DeleteFile> deletionVectors() {
-    return vectors;
+  /**
+   * The deletes scoped to one data file (its deletion vector, or v2 file-scoped position delete
+   * files) of each data file read that had any, by data file location.
+   */
+  public Map<String, List<DeleteFile>> fileScopedDeletes() {
+    return ownDeletes;
   }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
@@ -19,6 +20,7 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.BaseDVFileWriter;
 import org.apache.iceberg.deletes.DeleteGranularity;
 import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.deletes.PositionDeleteIndex;
 import org.apache.iceberg.io.DeleteWriteResult;
 import org.apache.iceberg.io.FanoutPositionOnlyDeleteWriter;
 import org.apache.iceberg.io.OutputFileFactory;
@@ -28,7 +30,9 @@ import org.apache.iceberg.io.OutputFileFactory;
  * the flush is committed, against the table as the commit finds it: a format v3 table allows one
  * deletion vector per data file, so a new one takes in the positions of the one it replaces, which
  * the commit removes, and another task's vector committed meanwhile is taken in by writing again. A
- * format v2 table gets a file-scoped position delete file per data file.
+ * format v2 table gets one file-scoped position delete file per data file the same way: the new one
+ * takes in the data file's earlier file-scoped deletes and replaces them, so delete files do not
+ * pile up flush after flush between compactions.
  */
 public final class RowPositions {
   /** No row deleted by position. */
@@ -37,7 +41,7 @@ public final class RowPositions {
   private record Rows(DataFile file, List<Long> positions) {}
 
   private final long readSnapshotId;
-  private final Map<String, DeleteFile> vectorsRead;
+  private final Map<String, List<DeleteFile>> deletesRead;
   private final Set<String> filesRead;
   private final int partitionId;
   private final long taskId;
@@ -53,7 +57,7 @@ public final class RowPositions {
   RowPositions(long readSnapshotId, KeyLocations located, int partitionId, long taskId) {
     this(
         readSnapshotId,
-        located == null ? Map.of() : located.deletionVectors(),
+        located == null ? Map.of() : located.fileScopedDeletes(),
         located == null ? Set.of() : located.filesRead(),
         partitionId,
         taskId);
@@ -61,12 +65,12 @@ public final class RowPositions {
 
   private RowPositions(
       long readSnapshotId,
-      Map<String, DeleteFile> vectorsRead,
+      Map<String, List<DeleteFile>> deletesRead,
       Set<String> filesRead,
       int partitionId,
       long taskId) {
     this.readSnapshotId = readSnapshotId;
-    this.vectorsRead = vectorsRead;
+    this.deletesRead = deletesRead;
     this.filesRead = filesRead;
     this.partitionId = partitionId;
     this.taskId = taskId;
@@ -133,18 +137,20 @@ public final class RowPositions {
   }
 
   /**
-   * The deletion vectors of those data files in the snapshot the rows were found in; null when not
-   * all of them were read (rows this task knew where it had written), so they must be looked up.
+   * The file-scoped deletes of those data files in the snapshot the rows were found in; null when
+   * not all of them were read (rows this task knew where it had written), so they must be looked
+   * up.
    */
-  public Map<String, DeleteFile> vectorsRead() {
-    return filesRead.containsAll(existingDataFiles()) ? vectorsRead : null;
+  public Map<String, List<DeleteFile>> deletesRead() {
+    return filesRead.containsAll(existingDataFiles()) ? deletesRead : null;
   }
 
   /**
-   * Writes the delete files, given the deletion vector each data file has now (by location). The
-   * result's rewritten files are the vectors the new ones replace.
+   * Writes one delete file per data file, taking in the deletes scoped to that data file it has now
+   * ({@code previousNow}, by location): the result's rewritten files are those it replaces, so a
+   * data file carries one deletion vector (v3) or one position delete file (v2), not one per flush.
    */
-  public DeleteWriteResult write(Table table, Map<String, DeleteFile> vectorsNow)
+  public DeleteWriteResult write(Table table, Map<String, List<DeleteFile>> previousNow)
       throws IOException {
     boolean vectors = TableUtil.formatVersion(table) >= 3;
     OutputFileFactory names =
@@ -152,18 +158,15 @@ public final class RowPositions {
             .format(vectors ? FileFormat.PUFFIN : FileFormat.PARQUET)
             .operationId(java.util.UUID.randomUUID().toString())
             .build();
+    BaseDeleteLoader loader =
+        new BaseDeleteLoader(file -> dev.floe.sink.index.ImmutableFiles.open(table, file));
+    Function<CharSequence, PositionDeleteIndex> previous =
+        path -> {
+          List<DeleteFile> files = previousNow.get(path.toString());
+          return files == null || files.isEmpty() ? null : loader.loadPositionDeletes(files, path);
+        };
     if (vectors) {
-      BaseDeleteLoader loader =
-          new BaseDeleteLoader(file -> dev.floe.sink.index.ImmutableFiles.open(table, file));
-      BaseDVFileWriter writer =
-          new BaseDVFileWriter(
-              names,
-              path -> {
-                DeleteFile previous = vectorsNow.get(path);
-                return previous == null
-                    ? null
-                    : loader.loadPositionDeletes(List.of(previous), path);
-              });
+      BaseDVFileWriter writer = new BaseDVFileWriter(names, path -> previous.apply(path));
       try (writer) {
         byFile.forEach(
             (path, rows) -> {
@@ -178,7 +181,7 @@ public final class RowPositions {
         new GenericFileWriterFactory.Builder(table).deleteFileFormat(FileFormat.PARQUET).build();
     FanoutPositionOnlyDeleteWriter<Record> writer =
         new FanoutPositionOnlyDeleteWriter<>(
-            factory, names, table.io(), Long.MAX_VALUE, DeleteGranularity.FILE);
+            factory, names, table.io(), Long.MAX_VALUE, DeleteGranularity.FILE, previous);
     try (writer) {
       PositionDelete<Record> delete = PositionDelete.create();
       byFile.forEach(

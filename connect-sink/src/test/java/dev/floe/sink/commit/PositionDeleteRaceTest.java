@@ -65,14 +65,10 @@ class PositionDeleteRaceTest {
         TableRows.of(table, "id", "name"));
     TableFiles files = TableFiles.of(table, table.currentSnapshot());
     assertEquals(0, files.equalityDeleteFiles());
-    if (formatVersion == 3) {
-      assertEquals(
-          1,
-          files.positionDeleteFiles(),
-          "one deletion vector for the shared file, both rows in it");
-    } else {
-      assertEquals(2, files.positionDeleteFiles(), "a position delete file from each task");
-    }
+    assertEquals(
+        1,
+        files.positionDeleteFiles(),
+        "one delete file (v3: deletion vector) for the shared file, both rows in it");
   }
 
   @ParameterizedTest(name = "format v{0}")
