@@ -67,8 +67,25 @@ final class PipelineHarness implements AutoCloseable {
     return start(externalPostgres, forkedWorker, Map.of());
   }
 
+  /**
+   * As {@link #startWithForkedWorker()}, the worker being the Kafka Connect release of {@code
+   * workerClasspath} (its jars) rather than the stack's.
+   */
+  static PipelineHarness startWithWorkerOf(List<Path> workerClasspath) throws Exception {
+    return start(null, true, Map.of(), workerClasspath);
+  }
+
   private static PipelineHarness start(
       PostgresEndpoint externalPostgres, boolean forkedWorker, Map<String, String> workerSettings)
+      throws Exception {
+    return start(externalPostgres, forkedWorker, workerSettings, List.of());
+  }
+
+  private static PipelineHarness start(
+      PostgresEndpoint externalPostgres,
+      boolean forkedWorker,
+      Map<String, String> workerSettings,
+      List<Path> workerClasspath)
       throws Exception {
     Map<String, String> worker =
         new HashMap<>(
@@ -94,7 +111,8 @@ final class PipelineHarness implements AutoCloseable {
                 Path.of(System.getProperty("floe.source.archive")),
                 Path.of(System.getProperty("floe.sink.archive"))),
             worker,
-            forkedWorker));
+            forkedWorker,
+            workerClasspath));
   }
 
   private void startStack() throws Exception {
@@ -109,6 +127,11 @@ final class PipelineHarness implements AutoCloseable {
   void restartEverything() throws Exception {
     close();
     startStack();
+  }
+
+  /** The log of a forked Connect worker. */
+  Path workerLog() {
+    return settings.dataDir().resolve("connect-worker.log");
   }
 
   Connection postgres() throws SQLException {

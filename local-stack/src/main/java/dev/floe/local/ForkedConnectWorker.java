@@ -21,7 +21,11 @@ public final class ForkedConnectWorker implements ConnectWorker {
     this.restUrl = restUrl;
   }
 
-  /** Starts a worker process and waits until its REST API answers. */
+  /**
+   * Starts a worker process and waits until its REST API answers. With an empty {@code
+   * workerClasspath} the worker is this JVM's Kafka; otherwise it is the Kafka Connect those jars
+   * are (an older release), started as {@code connect-distributed.sh} starts it.
+   */
   public static ForkedConnectWorker start(
       String bootstrapServers,
       Path pluginPath,
@@ -29,6 +33,7 @@ public final class ForkedConnectWorker implements ConnectWorker {
       String groupId,
       Map<String, String> overrides,
       Map<String, String> systemProperties,
+      List<Path> workerClasspath,
       Path log)
       throws IOException, InterruptedException {
     int port = restPort > 0 ? restPort : FreePorts.pick();
@@ -36,12 +41,18 @@ public final class ForkedConnectWorker implements ConnectWorker {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ConnectWorkerProcess.class.getName());
-    command.addAll(List.of(bootstrapServers, pluginPath.toAbsolutePath().toString()));
-    command.addAll(List.of(String.valueOf(port), groupId));
-    overrides.forEach((key, value) -> command.add(key + "=" + value));
+    if (workerClasspath.isEmpty()) {
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(ConnectWorkerProcess.class.getName());
+      command.addAll(List.of(bootstrapServers, pluginPath.toAbsolutePath().toString()));
+      command.addAll(List.of(String.valueOf(port), groupId));
+      overrides.forEach((key, value) -> command.add(key + "=" + value));
+    } else {
+      command.addAll(
+          OtherKafkaWorker.command(
+              bootstrapServers, pluginPath, port, groupId, overrides, workerClasspath, log));
+    }
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -34,6 +34,18 @@ public final class LocalConnectWorker implements ConnectWorker {
       Map<String, String> overrides)
       throws IOException {
     int port = restPort > 0 ? restPort : FreePorts.pick();
+    Map<String, String> props = workerProperties(bootstrapServers, pluginPath, port, groupId);
+    props.putAll(overrides);
+    Connect<?> connect = new ConnectDistributed().startConnect(props);
+    return new LocalConnectWorker(connect, URI.create("http://127.0.0.1:" + port + "/"));
+  }
+
+  /**
+   * The worker settings the local stack runs with, before a test's overrides: also what a forked
+   * worker of another Kafka version gets in its properties file.
+   */
+  static Map<String, String> workerProperties(
+      String bootstrapServers, Path pluginPath, int port, String groupId) {
     Map<String, String> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrapServers);
     props.put("group.id", groupId);
@@ -54,9 +66,7 @@ public final class LocalConnectWorker implements ConnectWorker {
     // a sink subscribed by topics.regex sees a topic created after it started within seconds, not 5
     // minutes
     props.put("consumer.metadata.max.age.ms", "5000");
-    props.putAll(overrides);
-    Connect<?> connect = new ConnectDistributed().startConnect(props);
-    return new LocalConnectWorker(connect, URI.create("http://127.0.0.1:" + port + "/"));
+    return props;
   }
 
   @Override

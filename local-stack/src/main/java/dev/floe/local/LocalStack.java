@@ -27,7 +27,33 @@ public final class LocalStack implements AutoCloseable {
       int s3Port,
       List<Path> pluginArchives,
       Map<String, String> workerOverrides,
-      boolean forkedWorker) {}
+      boolean forkedWorker,
+      List<Path> workerClasspath) {
+
+    /** A worker of this JVM's Kafka. */
+    public Settings(
+        Path dataDir,
+        PostgresEndpoint externalPostgres,
+        int postgresPort,
+        int kafkaPort,
+        int connectPort,
+        int s3Port,
+        List<Path> pluginArchives,
+        Map<String, String> workerOverrides,
+        boolean forkedWorker) {
+      this(
+          dataDir,
+          externalPostgres,
+          postgresPort,
+          kafkaPort,
+          connectPort,
+          s3Port,
+          pluginArchives,
+          workerOverrides,
+          forkedWorker,
+          List.of());
+    }
+  }
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalPostgres postgres;
@@ -86,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
     String group = "floe-local";
     worker =
         started(
-            settings.forkedWorker()
+            settings.forkedWorker() || !settings.workerClasspath().isEmpty()
                 ? ForkedConnectWorker.start(
                     kafka.bootstrapServers(),
                     pluginPath,
@@ -94,6 +120,7 @@ public final class LocalStack implements AutoCloseable {
                     group,
                     settings.workerOverrides(),
                     systemProperties,
+                    settings.workerClasspath(),
                     settings.dataDir().resolve("connect-worker.log"))
                 : LocalConnectWorker.start(
                     kafka.bootstrapServers(), pluginPath, port, group, settings.workerOverrides()));

@@ -83,12 +83,27 @@ public final class SinkMetrics {
     }
   }
 
-  /** The task's metrics, or {@link #NONE} on a worker without plugin metrics. */
+  private static final java.util.concurrent.atomic.AtomicBoolean SAID_NO_METRICS =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * The task's metrics, or {@link #NONE} on a worker without plugin metrics (before Kafka 4.1,
+   * KIP-877): the task runs the same, and the worker's log says so once.
+   */
   public static SinkMetrics of(SinkTaskContext context) {
     try {
       PluginMetrics metrics = context.pluginMetrics();
       return metrics == null ? NONE : new SinkMetrics(metrics);
-    } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException older) {
+    } catch (NoSuchMethodError
+        | NoClassDefFoundError
+        | AbstractMethodError
+        | UnsupportedOperationException older) {
+      if (SAID_NO_METRICS.compareAndSet(false, true)) {
+        LOG.info(
+            "This Kafka Connect worker has no plugin metrics (they came with Kafka 4.1): the"
+                + " sink's per-table metrics are not published over JMX; each commit is still"
+                + " logged, and its snapshot summary carries the offsets and watermarks.");
+      }
       return NONE;
     }
   }
