@@ -72,20 +72,26 @@ final class PipelineHarness implements AutoCloseable {
    * workerClasspath} (its jars) rather than the stack's.
    */
   static PipelineHarness startWithWorkerOf(List<Path> workerClasspath) throws Exception {
-    return start(null, true, Map.of(), workerClasspath);
+    return start(null, true, Map.of(), workerClasspath, List.of());
+  }
+
+  /** As {@link #startWithForkedWorker()}, the worker's JVM started with {@code jvmOptions}. */
+  static PipelineHarness startWithForkedWorkerOptions(List<String> jvmOptions) throws Exception {
+    return start(null, true, Map.of(), List.of(), jvmOptions);
   }
 
   private static PipelineHarness start(
       PostgresEndpoint externalPostgres, boolean forkedWorker, Map<String, String> workerSettings)
       throws Exception {
-    return start(externalPostgres, forkedWorker, workerSettings, List.of());
+    return start(externalPostgres, forkedWorker, workerSettings, List.of(), List.of());
   }
 
   private static PipelineHarness start(
       PostgresEndpoint externalPostgres,
       boolean forkedWorker,
       Map<String, String> workerSettings,
-      List<Path> workerClasspath)
+      List<Path> workerClasspath,
+      List<String> workerJvmOptions)
       throws Exception {
     Map<String, String> worker =
         new HashMap<>(
@@ -112,7 +118,8 @@ final class PipelineHarness implements AutoCloseable {
                 Path.of(System.getProperty("floe.sink.archive"))),
             worker,
             forkedWorker,
-            workerClasspath));
+            workerClasspath,
+            workerJvmOptions));
   }
 
   private void startStack() throws Exception {
@@ -215,6 +222,13 @@ final class PipelineHarness implements AutoCloseable {
   /** As {@link #awaitSameRows}, for a table whose key has several columns. */
   TableSnapshot awaitSameRowsByKeys(
       String pgTable, String icebergTable, String[] keyColumns, Duration timeout) throws Exception {
+    return awaitSameRowsIn(catalog, pgTable, icebergTable, keyColumns, timeout);
+  }
+
+  /** As {@link #awaitSameRowsByKeys}, reading Iceberg through {@code readFrom}. */
+  TableSnapshot awaitSameRowsIn(
+      Catalog readFrom, String pgTable, String icebergTable, String[] keyColumns, Duration timeout)
+      throws Exception {
     TableSnapshot[] last = new TableSnapshot[2];
     Waits.until(
         timeout,
@@ -224,7 +238,9 @@ final class PipelineHarness implements AutoCloseable {
             last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumns);
           }
           try {
-            last[1] = TableSnapshot.ofIceberg(table(icebergTable), keyColumns);
+            last[1] =
+                TableSnapshot.ofIceberg(
+                    readFrom.loadTable(TableIdentifier.parse(icebergTable)), keyColumns);
           } catch (NoSuchTableException notYet) {
             return false;
           }

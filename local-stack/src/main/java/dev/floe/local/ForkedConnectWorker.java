@@ -24,7 +24,8 @@ public final class ForkedConnectWorker implements ConnectWorker {
   /**
    * Starts a worker process and waits until its REST API answers. With an empty {@code
    * workerClasspath} the worker is this JVM's Kafka; otherwise it is the Kafka Connect those jars
-   * are (an older release), started as {@code connect-distributed.sh} starts it.
+   * are (an older release), started as {@code connect-distributed.sh} starts it. {@code jvmOptions}
+   * go to its JVM (a Java agent, say).
    */
   public static ForkedConnectWorker start(
       String bootstrapServers,
@@ -33,6 +34,7 @@ public final class ForkedConnectWorker implements ConnectWorker {
       String groupId,
       Map<String, String> overrides,
       Map<String, String> systemProperties,
+      List<String> jvmOptions,
       List<Path> workerClasspath,
       Path log)
       throws IOException, InterruptedException {
@@ -40,6 +42,7 @@ public final class ForkedConnectWorker implements ConnectWorker {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    command.addAll(jvmOptions);
     systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     if (workerClasspath.isEmpty()) {
       command.add("-cp");

@@ -28,7 +28,8 @@ public final class LocalStack implements AutoCloseable {
       List<Path> pluginArchives,
       Map<String, String> workerOverrides,
       boolean forkedWorker,
-      List<Path> workerClasspath) {
+      List<Path> workerClasspath,
+      List<String> workerJvmOptions) {
 
     /** A worker of this JVM's Kafka. */
     public Settings(
@@ -51,6 +52,7 @@ public final class LocalStack implements AutoCloseable {
           pluginArchives,
           workerOverrides,
           forkedWorker,
+          List.of(),
           List.of());
     }
   }
@@ -120,6 +122,7 @@ public final class LocalStack implements AutoCloseable {
                     group,
                     settings.workerOverrides(),
                     systemProperties,
+                    settings.workerJvmOptions(),
                     settings.workerClasspath(),
                     settings.dataDir().resolve("connect-worker.log"))
                 : LocalConnectWorker.start(
