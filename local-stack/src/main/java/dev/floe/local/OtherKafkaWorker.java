@@ -50,12 +50,16 @@ final class OtherKafkaWorker {
     List<String> command = new ArrayList<>();
     command.add("-Dlog4j.configuration=" + log4j.toUri());
     command.add("-cp");
-    command.add(
-        workerClasspath.stream()
-            .map(path -> path.toAbsolutePath().toString())
-            .collect(Collectors.joining(java.io.File.pathSeparator)));
+    command.add(classpath(workerClasspath));
     command.add("org.apache.kafka.connect.cli.ConnectDistributed");
     command.add(workerFile.toString());
     return command;
+  }
+
+  /** A {@code -cp} value of {@code jars}, for a JVM of its own. */
+  static String classpath(List<Path> jars) {
+    return jars.stream()
+        .map(path -> path.toAbsolutePath().toString())
+        .collect(Collectors.joining(java.io.File.pathSeparator));
   }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Iceberg's own REST catalog server ({@code org.apache.iceberg.rest.RESTCatalogServer}, what the
@@ -40,10 +39,7 @@ public final class RestCatalogServer implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.add("-cp");
-    command.add(
-        classpath.stream()
-            .map(path -> path.toAbsolutePath().toString())
-            .collect(Collectors.joining(java.io.File.pathSeparator)));
+    command.add(OtherKafkaWorker.classpath(classpath));
     command.add("org.apache.iceberg.rest.RESTCatalogServer");
     ProcessBuilder builder =
         new ProcessBuilder(command)

@@ -1,0 +1,186 @@
+package dev.floe.verify;
+
+import dev.floe.verify.TableResult.RowDifference;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+
+/**
+ * Compares one Postgres table with its Iceberg table: row counts and bucket digests first (one
+ * streamed pass each, memory independent of the table), then only the rows of the buckets that
+ * differ, key by key. While changes flow, a key can differ only because the sink has not committed
+ * it yet: differing keys are read again on both sides (Postgres now, Iceberg's newest snapshot)
+ * until they agree or {@code settleMillis} pass, so a live pipeline shows no false difference.
+ */
+final class TableVerifier {
+  private final Supplier<Connection> postgres;
+  private final VerifyOptions options;
+
+  TableVerifier(Supplier<Connection> postgres, VerifyOptions options) {
+    this.postgres = postgres;
+    this.options = options;
+  }
+
+  TableResult verify(String pgTable, Table iceberg) throws Exception {
+    TableResult result = new TableResult(pgTable, iceberg.name());
+    List<String> keyColumns;
+    List<String> columns;
+    try (Connection db = postgres.get()) {
+      List<List<String>> described = TableRows.postgresColumns(db, pgTable);
+      columns = new ArrayList<>(described.get(0));
+      keyColumns = described.get(1);
+    }
+    if (keyColumns.isEmpty()) {
+      result.problems.add("no primary key: rows cannot be matched by key");
+      return result;
+    }
+    Set<String> icebergColumns = new HashSet<>();
+    iceberg.schema().columns().forEach(f -> icebergColumns.add(f.name()));
+    List<String> absent = columns.stream().filter(c -> !icebergColumns.contains(c)).toList();
+    if (!absent.isEmpty()) {
+      result.problems.add("columns not in the Iceberg table: " + absent);
+      columns.removeAll(absent);
+    }
+
+    int buckets = options.buckets();
+    RowDigest pgDigest = new RowDigest(buckets);
+    RowDigest icebergDigest = new RowDigest(buckets);
+    readPostgres(result, pgTable, keyColumns, columns, pgDigest::add);
+    iceberg.refresh();
+    Snapshot snapshot = iceberg.currentSnapshot();
+    noteSnapshot(result, snapshot);
+    TableRows.ofIceberg(iceberg, snapshot, keyColumns, columns, icebergDigest::add);
+    result.postgresRows = pgDigest.rows();
+    result.icebergRows = icebergDigest.rows();
+    Set<Integer> differing = new HashSet<>(pgDigest.differingBuckets(icebergDigest));
+    result.differingBuckets = differing.size();
+    if (differing.isEmpty()) {
+      return result;
+    }
+
+    Map<String, RowDifference> found =
+        differences(pgTable, iceberg, keyColumns, columns, key -> inBuckets(key, differing));
+    long deadline = System.currentTimeMillis() + options.settleMillis();
+    while (!found.isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(Math.min(2_000, Math.max(1, deadline - System.currentTimeMillis())));
+      Set<String> keys = found.keySet();
+      found = differences(pgTable, iceberg, keyColumns, columns, keys::contains);
+      result.rechecks++;
+    }
+    // the counts as of the last look at the differing keys
+    found.values().stream().limit(options.maxDifferences()).forEach(result.differences::add);
+    if (found.isEmpty()) {
+      result.icebergRows = result.postgresRows; // every differing key converged
+    }
+    return result;
+  }
+
+  private boolean inBuckets(String key, Set<Integer> buckets) {
+    return buckets.contains(RowDigest.bucketOf(key, options.buckets()));
+  }
+
+  /** The keys accepted by {@code wanted} whose rows differ, reading both sides now. */
+  private Map<String, RowDifference> differences(
+      String pgTable,
+      Table iceberg,
+      List<String> keyColumns,
+      List<String> columns,
+      java.util.function.Predicate<String> wanted)
+      throws Exception {
+    Map<String, Map<String, String>> pgRows = new HashMap<>();
+    Map<String, Map<String, String>> icebergRows = new HashMap<>();
+    TableResult scratch = new TableResult(pgTable, iceberg.name());
+    readPostgres(
+        scratch,
+        pgTable,
+        keyColumns,
+        columns,
+        (key, row) -> {
+          if (wanted.test(key)) {
+            pgRows.put(key, row);
+          }
+        });
+    iceberg.refresh();
+    TableRows.ofIceberg(
+        iceberg,
+        iceberg.currentSnapshot(),
+        keyColumns,
+        columns,
+        (key, row) -> {
+          if (wanted.test(key)) {
+            icebergRows.put(key, row);
+          }
+        });
+    Map<String, RowDifference> differences = new TreeMap<>();
+    pgRows.forEach(
+        (key, row) -> {
+          Map<String, String> other = icebergRows.get(key);
+          if (other == null) {
+            differences.put(key, new RowDifference(key, RowDifference.MISSING, Map.of()));
+          } else if (!other.equals(row)) {
+            Map<String, List<String>> columnsDiffering = new LinkedHashMap<>();
+            row.forEach(
+                (column, value) -> {
+                  String theirs = other.get(column);
+                  if (!java.util.Objects.equals(value, theirs)) {
+                    List<String> pair = new ArrayList<>();
+                    pair.add(value);
+                    pair.add(theirs);
+                    columnsDiffering.put(column, pair);
+                  }
+                });
+            differences.put(key, new RowDifference(key, RowDifference.DIFFERENT, columnsDiffering));
+          }
+        });
+    icebergRows.keySet().stream()
+        .filter(key -> !pgRows.containsKey(key))
+        .forEach(
+            key -> differences.put(key, new RowDifference(key, RowDifference.EXTRA, Map.of())));
+    return differences;
+  }
+
+  /** One read of the Postgres table in a read-only, repeatable-read transaction. */
+  private void readPostgres(
+      TableResult result,
+      String pgTable,
+      List<String> keyColumns,
+      List<String> columns,
+      TableRows.Visitor visitor)
+      throws Exception {
+    try (Connection db = postgres.get()) {
+      db.setAutoCommit(false);
+      db.setReadOnly(true);
+      db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement st = db.createStatement();
+          ResultSet lsn = st.executeQuery("select pg_current_wal_lsn()::text")) {
+        lsn.next();
+        result.postgresLsn = lsn.getString(1);
+      }
+      TableRows.ofPostgres(db, pgTable, keyColumns, columns, options.rowsPerSecond(), visitor);
+      db.commit();
+    }
+  }
+
+  private static void noteSnapshot(TableResult result, Snapshot snapshot) {
+    if (snapshot != null) {
+      result.icebergSnapshotId = snapshot.snapshotId();
+      result.icebergSourceLsn = snapshot.summary().get("floe.source.max-lsn");
+    }
+  }
+
+  /** The name the sink gives the Iceberg table of {@code pgTable} by default. */
+  static String icebergName(String namespace, String pgTable) {
+    return namespace + "." + pgTable.replace('.', '_');
+  }
+}
