@@ -129,6 +129,22 @@ class VerifyIT extends PipelineTestBase {
     assertEquals(1, text.exitCode, text.output);
     assertTrue(text.output.contains("DIFFERENT"), text.output);
     assertTrue(text.output.contains("key 900001: missing in iceberg"), text.output);
+
+    // the ingestion audit: the sink's commits, newest first, with their events and source LSN
+    Run history = verify("--history", "ledger.entries");
+    assertEquals(0, history.exitCode, history.output);
+    JsonNode commits = history.json;
+    assertTrue(commits.size() > 1, history.output);
+    long events = 0;
+    for (JsonNode commit : commits) {
+      events += commit.path("floe.events").asLong(0);
+    }
+    assertTrue(events >= 3000, "the commits applied the snapshot's 3000 rows and more: " + events);
+    boolean withLsn = false;
+    for (JsonNode commit : commits) {
+      withLsn |= commit.path("floe.source.max-lsn").isTextual();
+    }
+    assertTrue(withLsn, "commits carry their source LSN: " + history.output);
   }
 
   private record Run(int exitCode, String output, JsonNode json) {}

@@ -38,12 +38,35 @@ public final class FloeVerify {
       return 0;
     }
     try {
+      if (options.history() != null) {
+        out.print(history(options));
+        return 0;
+      }
       List<TableResult> results = verifyAll(options);
       out.print(options.json() ? VerifyReport.json(results) : VerifyReport.text(results));
       return results.stream().allMatch(TableResult::equal) ? 0 : 1;
-    } catch (Exception failed) {
+    } catch (Exception | LinkageError failed) {
       System.err.println("floe verify: " + failed);
       return 2;
+    }
+  }
+
+  private static String history(VerifyOptions options) throws Exception {
+    Catalog catalog =
+        CatalogUtil.buildIcebergCatalog(
+            options.catalogName(), options.catalog(), new org.apache.hadoop.conf.Configuration());
+    try {
+      String table = options.history();
+      String name =
+          table.startsWith(options.namespace() + ".")
+              ? table
+              : TableVerifier.icebergName(options.namespace(), table);
+      return IngestionHistory.of(
+          catalog.loadTable(TableIdentifier.parse(name)), 50, options.json());
+    } finally {
+      if (catalog instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
     }
   }
 

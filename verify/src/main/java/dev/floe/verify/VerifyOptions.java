@@ -22,7 +22,8 @@ record VerifyOptions(
     int buckets,
     long rowsPerSecond,
     long settleMillis,
-    int maxDifferences) {
+    int maxDifferences,
+    String history) {
 
   static final String USAGE =
       String.join(
@@ -43,7 +44,9 @@ record VerifyOptions(
           "  --max-rows-per-second N  a bound on the rows read from Postgres per second (default none)",
           "  --settle-seconds N       how long differing keys are read again while the sink catches up",
           "                           (default 30; 0 reports the first look)",
-          "  --max-differences N      rows listed per table (default 100)");
+          "  --max-differences N      rows listed per table (default 100)",
+          "  --history TABLE          instead of comparing: the ingestion audit of Postgres table TABLE's",
+          "                           Iceberg table (its last 50 commits: events, source LSN, lag, offsets)");
 
   static VerifyOptions parse(String[] args) throws IOException {
     String url = null;
@@ -59,6 +62,7 @@ record VerifyOptions(
     long rate = 0;
     long settle = 30_000;
     int maxDifferences = 100;
+    String history = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -90,13 +94,14 @@ record VerifyOptions(
         case "--max-rows-per-second" -> rate = Long.parseLong(args[++i]);
         case "--settle-seconds" -> settle = Long.parseLong(args[++i]) * 1_000;
         case "--max-differences" -> maxDifferences = Integer.parseInt(args[++i]);
+        case "--history" -> history = args[++i];
         case "-h", "--help" -> {
           return null;
         }
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
-    if (url == null) {
+    if (url == null && history == null) {
       throw new IllegalArgumentException("--postgres-url is required\n" + USAGE);
     }
     catalog.putAll(overrides);
@@ -116,6 +121,7 @@ record VerifyOptions(
         buckets,
         rate,
         settle,
-        maxDifferences);
+        maxDifferences,
+        history);
   }
 }
