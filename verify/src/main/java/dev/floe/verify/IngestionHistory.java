@@ -3,6 +3,7 @@ package dev.floe.verify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.floe.sink.summary.CommitSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,11 @@ import org.apache.iceberg.Table;
 final class IngestionHistory {
   private static final List<String> KEYS =
       List.of(
-          "floe.events",
-          "floe.source.max-lsn",
-          "floe.source.max-commit-ts-ms",
-          "floe.kafka.next-offsets",
-          "floe.maintenance");
+          CommitSummary.EVENTS,
+          CommitSummary.SOURCE_LSN,
+          CommitSummary.SOURCE_TS_MS,
+          CommitSummary.OFFSETS,
+          CommitSummary.MAINTENANCE);
 
   private IngestionHistory() {}
 
@@ -55,25 +56,25 @@ final class IngestionHistory {
     for (Snapshot s : shown) {
       Map<String, String> summary = s.summary();
       Long lag = lagMillis(s);
-      String maintenance = summary.get("floe.maintenance");
+      String maintenance = summary.get(CommitSummary.MAINTENANCE);
       out.append(
           String.format(
               "%-24s %-20d %-10s %8s %14s %10s  %s%n",
               java.time.Instant.ofEpochMilli(s.timestampMillis()),
               s.snapshotId(),
               s.operation(),
-              summary.getOrDefault("floe.events", "-"),
-              summary.getOrDefault("floe.source.max-lsn", "-"),
+              summary.getOrDefault(CommitSummary.EVENTS, "-"),
+              summary.getOrDefault(CommitSummary.SOURCE_LSN, "-"),
               lag == null ? "-" : lag.toString(),
               maintenance != null
                   ? "maintenance: " + maintenance
-                  : summary.getOrDefault("floe.kafka.next-offsets", "-")));
+                  : summary.getOrDefault(CommitSummary.OFFSETS, "-")));
     }
     return out.toString();
   }
 
   private static Long lagMillis(Snapshot snapshot) {
-    String committed = snapshot.summary().get("floe.source.max-commit-ts-ms");
+    String committed = snapshot.summary().get(CommitSummary.SOURCE_TS_MS);
     if (committed == null || committed.startsWith("-")) {
       return null;
     }

@@ -21,7 +21,8 @@ import org.apache.iceberg.Table;
  * streamed pass each, memory independent of the table), then only the rows of the buckets that
  * differ, key by key. While changes flow, a key can differ only because the sink has not committed
  * it yet: differing keys are read again on both sides (Postgres now, Iceberg's newest snapshot)
- * until they agree or {@code settleMillis} pass, so a live pipeline shows no false difference.
+ * once the pipeline has carried what Postgres held at the last look (or every 2 s without Kafka),
+ * so a live pipeline shows no false difference.
  */
 final class TableVerifier {
   private final Supplier<Connection> postgres;
@@ -69,29 +70,81 @@ final class TableVerifier {
       return result;
     }
 
-    Map<String, RowDifference> found =
-        differences(pgTable, iceberg, keyColumns, columns, key -> inBuckets(key, differing));
-    long deadline = System.currentTimeMillis() + options.settleMillis();
-    while (!found.isEmpty() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(Math.min(2_000, Math.max(1, deadline - System.currentTimeMillis())));
-      Set<String> keys = found.keySet();
-      found = differences(pgTable, iceberg, keyColumns, columns, keys::contains);
-      result.rechecks++;
-    }
-    // the counts as of the last look at the differing keys
-    found.values().stream().limit(options.maxDifferences()).forEach(result.differences::add);
-    if (found.isEmpty()) {
+    Look look = look(pgTable, iceberg, keyColumns, columns, key -> inBuckets(key, differing));
+    result.differences.addAll(recheck(result, pgTable, iceberg, keyColumns, columns, look));
+    if (result.differences.isEmpty()) {
       result.icebergRows = result.postgresRows; // every differing key converged
+    }
+    if (result.differences.size() > options.maxDifferences()) {
+      result.differences.subList(options.maxDifferences(), result.differences.size()).clear();
     }
     return result;
   }
+
+  /**
+   * Reads the differing keys again until each agrees or differs for real. With Kafka known, a key
+   * differs for real when, after the sink has carried every change up to the LSN the last look read
+   * Postgres at, it still differs and its Postgres row has not changed since that look; without, a
+   * key is reported if it still differs when {@code settleMillis} have passed.
+   */
+  private List<RowDifference> recheck(
+      TableResult result,
+      String pgTable,
+      Table iceberg,
+      List<String> keyColumns,
+      List<String> columns,
+      Look look)
+      throws Exception {
+    List<RowDifference> confirmed = new ArrayList<>();
+    SinkProgress progress =
+        options.kafkaBootstrap() == null
+            ? null
+            : new SinkProgress(postgres, options.slot(), options.kafkaBootstrap());
+    long deadline = System.currentTimeMillis() + options.settleMillis();
+    while (!look.differences().isEmpty() && System.currentTimeMillis() < deadline) {
+      if (progress != null) {
+        if (!progress.awaitPassed(iceberg, look.lsn(), deadline)) {
+          result.problems.add(
+              "the sink had not reached the Kafka offsets of Postgres LSN "
+                  + look.lsn()
+                  + " within --settle-seconds: the differences below may be changes in flight");
+          break;
+        }
+      } else {
+        Thread.sleep(Math.min(2_000, Math.max(1, deadline - System.currentTimeMillis())));
+      }
+      Set<String> keys = new HashSet<>(look.differences().keySet());
+      Look again = look(pgTable, iceberg, keyColumns, columns, keys::contains);
+      result.rechecks++;
+      if (progress != null) {
+        for (String key : keys) {
+          RowDifference still = again.differences().get(key);
+          if (still != null
+              && java.util.Objects.equals(look.pgRows().get(key), again.pgRows().get(key))) {
+            confirmed.add(still); // the sink passed the row's last change, and it differs
+            again.differences().remove(key);
+          }
+        }
+      }
+      look = again;
+    }
+    confirmed.addAll(look.differences().values());
+    confirmed.sort(java.util.Comparator.comparing(RowDifference::key));
+    return confirmed;
+  }
+
+  /** The Postgres rows of the keys looked at, the LSN they were read at, and the differences. */
+  private record Look(
+      String lsn,
+      Map<String, Map<String, String>> pgRows,
+      Map<String, RowDifference> differences) {}
 
   private boolean inBuckets(String key, Set<Integer> buckets) {
     return buckets.contains(RowDigest.bucketOf(key, options.buckets()));
   }
 
   /** The keys accepted by {@code wanted} whose rows differ, reading both sides now. */
-  private Map<String, RowDifference> differences(
+  private Look look(
       String pgTable,
       Table iceberg,
       List<String> keyColumns,
@@ -147,7 +200,7 @@ final class TableVerifier {
         .filter(key -> !pgRows.containsKey(key))
         .forEach(
             key -> differences.put(key, new RowDifference(key, RowDifference.EXTRA, Map.of())));
-    return differences;
+    return new Look(scratch.postgresLsn, pgRows, differences);
   }
 
   /** One read of the Postgres table in a read-only, repeatable-read transaction. */
@@ -175,7 +228,8 @@ final class TableVerifier {
   private static void noteSnapshot(TableResult result, Snapshot snapshot) {
     if (snapshot != null) {
       result.icebergSnapshotId = snapshot.snapshotId();
-      result.icebergSourceLsn = snapshot.summary().get("floe.source.max-lsn");
+      result.icebergSourceLsn =
+          snapshot.summary().get(dev.floe.sink.summary.CommitSummary.SOURCE_LSN);
     }
   }
 

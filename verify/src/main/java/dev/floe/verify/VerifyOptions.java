@@ -23,7 +23,9 @@ record VerifyOptions(
     long rowsPerSecond,
     long settleMillis,
     int maxDifferences,
-    String history) {
+    String history,
+    String kafkaBootstrap,
+    String slot) {
 
   static final String USAGE =
       String.join(
@@ -42,8 +44,14 @@ record VerifyOptions(
           "  --json                   the report as JSON",
           "  --buckets N              key buckets of the digest (default 1024)",
           "  --max-rows-per-second N  a bound on the rows read from Postgres per second (default none)",
-          "  --settle-seconds N       how long differing keys are read again while the sink catches up",
-          "                           (default 30; 0 reports the first look)",
+          "  --kafka-bootstrap HOSTS  the Kafka the pipeline runs through: a key that differs is read",
+          "                           again once the source has confirmed the LSN Postgres was read at",
+          "                           (--slot) and the table's commits reach the topics' offsets of then,",
+          "                           and is reported only if it still differs with its Postgres row",
+          "                           unchanged; without it, differing keys are read again every 2 s",
+          "  --slot NAME              the source's replication slot (default floe_slot)",
+          "  --settle-seconds N       how long at most differing keys are waited for (default 30; 0",
+          "                           reports the first look)",
           "  --max-differences N      rows listed per table (default 100)",
           "  --history TABLE          instead of comparing: the ingestion audit of Postgres table TABLE's",
           "                           Iceberg table (its last 50 commits: events, source LSN, lag, offsets)");
@@ -63,6 +71,8 @@ record VerifyOptions(
     long settle = 30_000;
     int maxDifferences = 100;
     String history = null;
+    String kafka = null;
+    String slot = "floe_slot";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -95,6 +105,8 @@ record VerifyOptions(
         case "--settle-seconds" -> settle = Long.parseLong(args[++i]) * 1_000;
         case "--max-differences" -> maxDifferences = Integer.parseInt(args[++i]);
         case "--history" -> history = args[++i];
+        case "--kafka-bootstrap" -> kafka = args[++i];
+        case "--slot" -> slot = args[++i];
         case "-h", "--help" -> {
           return null;
         }
@@ -122,6 +134,8 @@ record VerifyOptions(
         rate,
         settle,
         maxDifferences,
-        history);
+        history,
+        kafka,
+        slot);
   }
 }
