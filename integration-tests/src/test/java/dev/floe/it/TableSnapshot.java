@@ -1,12 +1,21 @@
 package dev.floe.it;
 
-import dev.floe.verify.CanonicalValues;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Table;
@@ -16,10 +25,10 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
- * A table's rows in a form both sides can be compared in: key → column → canonical text (as `floe
- * verify` renders them, {@link CanonicalValues}). Postgres is read through JDBC, Iceberg through
- * its own generic reader; values are rendered by meaning (an instant for a timestamptz, a plain
- * decimal for a numeric), so the comparison checks content, not formatting.
+ * A table's rows in a form both sides can be compared in: key → column → canonical text. Postgres
+ * is read through JDBC, Iceberg through its own generic reader; values are rendered by meaning (an
+ * instant for a timestamptz, a plain decimal for a numeric), so the comparison checks content, not
+ * formatting.
  */
 final class TableSnapshot {
   final Map<String, Map<String, String>> rowsByKey = new TreeMap<>();
@@ -99,11 +108,49 @@ final class TableSnapshot {
   }
 
   private static String canonicalPostgres(ResultSet rs, int i, String type) throws SQLException {
-    return CanonicalValues.ofPostgres(rs, i, type);
+    if (rs.getObject(i) == null) {
+      return null;
+    }
+    switch (type) {
+      case "timestamptz":
+        return rs.getObject(i, OffsetDateTime.class).toInstant().toString();
+      case "timestamp":
+        return rs.getObject(i, LocalDateTime.class).toString();
+      case "date":
+        return rs.getObject(i, LocalDate.class).toString();
+      case "bytea":
+        return HexFormat.of().formatHex(rs.getBytes(i));
+      default:
+        break;
+    }
+    Object value = rs.getObject(i);
+    if (value instanceof Array array) {
+      return Arrays.asList((Object[]) array.getArray()).toString();
+    }
+    return canonical(value);
   }
 
   static String canonical(Object value) {
-    return CanonicalValues.of(value);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof BigDecimal decimal) {
+      return decimal.toPlainString();
+    }
+    if (value instanceof OffsetDateTime odt) {
+      return odt.toInstant().toString();
+    }
+    if (value instanceof ByteBuffer buffer) {
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      return HexFormat.of().formatHex(bytes);
+    }
+    if (value instanceof List<?> list) {
+      List<String> items = new ArrayList<>();
+      list.forEach(item -> items.add(canonical(item)));
+      return items.toString();
+    }
+    return value.toString();
   }
 
   @Override

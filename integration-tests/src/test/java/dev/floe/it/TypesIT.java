@@ -3,25 +3,15 @@ package dev.floe.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
+import dev.floe.verify.PostgresRendering;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.OffsetTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -40,100 +30,52 @@ class TypesIT extends PipelineTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * Microseconds since the epoch; Postgres's +-infinity as the sentinels Debezium (and so Floe)
-   * uses: pgjdbc's infinity values, read as microseconds.
+   * A column and its Postgres type. How Postgres renders it and how the Iceberg value renders the
+   * same are {@code floe verify}'s renderings ({@link PostgresRendering}): this test proves them
+   * for every mapped type, so floe verify compares every type exactly.
    */
-  static final String TIMESTAMP_MICROS =
-      "case when %1$s is null then null when isfinite(%1$s) then ((extract(epoch from %1$s) * 1000000)::bigint)::text"
-          + " when %1$s > 'epoch' then '9223372036825200000' else '-9223372036832400000' end";
-
-  /**
-   * A column: its Postgres type, how Postgres renders it, how an Iceberg value renders the same.
-   */
-  record Column(String name, String type, String pgText, Function<Object, String> icebergText) {}
+  record Column(String name, String type) {
+    PostgresRendering rendering() {
+      return PostgresRendering.of(type);
+    }
+  }
 
   static final List<Column> COLUMNS =
       List.of(
-          new Column("c_smallint", "smallint", "%s::text", String::valueOf),
-          new Column("c_int", "integer", "%s::text", String::valueOf),
-          new Column("c_bigint", "bigint", "%s::text", String::valueOf),
-          new Column("c_real", "real", "%s::text", v -> String.valueOf(v)),
-          new Column("c_double", "double precision", "%s::text", v -> String.valueOf(v)),
-          new Column("c_numeric", "numeric(20,5)", "%s::text", TypesIT::plain),
-          new Column("c_numeric_free", "numeric", "%s::text", TypesIT::plain),
-          new Column("c_money", "money", "%s::numeric::text", TypesIT::plain),
-          new Column("c_bool", "boolean", "%s::text", String::valueOf),
-          new Column("c_text", "text", "%s", String::valueOf),
-          new Column("c_varchar", "varchar(20)", "%s", String::valueOf),
-          new Column("c_char", "char(5)", "%s", String::valueOf),
-          new Column("c_bytea", "bytea", "encode(%s, 'hex')", TypesIT::hex),
-          new Column("c_uuid", "uuid", "%s::text", String::valueOf),
-          new Column("c_json", "json", "%s::text", TypesIT::json),
-          new Column("c_jsonb", "jsonb", "%s::text", TypesIT::json),
-          new Column("c_xml", "xml", "%s::text", String::valueOf),
-          new Column("c_enum", "types.mood", "%s::text", String::valueOf),
-          new Column(
-              "c_date",
-              "date",
-              "case when %1$s is null then null when isfinite(%1$s) then (%1$s - date '1970-01-01')::text"
-                  + " when %1$s > 'epoch' then '2147483647' else '-2147483648' end",
-              v -> String.valueOf(((LocalDate) v).toEpochDay())),
-          new Column(
-              "c_time",
-              "time",
-              "((extract(epoch from %s) * 1000000)::bigint)::text",
-              v -> String.valueOf(((LocalTime) v).toNanoOfDay() / 1000)),
-          new Column(
-              "c_timetz",
-              "timetz",
-              "((extract(epoch from (%s at time zone 'UTC')::time) * 1000000)::bigint)::text",
-              v ->
-                  String.valueOf(
-                      OffsetTime.parse((String) v)
-                              .withOffsetSameInstant(ZoneOffset.UTC)
-                              .toLocalTime()
-                              .toNanoOfDay()
-                          / 1000)),
-          new Column(
-              "c_ts",
-              "timestamp",
-              TIMESTAMP_MICROS,
-              v -> micros(((LocalDateTime) v).toInstant(ZoneOffset.UTC))),
-          new Column(
-              "c_ts3",
-              "timestamp(3)",
-              TIMESTAMP_MICROS,
-              v -> micros(((LocalDateTime) v).toInstant(ZoneOffset.UTC))),
-          new Column(
-              "c_tstz",
-              "timestamptz",
-              TIMESTAMP_MICROS,
-              v -> micros(((OffsetDateTime) v).toInstant())),
-          new Column("c_interval", "interval", "%s::text", TypesIT::interval),
-          new Column(
-              "c_int_array",
-              "integer[]",
-              "'[' || array_to_string(%s, '|', 'NULL') || ']'",
-              TypesIT::list),
-          new Column(
-              "c_text_array",
-              "text[]",
-              "'[' || array_to_string(%s, '|', 'NULL') || ']'",
-              TypesIT::list),
-          new Column("c_hstore", "hstore", "hstore_to_json(%s)::text", TypesIT::json),
-          new Column("c_inet", "inet", "%s", String::valueOf),
-          new Column("c_cidr", "cidr", "%s", String::valueOf),
-          new Column("c_macaddr", "macaddr", "%s::text", String::valueOf),
-          new Column("c_int4range", "int4range", "%s::text", String::valueOf),
-          new Column("c_tsrange", "tsrange", "%s::text", String::valueOf),
-          new Column(
-              "c_point",
-              "point",
-              "%1$s[0]::text || ',' || %1$s[1]::text",
-              v -> {
-                Record point = (Record) v;
-                return num(point.getField("x")) + "," + num(point.getField("y"));
-              }));
+          new Column("c_smallint", "smallint"),
+          new Column("c_int", "integer"),
+          new Column("c_bigint", "bigint"),
+          new Column("c_real", "real"),
+          new Column("c_double", "double precision"),
+          new Column("c_numeric", "numeric(20,5)"),
+          new Column("c_numeric_free", "numeric"),
+          new Column("c_money", "money"),
+          new Column("c_bool", "boolean"),
+          new Column("c_text", "text"),
+          new Column("c_varchar", "varchar(20)"),
+          new Column("c_char", "char(5)"),
+          new Column("c_bytea", "bytea"),
+          new Column("c_uuid", "uuid"),
+          new Column("c_json", "json"),
+          new Column("c_jsonb", "jsonb"),
+          new Column("c_xml", "xml"),
+          new Column("c_enum", "types.mood"),
+          new Column("c_date", "date"),
+          new Column("c_time", "time"),
+          new Column("c_timetz", "timetz"),
+          new Column("c_ts", "timestamp"),
+          new Column("c_ts3", "timestamp(3)"),
+          new Column("c_tstz", "timestamptz"),
+          new Column("c_interval", "interval"),
+          new Column("c_int_array", "integer[]"),
+          new Column("c_text_array", "text[]"),
+          new Column("c_hstore", "hstore"),
+          new Column("c_inet", "inet"),
+          new Column("c_cidr", "cidr"),
+          new Column("c_macaddr", "macaddr"),
+          new Column("c_int4range", "int4range"),
+          new Column("c_tsrange", "tsrange"),
+          new Column("c_point", "point"));
 
   @BeforeAll
   static void startPipeline() throws Exception {
@@ -261,6 +203,32 @@ class TypesIT extends PipelineTestBase {
             postgresRows().keySet().containsAll(List.of("10", "11", "12"))
                 && postgresRows().equals(icebergRows()),
         () -> "postgres " + postgresRows() + "\n iceberg " + icebergRows());
+
+    // floe verify, by the same renderings, finds the table equal: every type compares exactly
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int exit =
+        dev.floe.verify.FloeVerify.run(
+            verifyArgs(),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(0, exit, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String[] verifyArgs() {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--postgres-url", pipeline.stack.source().jdbcUrl(),
+                "--postgres-user", pipeline.stack.source().user(),
+                "--postgres-password", pipeline.stack.source().password(),
+                "--tables", "types.all_types",
+                "--kafka-bootstrap", pipeline.stack.kafka().bootstrapServers(),
+                "--slot", "ty_slot",
+                "--settle-seconds", "60"));
+    pipeline
+        .stack
+        .catalogProperties()
+        .forEach((key, value) -> args.addAll(List.of("--catalog", key + "=" + value)));
+    return args.toArray(String[]::new);
   }
 
   /**
@@ -300,7 +268,7 @@ class TypesIT extends PipelineTestBase {
 
   private static Map<String, Map<String, String>> postgresRows() throws Exception {
     StringBuilder select = new StringBuilder("select id");
-    COLUMNS.forEach(c -> select.append(", ").append(c.pgText().formatted(c.name())));
+    COLUMNS.forEach(c -> select.append(", ").append(c.rendering().sql().formatted(c.name())));
     Map<String, Map<String, String>> rows = new TreeMap<>();
     try (Connection c = pipeline.postgres();
         Statement st = c.createStatement()) {
@@ -311,30 +279,13 @@ class TypesIT extends PipelineTestBase {
           for (int i = 0; i < COLUMNS.size(); i++) {
             Column column = COLUMNS.get(i);
             String text = rs.getString(i + 2);
-            row.put(column.name(), text == null ? null : normalizePostgres(column, text));
+            row.put(column.name(), text == null ? null : column.rendering().postgres().apply(text));
           }
           rows.put(rs.getString(1), row);
         }
       }
     }
     return rows;
-  }
-
-  private static String normalizePostgres(Column column, String text) {
-    switch (column.type()) {
-      case "real":
-        return String.valueOf(Float.valueOf(text));
-      case "double precision":
-        return String.valueOf(Double.valueOf(text));
-      case "numeric(20,5)", "numeric", "money":
-        return plain(new BigDecimal(text));
-      case "json", "jsonb", "hstore":
-        return json(text);
-      case "interval":
-        return interval(text);
-      default:
-        return text;
-    }
   }
 
   private static Map<String, Map<String, String>> icebergRows() throws Exception {
@@ -350,66 +301,11 @@ class TypesIT extends PipelineTestBase {
         Map<String, String> row = new LinkedHashMap<>();
         for (Column column : COLUMNS) {
           Object value = record.getField(column.name());
-          row.put(column.name(), value == null ? null : column.icebergText().apply(value));
+          row.put(column.name(), value == null ? null : column.rendering().iceberg().apply(value));
         }
         rows.put(String.valueOf(record.getField("id")), row);
       }
     }
     return rows;
-  }
-
-  private static String plain(Object decimal) {
-    // unconstrained numeric is a string column by default (iceberg.tables.unconstrained-numeric)
-    BigDecimal value = decimal instanceof String text ? new BigDecimal(text) : (BigDecimal) decimal;
-    return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
-  }
-
-  private static String num(Object number) {
-    double d = ((Number) number).doubleValue();
-    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
-  }
-
-  private static String hex(Object bytes) {
-    ByteBuffer buffer = ((ByteBuffer) bytes).duplicate();
-    byte[] out = new byte[buffer.remaining()];
-    buffer.get(out);
-    return HexFormat.of().formatHex(out);
-  }
-
-  private static String json(Object text) {
-    try {
-      return String.valueOf(JSON.readTree(String.valueOf(text)));
-    } catch (Exception e) {
-      return "not json: " + text;
-    }
-  }
-
-  private static String list(Object value) {
-    List<String> items = new ArrayList<>();
-    ((List<?>) value).forEach(item -> items.add(item == null ? "NULL" : String.valueOf(item)));
-    return "[" + String.join("|", items) + "]";
-  }
-
-  private static final java.util.regex.Pattern ISO_INTERVAL =
-      java.util.regex.Pattern.compile(
-          "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?[\\d.]+)S)?)?");
-
-  /**
-   * ISO-8601 intervals written with or without their zero parts ("P-3DT-1S", "P0Y0M-3DT0H0M-1S").
-   */
-  private static String interval(Object text) {
-    java.util.regex.Matcher m = ISO_INTERVAL.matcher(String.valueOf(text));
-    if (!m.matches()) {
-      return "not an interval: " + text;
-    }
-    List<String> parts = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      parts.add(m.group(i) == null ? "0" : plain(new BigDecimal(m.group(i))));
-    }
-    return String.join(",", parts);
-  }
-
-  private static String micros(java.time.Instant instant) {
-    return String.valueOf(instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000);
   }
 }

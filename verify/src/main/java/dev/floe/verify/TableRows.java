@@ -3,9 +3,9 @@ package dev.floe.verify;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +18,19 @@ import org.apache.iceberg.io.CloseableIterable;
 /**
  * The rows of one side, streamed once per pass (never all held): Postgres through a cursor in the
  * caller's transaction, at most {@code rowsPerSecond} a second; Iceberg through its generic reader
- * at one snapshot. Each row is its key (the key columns' texts) and the compared columns' texts in
- * the same order on both sides.
+ * at one snapshot. Each row is its key (the key columns' texts) and the compared columns' texts,
+ * each rendered by its Postgres type ({@link PostgresRendering}), in the same order on both sides.
  */
 final class TableRows {
   interface Visitor {
     void row(String key, Map<String, String> row) throws Exception;
+  }
+
+  /** A Postgres table's columns, their types (as {@code format_type} spells them) and its key. */
+  record Described(List<String> columns, List<String> types, List<String> key) {
+    PostgresRendering rendering(String column) {
+      return PostgresRendering.of(types.get(columns.indexOf(column)));
+    }
   }
 
   private TableRows() {}
@@ -31,29 +38,34 @@ final class TableRows {
   static void ofPostgres(
       Connection db,
       String table,
-      List<String> keyColumns,
+      Described described,
       List<String> columns,
       long rowsPerSecond,
       Visitor visitor)
       throws Exception {
+    List<PostgresRendering> renderings = new ArrayList<>();
     StringBuilder select = new StringBuilder("select ");
     for (int i = 0; i < columns.size(); i++) {
-      select.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
+      PostgresRendering rendering = described.rendering(columns.get(i));
+      renderings.add(rendering);
+      select.append(i == 0 ? "" : ", ").append(rendering.sql().formatted(quote(columns.get(i))));
     }
     select.append(" from ").append(qualified(table));
     long started = System.nanoTime();
     long read = 0;
     try (Statement st = db.createStatement()) {
+      st.execute("set local intervalstyle = 'iso_8601'");
       st.setFetchSize(2_000);
       try (ResultSet rs = st.executeQuery(select.toString())) {
-        ResultSetMetaData meta = rs.getMetaData();
         while (rs.next()) {
           Map<String, String> row = new LinkedHashMap<>();
           for (int i = 1; i <= columns.size(); i++) {
+            String text = rs.getString(i);
             row.put(
-                columns.get(i - 1), CanonicalValues.ofPostgres(rs, i, meta.getColumnTypeName(i)));
+                columns.get(i - 1),
+                text == null ? null : renderings.get(i - 1).postgres().apply(text));
           }
-          visitor.row(key(row, keyColumns), row);
+          visitor.row(key(row, described.key()), row);
           if (rowsPerSecond > 0 && ++read % 1_000 == 0) {
             long due = started + read * 1_000_000_000L / rowsPerSecond;
             long wait = due - System.nanoTime();
@@ -67,11 +79,7 @@ final class TableRows {
   }
 
   static void ofIceberg(
-      Table table,
-      Snapshot snapshot,
-      List<String> keyColumns,
-      List<String> columns,
-      Visitor visitor)
+      Table table, Snapshot snapshot, Described described, List<String> columns, Visitor visitor)
       throws Exception {
     if (snapshot == null) {
       return; // an empty table
@@ -81,9 +89,11 @@ final class TableRows {
       for (Record record : records) {
         Map<String, String> row = new LinkedHashMap<>();
         for (String column : columns) {
-          row.put(column, CanonicalValues.of(record.getField(column)));
+          Object value = record.getField(column);
+          row.put(
+              column, value == null ? null : described.rendering(column).iceberg().apply(value));
         }
-        visitor.row(key(row, keyColumns), row);
+        visitor.row(key(row, described.key()), row);
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -107,14 +117,16 @@ final class TableRows {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
-  /** The columns of a Postgres table, in order, and its primary key's. */
-  static List<List<String>> postgresColumns(Connection db, String table) throws SQLException {
+  /** The columns of a Postgres table, in order, their types, and its primary key's. */
+  static Described describe(Connection db, String table) throws SQLException {
     String[] parts = table.split("\\.", 2);
-    List<String> columns = new java.util.ArrayList<>();
-    List<String> key = new java.util.ArrayList<>();
+    List<String> columns = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    List<String> key = new ArrayList<>();
     try (var st =
         db.prepareStatement(
-            "select a.attname, coalesce(i.indisprimary, false) from pg_attribute a"
+            "select a.attname, coalesce(i.indisprimary, false),"
+                + " format_type(a.atttypid, a.atttypmod) from pg_attribute a"
                 + " join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid ="
                 + " c.relnamespace left join pg_index i on i.indrelid = c.oid and i.indisprimary"
                 + " and a.attnum = any(i.indkey) where n.nspname = ? and c.relname = ? and"
@@ -124,12 +136,13 @@ final class TableRows {
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           columns.add(rs.getString(1));
+          types.add(rs.getString(3));
           if (rs.getBoolean(2)) {
             key.add(rs.getString(1));
           }
         }
       }
     }
-    return List.of(columns, key);
+    return new Described(columns, types, key);
   }
 }

@@ -35,14 +35,12 @@ final class TableVerifier {
 
   TableResult verify(String pgTable, Table iceberg) throws Exception {
     TableResult result = new TableResult(pgTable, iceberg.name());
-    List<String> keyColumns;
-    List<String> columns;
+    TableRows.Described described;
     try (Connection db = postgres.get()) {
-      List<List<String>> described = TableRows.postgresColumns(db, pgTable);
-      columns = new ArrayList<>(described.get(0));
-      keyColumns = described.get(1);
+      described = TableRows.describe(db, pgTable);
     }
-    if (keyColumns.isEmpty()) {
+    List<String> columns = new ArrayList<>(described.columns());
+    if (described.key().isEmpty()) {
       result.problems.add("no primary key: rows cannot be matched by key");
       return result;
     }
@@ -57,11 +55,11 @@ final class TableVerifier {
     int buckets = options.buckets();
     RowDigest pgDigest = new RowDigest(buckets);
     RowDigest icebergDigest = new RowDigest(buckets);
-    readPostgres(result, pgTable, keyColumns, columns, pgDigest::add);
+    readPostgres(result, pgTable, described, columns, pgDigest::add);
     iceberg.refresh();
     Snapshot snapshot = iceberg.currentSnapshot();
     noteSnapshot(result, snapshot);
-    TableRows.ofIceberg(iceberg, snapshot, keyColumns, columns, icebergDigest::add);
+    TableRows.ofIceberg(iceberg, snapshot, described, columns, icebergDigest::add);
     result.postgresRows = pgDigest.rows();
     result.icebergRows = icebergDigest.rows();
     Set<Integer> differing = new HashSet<>(pgDigest.differingBuckets(icebergDigest));
@@ -70,8 +68,8 @@ final class TableVerifier {
       return result;
     }
 
-    Look look = look(pgTable, iceberg, keyColumns, columns, key -> inBuckets(key, differing));
-    result.differences.addAll(recheck(result, pgTable, iceberg, keyColumns, columns, look));
+    Look look = look(pgTable, iceberg, described, columns, key -> inBuckets(key, differing));
+    result.differences.addAll(recheck(result, pgTable, iceberg, described, columns, look));
     if (result.differences.isEmpty()) {
       result.icebergRows = result.postgresRows; // every differing key converged
     }
@@ -91,7 +89,7 @@ final class TableVerifier {
       TableResult result,
       String pgTable,
       Table iceberg,
-      List<String> keyColumns,
+      TableRows.Described described,
       List<String> columns,
       Look look)
       throws Exception {
@@ -114,7 +112,7 @@ final class TableVerifier {
         Thread.sleep(Math.min(2_000, Math.max(1, deadline - System.currentTimeMillis())));
       }
       Set<String> keys = new HashSet<>(look.differences().keySet());
-      Look again = look(pgTable, iceberg, keyColumns, columns, keys::contains);
+      Look again = look(pgTable, iceberg, described, columns, keys::contains);
       result.rechecks++;
       if (progress != null) {
         for (String key : keys) {
@@ -147,7 +145,7 @@ final class TableVerifier {
   private Look look(
       String pgTable,
       Table iceberg,
-      List<String> keyColumns,
+      TableRows.Described described,
       List<String> columns,
       java.util.function.Predicate<String> wanted)
       throws Exception {
@@ -157,7 +155,7 @@ final class TableVerifier {
     readPostgres(
         scratch,
         pgTable,
-        keyColumns,
+        described,
         columns,
         (key, row) -> {
           if (wanted.test(key)) {
@@ -168,7 +166,7 @@ final class TableVerifier {
     TableRows.ofIceberg(
         iceberg,
         iceberg.currentSnapshot(),
-        keyColumns,
+        described,
         columns,
         (key, row) -> {
           if (wanted.test(key)) {
@@ -207,7 +205,7 @@ final class TableVerifier {
   private void readPostgres(
       TableResult result,
       String pgTable,
-      List<String> keyColumns,
+      TableRows.Described described,
       List<String> columns,
       TableRows.Visitor visitor)
       throws Exception {
@@ -220,7 +218,7 @@ final class TableVerifier {
         lsn.next();
         result.postgresLsn = lsn.getString(1);
       }
-      TableRows.ofPostgres(db, pgTable, keyColumns, columns, options.rowsPerSecond(), visitor);
+      TableRows.ofPostgres(db, pgTable, described, columns, options.rowsPerSecond(), visitor);
       db.commit();
     }
   }
