@@ -205,30 +205,15 @@ class TypesIT extends PipelineTestBase {
         () -> "postgres " + postgresRows() + "\n iceberg " + icebergRows());
 
     // floe verify, by the same renderings, finds the table equal: every type compares exactly
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int exit =
-        dev.floe.verify.FloeVerify.run(
-            verifyArgs(),
-            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-    assertEquals(0, exit, out.toString(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  private static String[] verifyArgs() {
-    List<String> args =
-        new java.util.ArrayList<>(
+    VerifyCommand.Result verified =
+        VerifyCommand.run(
+            pipeline,
             List.of(
-                "--postgres-url", pipeline.stack.source().jdbcUrl(),
-                "--postgres-user", pipeline.stack.source().user(),
-                "--postgres-password", pipeline.stack.source().password(),
                 "--tables", "types.all_types",
                 "--kafka-bootstrap", pipeline.stack.kafka().bootstrapServers(),
                 "--slot", "ty_slot",
                 "--settle-seconds", "60"));
-    pipeline
-        .stack
-        .catalogProperties()
-        .forEach((key, value) -> args.addAll(List.of("--catalog", key + "=" + value)));
-    return args.toArray(String[]::new);
+    assertEquals(0, verified.exitCode(), verified.output());
   }
 
   /**

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.floe.verify.FloeVerify;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -176,21 +172,7 @@ class VerifyIT extends PipelineTestBase {
   }
 
   private static Run verify(String... extra) throws Exception {
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "--postgres-url",
-            pipeline.stack.source().jdbcUrl(),
-            "--postgres-user",
-            pipeline.stack.source().user(),
-            "--postgres-password",
-            pipeline.stack.source().password(),
-            "--namespace",
-            "cdc"));
-    pipeline
-        .stack
-        .catalogProperties()
-        .forEach((k, v) -> args.addAll(List.of("--catalog", k + "=" + v)));
+    List<String> args = new ArrayList<>(List.of("--namespace", "cdc"));
     boolean text = List.of(extra).contains("--text");
     for (String arg : extra) {
       if (!arg.equals("--text")) {
@@ -200,12 +182,11 @@ class VerifyIT extends PipelineTestBase {
     if (!text) {
       args.add("--json");
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code =
-        FloeVerify.run(
-            args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
-    String output = out.toString(StandardCharsets.UTF_8);
-    return new Run(code, output, text ? null : new ObjectMapper().readTree(output));
+    VerifyCommand.Result result = VerifyCommand.run(pipeline, args);
+    return new Run(
+        result.exitCode(),
+        result.output(),
+        text ? null : new ObjectMapper().readTree(result.output()));
   }
 
   private static void changeRows(AtomicBoolean running) {
