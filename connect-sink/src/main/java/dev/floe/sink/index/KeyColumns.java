@@ -2,6 +2,7 @@ package dev.floe.sink.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.Consumer;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -21,22 +22,32 @@ public final class KeyColumns {
   public static StructLikeSet wantedIn(
       Table table, ContentFile<?> file, Schema keySchema, StructLikeSet wanted) {
     StructLikeSet keys = StructLikeSet.create(keySchema.asStruct());
+    forEachRow(
+        table,
+        file,
+        keySchema,
+        row -> {
+          Record key = keyOf(row, keySchema);
+          if (wanted.contains(key)) {
+            keys.add(key);
+          }
+        });
+    return keys;
+  }
+
+  /** Each row of {@code file} with only its key columns read (the record is reused: copy it). */
+  static void forEachRow(
+      Table table, ContentFile<?> file, Schema keySchema, Consumer<Record> visitor) {
     try (CloseableIterable<Record> rows =
         Parquet.read(ImmutableFiles.open(table, file))
             .project(keySchema)
             .createReaderFunc(
                 fileSchema -> GenericParquetReaders.buildReader(keySchema, fileSchema))
             .build()) {
-      for (Record row : rows) {
-        Record key = keyOf(row, keySchema);
-        if (wanted.contains(key)) {
-          keys.add(key);
-        }
-      }
+      rows.forEach(visitor);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return keys;
   }
 
   /** {@code row}'s key columns, as a record of {@code keySchema}. */

@@ -14,10 +14,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.io.api.Binary;
@@ -196,18 +193,13 @@ public final class KeyIndex {
     if (file.format() != FileFormat.PARQUET) {
       throw new UnsupportedOperationException("data file " + file.location() + " is not Parquet");
     }
-    try (CloseableIterable<Record> rows =
-        Parquet.read(ImmutableFiles.open(table, file))
-            .project(keySchema)
-            .createReaderFunc(
-                fileSchema -> GenericParquetReaders.buildReader(keySchema, fileSchema))
-            .build()) {
-      for (Record row : rows) {
-        add(row);
-        ownRows.forget(row);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    KeyColumns.forEachRow(
+        table,
+        file,
+        keySchema,
+        row -> {
+          add(row);
+          ownRows.forget(row);
+        });
   }
 }
