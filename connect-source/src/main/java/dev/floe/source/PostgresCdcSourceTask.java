@@ -1,19 +1,25 @@
 package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
+import dev.floe.source.convert.ExplicitNulls;
 import dev.floe.source.slot.SlotLossCheck;
 import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.debezium.connector.postgresql.PostgresOffsetContext;
 import io.debezium.connector.postgresql.PostgresPartition;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Debezium's Postgres task, checked before each start (Debezium also restarts it after a retriable
  * error): a connector that streamed before must find its replication slot, or it fails rather than
- * create a new one and skip changes.
+ * create a new one and skip changes. The events it hands Connect keep explicit NULLs NULL through
+ * any converter ({@link ExplicitNulls}).
  */
 public class PostgresCdcSourceTask extends PostgresConnectorTask {
+  private final ExplicitNulls explicitNulls = new ExplicitNulls();
 
   @Override
   public String version() {
@@ -25,5 +31,18 @@ public class PostgresCdcSourceTask extends PostgresConnectorTask {
       Configuration config) {
     SlotLossCheck.verify(config.asMap(), context.offsetStorageReader());
     return super.start(config);
+  }
+
+  @Override
+  public List<SourceRecord> doPoll() throws InterruptedException {
+    List<SourceRecord> records = super.doPoll();
+    if (records == null || records.isEmpty()) {
+      return records;
+    }
+    List<SourceRecord> kept = new ArrayList<>(records.size());
+    for (SourceRecord record : records) {
+      kept.add(explicitNulls.keep(record));
+    }
+    return kept;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.local.ConnectRestClient;
 import dev.floe.local.ConnectorJson;
 import dev.floe.local.FreePorts;
+import dev.floe.local.LocalSchemaRegistry;
 import dev.floe.local.LocalStack;
 import dev.floe.local.PostgresEndpoint;
 import java.nio.file.Files;
@@ -29,11 +30,16 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  */
 final class PipelineHarness implements AutoCloseable {
   private final LocalStack.Settings settings;
+  private final Path examples;
   LocalStack stack;
   Catalog catalog;
 
-  private PipelineHarness(LocalStack.Settings settings) throws Exception {
+  /** The schema registry of an Avro pipeline ({@link #startWithAvro()}), else null. */
+  LocalSchemaRegistry registry;
+
+  private PipelineHarness(LocalStack.Settings settings, Path examples) throws Exception {
     this.settings = settings;
+    this.examples = examples;
     startStack();
   }
 
@@ -80,6 +86,31 @@ final class PipelineHarness implements AutoCloseable {
     return start(null, true, Map.of(), List.of(), jvmOptions);
   }
 
+  /**
+   * As {@link #start()}, with Apicurio's Avro converter installed on the worker's plugin.path (as
+   * an operator installs a converter), a schema registry ({@link LocalSchemaRegistry}), and the
+   * connectors registered from config-examples/avro: Avro in the Confluent wire format on every
+   * topic.
+   */
+  static PipelineHarness startWithAvro() throws Exception {
+    Path converter = Path.of(System.getProperty("floe.avro.converter.plugin"));
+    if (!Files.isDirectory(converter)) {
+      throw new IllegalStateException(
+          converter + " is missing: the avro-converter module builds it (package)");
+    }
+    PipelineHarness harness =
+        start(
+            null,
+            false,
+            Map.of(),
+            List.of(),
+            List.of(),
+            List.of(converter),
+            Path.of(System.getProperty("floe.examples.dir")).resolveSibling("avro"));
+    harness.registry = LocalSchemaRegistry.start(0);
+    return harness;
+  }
+
   private static PipelineHarness start(
       PostgresEndpoint externalPostgres, boolean forkedWorker, Map<String, String> workerSettings)
       throws Exception {
@@ -92,6 +123,25 @@ final class PipelineHarness implements AutoCloseable {
       Map<String, String> workerSettings,
       List<Path> workerClasspath,
       List<String> workerJvmOptions)
+      throws Exception {
+    return start(
+        externalPostgres,
+        forkedWorker,
+        workerSettings,
+        workerClasspath,
+        workerJvmOptions,
+        List.of(),
+        Path.of(System.getProperty("floe.examples.dir")));
+  }
+
+  private static PipelineHarness start(
+      PostgresEndpoint externalPostgres,
+      boolean forkedWorker,
+      Map<String, String> workerSettings,
+      List<Path> workerClasspath,
+      List<String> workerJvmOptions,
+      List<Path> morePlugins,
+      Path examples)
       throws Exception {
     Map<String, String> worker =
         new HashMap<>(
@@ -113,13 +163,17 @@ final class PipelineHarness implements AutoCloseable {
             FreePorts.pick(),
             FreePorts.pick(),
             FreePorts.pick(),
-            List.of(
-                Path.of(System.getProperty("floe.source.archive")),
-                Path.of(System.getProperty("floe.sink.archive"))),
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                        Path.of(System.getProperty("floe.source.archive")),
+                        Path.of(System.getProperty("floe.sink.archive"))),
+                    morePlugins.stream())
+                .toList(),
             worker,
             forkedWorker,
             workerClasspath,
-            workerJvmOptions));
+            workerJvmOptions),
+        examples);
   }
 
   private void startStack() throws Exception {
@@ -132,7 +186,7 @@ final class PipelineHarness implements AutoCloseable {
    * ports.
    */
   void restartEverything() throws Exception {
-    close();
+    stopStack();
     startStack();
   }
 
@@ -160,14 +214,24 @@ final class PipelineHarness implements AutoCloseable {
     return ConnectorJson.read(Path.of(System.getProperty("floe.examples.dir"), file)).config();
   }
 
+  /** The connector config of this pipeline's example {@code file}, with its endpoints filled in. */
+  private Map<String, String> ownExample(String file) throws Exception {
+    Map<String, String> config = ConnectorJson.read(examples.resolve(file)).config();
+    if (registry != null) {
+      config.replaceAll(
+          (key, value) -> key.endsWith(".apicurio.registry.url") ? registry.apicurioUrl() : value);
+    }
+    return config;
+  }
+
   void startSource(String name, Map<String, String> overrides) throws Exception {
-    Map<String, String> config = stack.sourceConfig(example("postgres-source.json"));
+    Map<String, String> config = stack.sourceConfig(ownExample("postgres-source.json"));
     config.putAll(overrides);
     register(name, config);
   }
 
   void startSink(String name, Map<String, String> overrides) throws Exception {
-    Map<String, String> config = stack.sinkConfig(example("iceberg-sink.json"));
+    Map<String, String> config = stack.sinkConfig(ownExample("iceberg-sink.json"));
     // a record the sink cannot apply fails the task, loudly, unless a test asks for dead letters
     config.put("errors.tolerance", "none");
     config.putAll(overrides);
@@ -252,6 +316,13 @@ final class PipelineHarness implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    stopStack();
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private void stopStack() throws Exception {
     if (catalog instanceof AutoCloseable closeable) {
       closeable.close();
     }

@@ -80,16 +80,7 @@ class TypesIT extends PipelineTestBase {
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.start();
-    StringBuilder ddl = new StringBuilder("create table types.all_types (id int primary key");
-    COLUMNS.forEach(c -> ddl.append(", ").append(c.name()).append(' ').append(c.type()));
-    pipeline.sql(
-        "create extension if not exists hstore",
-        "create schema types",
-        "create type types.mood as enum ('sad', 'ok', 'happy')",
-        ddl.append(")").toString());
-    insert(1, ROW_ORDINARY);
-    insert(2, ROW_EDGES);
-    pipeline.sql("insert into types.all_types (id) values (3)"); // every column null
+    createTable();
     pipeline.startSource(
         "types-source",
         Map.of(
@@ -103,6 +94,20 @@ class TypesIT extends PipelineTestBase {
             "ty_publication"));
     pipeline.startSink(
         "types-sink", Map.of("topics.regex", "ty\\.types\\..*", "commit.interval.ms", "1000"));
+  }
+
+  /** The table with a column of every type, its rows 1 to 3 written before the connectors start. */
+  static void createTable() throws Exception {
+    StringBuilder ddl = new StringBuilder("create table types.all_types (id int primary key");
+    COLUMNS.forEach(c -> ddl.append(", ").append(c.name()).append(' ').append(c.type()));
+    pipeline.sql(
+        "create extension if not exists hstore",
+        "create schema types",
+        "create type types.mood as enum ('sad', 'ok', 'happy')",
+        ddl.append(")").toString());
+    insert(1, ROW_ORDINARY);
+    insert(2, ROW_EDGES);
+    pipeline.sql("insert into types.all_types (id) values (3)"); // every column null
   }
 
   static final String[] ROW_ORDINARY = {

@@ -14,11 +14,18 @@ import java.util.zip.ZipInputStream;
 public final class PluginArchives {
   private PluginArchives() {}
 
-  /** Empties {@code pluginPath} and unpacks each archive into it, as an operator would. */
+  /**
+   * Empties {@code pluginPath} and unpacks each archive into it, as an operator would. A folder (a
+   * plugin already unpacked, such as a converter's jars) is copied in under its own name.
+   */
   public static void install(Path pluginPath, Path... archives) throws IOException {
     deleteRecursively(pluginPath);
     Files.createDirectories(pluginPath);
     for (Path archive : archives) {
+      if (Files.isDirectory(archive)) {
+        copyFolder(archive, pluginPath.resolve(archive.getFileName().toString()));
+        continue;
+      }
       if (!Files.isRegularFile(archive)) {
         throw new IOException(
             "Plugin archive " + archive + " is missing: build it with ./mvnw package");
@@ -39,6 +46,19 @@ public final class PluginArchives {
         } else {
           Files.createDirectories(target.getParent());
           copy(zip, target);
+        }
+      }
+    }
+  }
+
+  private static void copyFolder(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }
