@@ -49,6 +49,11 @@ class SpecialValuesIT extends PipelineTestBase {
   @BeforeAll
   static void startPipeline() throws Exception {
     pipeline = PipelineHarness.start();
+    createTablesAndConnectors();
+  }
+
+  /** The tables with their rows, then the source and the sink (dead letters on). */
+  static void createTablesAndConnectors() throws Exception {
     pipeline.sql(
         "create schema special",
         "create table special.vals (id int primary key, c_real real, c_double double precision,"

@@ -62,7 +62,8 @@ public final class SourceDefaults {
    * default the user sets to an empty value is turned off, leaving Debezium's own ({@code
    * converters=} keeps Debezium's conversions, where Debezium would refuse an empty list). When the
    * heartbeat writes Floe's heartbeat table, that table is added to the include lists the user set,
-   * because only a change to a published table lets the slot advance.
+   * because only a change to a published table lets the slot advance. With an Avro converter,
+   * Debezium makes schema and field names valid Avro names unless the user chose otherwise.
    */
   public static Map<String, String> apply(Map<String, String> userProps) {
     Map<String, String> merged = new HashMap<>(DEFAULTS);
@@ -73,11 +74,21 @@ public final class SourceDefaults {
     if (placeholder != null) {
       merged.putIfAbsent("floe.unavailable.value.placeholder", placeholder);
     }
+    if (avro(merged.get("key.converter")) || avro(merged.get("value.converter"))) {
+      // an Avro name is [A-Za-z_][A-Za-z0-9_]*: a table or column named otherwise fails the
+      // converter; Debezium's avro mode replaces each other character with _ (docs/avro.md)
+      merged.putIfAbsent("schema.name.adjustment.mode", "avro");
+      merged.putIfAbsent("field.name.adjustment.mode", "avro");
+    }
     if (ControlTables.HEARTBEAT_ACTION_QUERY.equals(merged.get("heartbeat.action.query"))) {
       appendTo(merged, "schema.include.list", ControlTables.SCHEMA);
       appendTo(merged, "table.include.list", ControlTables.HEARTBEAT_TABLE.replace(".", "\\."));
     }
     return merged;
+  }
+
+  private static boolean avro(String converter) {
+    return converter != null && converter.trim().endsWith("AvroConverter");
   }
 
   private static void appendTo(Map<String, String> config, String key, String entry) {

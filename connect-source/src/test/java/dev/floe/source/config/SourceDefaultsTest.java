@@ -18,6 +18,19 @@ class SourceDefaultsTest {
   }
 
   @Test
+  void anAvroConverterGetsAvroNames() {
+    String apicurio = "io.apicurio.registry.utils.converter.AvroConverter";
+    Map<String, String> merged = SourceDefaults.apply(Map.of("value.converter", apicurio));
+    assertEquals("avro", merged.get("schema.name.adjustment.mode"));
+    assertEquals("avro", merged.get("field.name.adjustment.mode"));
+    merged =
+        SourceDefaults.apply(
+            Map.of("value.converter", apicurio, "field.name.adjustment.mode", "avro_unicode"));
+    assertEquals("avro_unicode", merged.get("field.name.adjustment.mode"), "the user's choice");
+    assertNull(SourceDefaults.apply(Map.of()).get("schema.name.adjustment.mode"), "JSON: as is");
+  }
+
+  @Test
   void userValuesWin() {
     Map<String, String> merged =
         SourceDefaults.apply(Map.of("slot.name", "mine", "heartbeat.interval.ms", "0"));
