@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.time.Duration;
@@ -130,6 +131,48 @@ class AvroPipelineIT extends PipelineTestBase {
     assertTrue(
         pipeline.registry.schemas(TOPIC + "-value").size() > before,
         "the DDL registered new value schema versions");
+  }
+
+  /**
+   * A DDL the registry's rule refuses (a nullable column made NOT NULL: a reader of the new schema
+   * cannot read the old's nulls) stops the source task with the registry's answer; nothing is lost:
+   * once the operator relaxes the rule and restarts the task, the change and everything after it
+   * arrive.
+   */
+  @Test
+  @Order(4)
+  void aChangeTheRegistryRefusesStopsTheSourceAndLosesNothing() throws Exception {
+    pipeline.sql(
+        "update shop.items set status = 'unset' where status is null",
+        "alter table shop.items alter column status set not null",
+        "insert into shop.items (id, name, status) values (70, 'strict', 'new')",
+        "update shop.items set qty = 1 where id = 1");
+    String[] trace = {""};
+    Waits.until(
+        CATCH_UP,
+        "the source task failing on the refused schema",
+        () -> {
+          JsonNode task =
+              pipeline.stack.worker().rest().status("avro-source").path("tasks").path(0);
+          trace[0] = task.path("trace").asText();
+          return "FAILED".equals(task.path("state").asText());
+        },
+        () -> trace[0]);
+    assertTrue(trace[0].contains("Incompatible with the latest schema"), trace[0]);
+
+    pipeline.registry.checkBackwardCompatibility(false);
+    try {
+      pipeline.stack.worker().rest().post("connectors/avro-source/tasks/0/restart");
+      pipeline.awaitRunning("avro-source");
+      try (Connection c = pipeline.postgres()) {
+        List<String> columns = TableSnapshot.ofPostgres(c, "shop.items", "id").columns();
+        TableSnapshot rows = assertSame(columns.toArray(String[]::new));
+        assertEquals("strict", rows.rowsByKey.get("70").get("name"));
+        assertEquals("1", rows.rowsByKey.get("1").get("qty"));
+      }
+    } finally {
+      pipeline.registry.checkBackwardCompatibility(true);
+    }
   }
 
   /** Waits until Iceberg holds Postgres's rows, in all of Postgres's columns or in {@code only}. */

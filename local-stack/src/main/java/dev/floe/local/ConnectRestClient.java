@@ -50,6 +50,11 @@ public final class ConnectRestClient {
     return send("GET", path, null);
   }
 
+  /** A POST without a body, such as {@code connectors/{name}/tasks/0/restart}. */
+  public JsonNode post(String path) throws IOException {
+    return send("POST", path, null);
+  }
+
   public void delete(String path) throws IOException {
     send("DELETE", path, null);
   }

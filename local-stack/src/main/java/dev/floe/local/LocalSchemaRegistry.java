@@ -45,6 +45,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
   private final List<String> contents = new ArrayList<>(); // content id - 1 → schema text
   private final List<Version> versions = new ArrayList<>(); // global id - 1 → version
   private final Map<String, List<Version>> byArtifact = new HashMap<>();
+  private volatile boolean backward = true;
 
   private LocalSchemaRegistry(HttpServer server) {
     this.server = server;
@@ -64,6 +65,14 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     return "http://127.0.0.1:"
         + server.getAddress().getPort()
         + BASE.substring(0, BASE.length() - 1);
+  }
+
+  /**
+   * Turns the BACKWARD rule on or off for every subject, as an operator relaxes a subject's rule in
+   * a real registry to let an incompatible change through.
+   */
+  public void checkBackwardCompatibility(boolean on) {
+    backward = on;
   }
 
   /** The schema texts of {@code artifact} (a subject such as {@code topic-value}), oldest first. */
@@ -110,7 +119,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     synchronized (this) {
       Version latest = latest(group, artifact);
       refusal =
-          latest == null
+          latest == null || !backward
               ? null
               : incompatibility(content, contents.get((int) latest.contentId() - 1));
       version =
