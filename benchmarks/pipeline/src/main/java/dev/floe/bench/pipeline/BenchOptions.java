@@ -1,0 +1,49 @@
+package dev.floe.bench.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The pipeline benchmark's command line. */
+record BenchOptions(
+    Path root, int rows, int repeats, List<String> formats, int commitIntervalMs, Path dataDir) {
+  static final String USAGE =
+      "benchmarks/pipeline/run [--rows N (300000)] [--repeats R (3)] [--formats json,avro]"
+          + " [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]";
+
+  static BenchOptions parse(String[] args) {
+    Path root = Path.of(System.getProperty("floe.root", ".")).toAbsolutePath().normalize();
+    int rows = 300_000;
+    int repeats = 3;
+    List<String> formats = List.of("json", "avro");
+    int interval = 10_000;
+    Path dataDir = root.resolve("benchmarks/pipeline/target/runs");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rows" -> rows = Integer.parseInt(args[++i]);
+        case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+        case "--formats" -> formats = List.of(args[++i].split(","));
+        case "--commit-interval-ms" -> interval = Integer.parseInt(args[++i]);
+        case "--data-dir" -> dataDir = Path.of(args[++i]).toAbsolutePath();
+        default -> throw new IllegalArgumentException("Unknown option " + args[i] + "\n" + USAGE);
+      }
+    }
+    for (String format : formats) {
+      if (!format.equals("json") && !format.equals("avro")) {
+        throw new IllegalArgumentException("--formats takes json and avro, not " + format);
+      }
+    }
+    return new BenchOptions(root, rows, repeats, formats, interval, dataDir);
+  }
+
+  String version() {
+    return System.getProperty("floe.version", "0.1.0-SNAPSHOT");
+  }
+
+  Path sourceArchive() {
+    return Path.of("connect-source/target/floe-postgres-source-" + version() + ".zip");
+  }
+
+  Path sinkArchive() {
+    return Path.of("connect-sink/target/floe-iceberg-sink-" + version() + ".zip");
+  }
+}

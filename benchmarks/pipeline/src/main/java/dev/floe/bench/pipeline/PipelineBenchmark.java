@@ -1,0 +1,74 @@
+package dev.floe.bench.pipeline;
+
+import dev.floe.local.ConnectRestClient;
+import dev.floe.local.ConnectorJson;
+import dev.floe.local.FreePorts;
+import dev.floe.local.LocalSchemaRegistry;
+import dev.floe.local.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The pipeline timed end to end on the local stack, JSON against Avro: per run, the source
+ * snapshots a fresh table of {@code --rows} rows onto a topic (timed until the topic holds them
+ * all), then the sink drains that topic into Iceberg (timed until the commit that holds them all),
+ * and {@code floe verify} checks the table equals Postgres. CPU is counted per thread group of the
+ * in-process worker. One command: {@code benchmarks/pipeline/run}; results in docs/benchmarks.md.
+ */
+public final class PipelineBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions options = BenchOptions.parse(args);
+    Path data = options.dataDir().resolve(UUID.randomUUID().toString());
+    Files.createDirectories(data);
+    LocalStack.Settings settings =
+        new LocalStack.Settings(
+            data,
+            null,
+            FreePorts.pick(),
+            FreePorts.pick(),
+            FreePorts.pick(),
+            FreePorts.pick(),
+            List.of(
+                options.root().resolve(options.sourceArchive()),
+                options.root().resolve(options.sinkArchive()),
+                options.root().resolve("avro-converter/target/plugin/apicurio-avro-converter")),
+            Map.of(),
+            false);
+    List<RunResult> results = new ArrayList<>();
+    try (LocalStack stack = LocalStack.start(settings);
+        LocalSchemaRegistry registry = LocalSchemaRegistry.start(0)) {
+      PipelineRun runner = new PipelineRun(stack, registry, options);
+      for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+        for (String format : options.formats()) {
+          RunResult result = runner.run(format, repeat);
+          System.out.println(result.line());
+          results.add(result);
+        }
+      }
+    }
+    System.out.println();
+    System.out.println(RunResult.summary(results, options));
+  }
+
+  /** The connector JSON of {@code format}'s example folder, its registry URL pointed at ours. */
+  static Map<String, String> example(
+      BenchOptions options, String format, String file, LocalSchemaRegistry registry)
+      throws Exception {
+    String folder = format.equals("avro") ? "avro" : "local";
+    Map<String, String> config =
+        ConnectorJson.read(options.root().resolve("config-examples").resolve(folder).resolve(file))
+            .config();
+    config.replaceAll(
+        (key, value) -> key.endsWith(".apicurio.registry.url") ? registry.apicurioUrl() : value);
+    return config;
+  }
+
+  static ConnectRestClient rest(LocalStack stack) {
+    return stack.worker().rest();
+  }
+}

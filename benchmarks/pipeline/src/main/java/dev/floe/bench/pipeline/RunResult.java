@@ -1,0 +1,100 @@
+package dev.floe.bench.pipeline;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/** What one run measured, and the medians over runs of each format. */
+record RunResult(
+    String format,
+    int repeat,
+    int rows,
+    double sourceSeconds,
+    double sinkSeconds,
+    double tailSeconds,
+    Map<String, Double> sourceCpu,
+    Map<String, Double> sinkCpu,
+    long topicBytes,
+    boolean equal) {
+
+  double sourceRate() {
+    return rows / sourceSeconds;
+  }
+
+  double sinkRate() {
+    return rows / sinkSeconds;
+  }
+
+  /** CPU seconds per million records of {@code group} in {@code cpu}. */
+  double perMillion(Map<String, Double> cpu, String group) {
+    return cpu.getOrDefault(group, 0.0) * 1_000_000 / rows;
+  }
+
+  String line() {
+    return String.format(
+        "%s #%d: source %.0f events/s (%.1f s), sink %.0f events/s (%.1f s, last read to last"
+            + " commit %.1f s), %d bytes/event on the topic; CPU s per million: source %s, sink %s;"
+            + " table %s",
+        format,
+        repeat,
+        sourceRate(),
+        sourceSeconds,
+        sinkRate(),
+        sinkSeconds,
+        tailSeconds,
+        topicBytes / rows,
+        perMillion(sourceCpu),
+        perMillion(sinkCpu),
+        equal ? "EQUAL to Postgres" : "DIFFERENT from Postgres");
+  }
+
+  private Map<String, String> perMillion(Map<String, Double> cpu) {
+    Map<String, String> out = new TreeMap<>();
+    cpu.keySet().forEach(group -> out.put(group, String.format("%.1f", perMillion(cpu, group))));
+    return out;
+  }
+
+  static String summary(List<RunResult> results, BenchOptions options) {
+    StringBuilder out =
+        new StringBuilder(
+            "| format | source events/s | sink events/s | last read → last commit (s) | bytes/event"
+                + " | source task CPU s/M | sink task CPU s/M | sink commit CPU s/M | broker,"
+                + " worker, other CPU s/M (sink phase) | tables equal |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
+    for (String format : options.formats()) {
+      List<RunResult> runs = results.stream().filter(r -> r.format().equals(format)).toList();
+      out.append(
+          String.format(
+              "| %s | %.0f | %.0f | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %d of %d |%n",
+              format,
+              median(runs, RunResult::sourceRate),
+              median(runs, RunResult::sinkRate),
+              median(runs, RunResult::tailSeconds),
+              median(runs, r -> (double) r.topicBytes() / r.rows()),
+              median(runs, r -> r.perMillion(r.sourceCpu(), "source task")),
+              median(runs, r -> r.perMillion(r.sinkCpu(), "sink task")),
+              median(runs, r -> r.perMillion(r.sinkCpu(), "sink commit")),
+              median(runs, r -> r.perMillion(r.sinkCpu(), "broker, worker, other")),
+              runs.stream().filter(RunResult::equal).count(),
+              runs.size()));
+    }
+    return out.append(
+            String.format(
+                "(medians of %d runs, %d rows each, commit.interval.ms=%d)",
+                options.repeats(), options.rows(), options.commitIntervalMs()))
+        .toString();
+  }
+
+  private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> value) {
+    List<Double> values = new ArrayList<>();
+    runs.forEach(r -> values.add(value.applyAsDouble(r)));
+    Collections.sort(values);
+    int n = values.size();
+    return n == 0
+        ? Double.NaN
+        : n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+  }
+}
