@@ -5,10 +5,19 @@ import java.util.List;
 
 /** The pipeline benchmark's command line. */
 record BenchOptions(
-    Path root, int rows, int repeats, List<String> formats, int commitIntervalMs, Path dataDir) {
+    Path root,
+    int rows,
+    int repeats,
+    List<String> formats,
+    int commitIntervalMs,
+    Path dataDir,
+    int freshnessRate,
+    int freshnessSeconds) {
   static final String USAGE =
       "benchmarks/pipeline/run [--rows N (300000)] [--repeats R (3)] [--formats json,avro]"
-          + " [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]";
+          + " [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]"
+          + " [--freshness-rate ROWS_PER_S --freshness-seconds S (60)]: freshness at that offered"
+          + " rate instead of throughput";
 
   static BenchOptions parse(String[] args) {
     Path root = Path.of(System.getProperty("floe.root", ".")).toAbsolutePath().normalize();
@@ -17,6 +26,8 @@ record BenchOptions(
     List<String> formats = List.of("json", "avro");
     int interval = 10_000;
     Path dataDir = root.resolve("benchmarks/pipeline/target/runs");
+    int freshnessRate = 0;
+    int freshnessSeconds = 60;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Integer.parseInt(args[++i]);
@@ -24,6 +35,8 @@ record BenchOptions(
         case "--formats" -> formats = List.of(args[++i].split(","));
         case "--commit-interval-ms" -> interval = Integer.parseInt(args[++i]);
         case "--data-dir" -> dataDir = Path.of(args[++i]).toAbsolutePath();
+        case "--freshness-rate" -> freshnessRate = Integer.parseInt(args[++i]);
+        case "--freshness-seconds" -> freshnessSeconds = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("Unknown option " + args[i] + "\n" + USAGE);
       }
     }
@@ -32,7 +45,8 @@ record BenchOptions(
         throw new IllegalArgumentException("--formats takes json and avro, not " + format);
       }
     }
-    return new BenchOptions(root, rows, repeats, formats, interval, dataDir);
+    return new BenchOptions(
+        root, rows, repeats, formats, interval, dataDir, freshnessRate, freshnessSeconds);
   }
 
   String version() {

@@ -42,6 +42,21 @@ public final class PipelineBenchmark {
     List<RunResult> results = new ArrayList<>();
     try (LocalStack stack = LocalStack.start(settings);
         LocalSchemaRegistry registry = LocalSchemaRegistry.start(0)) {
+      if (options.freshnessRate() > 0) {
+        FreshnessRun freshness = new FreshnessRun(stack, registry, options);
+        StringBuilder table = new StringBuilder(FreshnessRun.header());
+        for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+          for (String format : options.formats()) {
+            String line = freshness.run(format, repeat);
+            System.out.println(line);
+            table.append('\n').append(line);
+          }
+        }
+        System.out.println();
+        System.out.println(table);
+        System.out.printf("(commit.interval.ms=%d)%n", options.commitIntervalMs());
+        return;
+      }
       PipelineRun runner = new PipelineRun(stack, registry, options);
       for (int repeat = 1; repeat <= options.repeats(); repeat++) {
         for (String format : options.formats()) {
