@@ -1,5 +1,7 @@
 package dev.floe.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +85,54 @@ class PluginArchivesIT {
                     owner.putIfAbsent(name, jar);
                   }));
       assertEquals(List.of(), clashes.stream().limit(20).toList());
+    }
+  }
+
+  /**
+   * What a Confluent Hub style catalog and an operator read: a complete manifest (owner, support,
+   * source and documentation, features with the delivery guarantee, requirements, the supported
+   * Kafka Connect range) and an etc/ example whose secrets come from a config provider, never
+   * written in the file.
+   */
+  @Test
+  void eachArchiveHasACompleteManifestAndAnExampleWithoutSecrets() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    for (String property : List.of("floe.sink.archive", "floe.source.archive")) {
+      Path archive = Path.of(System.getProperty(property));
+      try (ZipFile zip = new ZipFile(archive.toFile())) {
+        ZipEntry manifestEntry =
+            zip.stream().filter(e -> e.getName().endsWith("/manifest.json")).findFirst().orElseThrow();
+        JsonNode manifest = json.readTree(zip.getInputStream(manifestEntry));
+        for (String field :
+            List.of(
+                "name", "version", "title", "description", "owner", "support", "component_types",
+                "tags", "features", "license", "requirements", "documentation_url", "source_url",
+                "supported_versions")) {
+          assertTrue(manifest.hasNonNull(field), archive.getFileName() + " manifest: " + field);
+        }
+        assertTrue(manifest.path("support").hasNonNull("summary"), "support summary");
+        assertTrue(
+            manifest.path("features").path("delivery_guarantee").size() > 0, "delivery guarantee");
+        assertTrue(!manifest.path("version").asText().contains("${"), "filtered: " + manifest);
+
+        List<? extends ZipEntry> examples =
+            zip.stream().filter(e -> e.getName().contains("/etc/") && !e.isDirectory()).toList();
+        assertTrue(!examples.isEmpty(), archive.getFileName() + " has an etc/ example");
+        for (ZipEntry example : examples) {
+          JsonNode config = json.readTree(zip.getInputStream(example)).path("config");
+          config
+              .fields()
+              .forEachRemaining(
+                  e -> {
+                    String key = e.getKey().toLowerCase(java.util.Locale.ROOT);
+                    if (key.contains("password") || key.contains("secret")) {
+                      assertTrue(
+                          e.getValue().asText().startsWith("${"),
+                          example.getName() + ": " + e.getKey() + " is written in the file");
+                    }
+                  });
+        }
+      }
     }
   }
 
