@@ -4,16 +4,15 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * {@link TypesIT} with Avro on the topics (Apicurio's AvroConverter in Confluent's wire format, a
- * schema registry, connectors from config-examples/avro): every type Floe maps, with ordinary, edge
- * and special values and all-null rows, through the snapshot and the WAL, must arrive as Postgres
- * holds it, as with JSON; and {@code floe verify} finds the table equal.
+ * {@link TypeMappingChecks} with Avro on the topics (Apicurio's AvroConverter in Confluent's wire
+ * format, a schema registry, connectors from config-examples/avro): every type Floe maps, with
+ * ordinary, edge and special values and all-null rows, through the snapshot and the WAL, must
+ * arrive as Postgres holds it, as with JSON; and {@code floe verify} finds the table equal.
  */
-class AvroTypesIT extends TypesIT {
+class AvroTypesIT extends TypeMappingChecks {
 
-  /** Hides {@link TypesIT#startPipeline()}: the same table, an Avro pipeline. */
   @BeforeAll
-  static void startPipeline() throws Exception {
+  static void startAvroPipeline() throws Exception {
     pipeline = PipelineHarness.startWithAvro();
     createTable();
     pipeline.startSource(

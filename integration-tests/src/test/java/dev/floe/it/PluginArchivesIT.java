@@ -1,10 +1,10 @@
 package dev.floe.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -101,12 +101,26 @@ class PluginArchivesIT {
       Path archive = Path.of(System.getProperty(property));
       try (ZipFile zip = new ZipFile(archive.toFile())) {
         ZipEntry manifestEntry =
-            zip.stream().filter(e -> e.getName().endsWith("/manifest.json")).findFirst().orElseThrow();
+            zip.stream()
+                .filter(e -> e.getName().endsWith("/manifest.json"))
+                .findFirst()
+                .orElseThrow();
         JsonNode manifest = json.readTree(zip.getInputStream(manifestEntry));
         for (String field :
             List.of(
-                "name", "version", "title", "description", "owner", "support", "component_types",
-                "tags", "features", "license", "requirements", "documentation_url", "source_url",
+                "name",
+                "version",
+                "title",
+                "description",
+                "owner",
+                "support",
+                "component_types",
+                "tags",
+                "features",
+                "license",
+                "requirements",
+                "documentation_url",
+                "source_url",
                 "supported_versions")) {
           assertTrue(manifest.hasNonNull(field), archive.getFileName() + " manifest: " + field);
         }
