@@ -48,12 +48,15 @@ public final class FloeLocal {
     List<AutoCloseable> running = new ArrayList<>();
     int exitCode = 0;
     try {
+      if (options.registryPort() > 0) {
+        running.add(LocalSchemaRegistry.start(options.registryPort()));
+      }
       if (options.demo()) {
         running.add(DemoWorkload.start(stack.source()));
       } else if (options.externalPostgres() == null) {
         DemoWorkload.createTables(stack.source());
       }
-      register(stack, options.configDir());
+      register(stack, options.configDir(), running);
       printEndpoints(stack, options);
       running.add(0, StatusReporter.start(stack, options.statusIntervalSeconds()));
       stopRequested.await();
@@ -88,12 +91,28 @@ public final class FloeLocal {
     watchdog.start();
   }
 
-  private static void register(LocalStack stack, Path configDir) throws Exception {
+  private static void register(LocalStack stack, Path configDir, List<AutoCloseable> running)
+      throws Exception {
     ConnectRestClient rest = stack.worker().rest();
     ConnectorJson source = ConnectorJson.read(configDir.resolve("postgres-source.json"));
     ConnectorJson sink = ConnectorJson.read(configDir.resolve("iceberg-sink.json"));
-    rest.putConnector(source.name(), stack.sourceConfig(source.config()));
-    rest.putConnector(sink.name(), stack.sinkConfig(sink.config()));
+    rest.putConnector(source.name(), withRegistry(stack.sourceConfig(source.config()), running));
+    rest.putConnector(sink.name(), withRegistry(stack.sinkConfig(sink.config()), running));
+  }
+
+  /** The config with its converters pointed at the registry floe-local started, if it did. */
+  private static Map<String, String> withRegistry(
+      Map<String, String> config, List<AutoCloseable> running) {
+    running.stream()
+        .filter(LocalSchemaRegistry.class::isInstance)
+        .map(LocalSchemaRegistry.class::cast)
+        .findFirst()
+        .ifPresent(
+            registry ->
+                config.replaceAll(
+                    (key, value) ->
+                        key.endsWith(".apicurio.registry.url") ? registry.apicurioUrl() : value));
+    return config;
   }
 
   private static void printEndpoints(LocalStack stack, LocalOptions options) {
@@ -113,6 +132,12 @@ public final class FloeLocal {
         "  Iceberg catalog " + stack.catalogProperties().get("uri") + "  (JDBC, namespace cdc)");
     System.out.println(
         "  JMX             " + System.getProperty("com.sun.management.jmxremote.port", "(off)"));
+    if (options.registryPort() > 0) {
+      System.out.println(
+          "  Schema registry http://127.0.0.1:"
+              + options.registryPort()
+              + "/apis/registry/v2  (Avro on the topics, Confluent wire format)");
+    }
     System.out.println(
         "  Logs            " + System.getProperty("floe.local.log", "floe-local.log"));
     System.out.println(

@@ -15,13 +15,17 @@ record LocalOptions(
     int connectPort,
     int s3Port,
     boolean demo,
-    int statusIntervalSeconds) {
+    int statusIntervalSeconds,
+    int registryPort) {
 
   static final String USAGE =
       String.join(
           "\n",
           "Usage: floe-local up [options]",
           "  --demo                 create a demo schema and keep writing inserts, updates and deletes",
+          "  --avro                 Avro on the topics: Apicurio's AvroConverter (Confluent wire format)",
+          "                         and a schema registry on --registry-port (config-examples/avro)",
+          "  --registry-port N      the schema registry's port with --avro (default 8081)",
           "  --postgres-url URL     capture an existing database (postgresql://user:password@host:port/db)",
           "                         instead of starting an embedded one",
           "  --data-dir DIR         where Postgres, Kafka and S3 keep their data (default .floe-local)",
@@ -43,6 +47,8 @@ record LocalOptions(
     int s3 = 9000;
     int every = 5;
     boolean demo = false;
+    boolean avro = false;
+    int registry = 8081;
     List<String> rest = new ArrayList<>(List.of(args));
     if (!rest.isEmpty() && rest.get(0).equals("up")) {
       rest.remove(0);
@@ -51,6 +57,8 @@ record LocalOptions(
       String arg = rest.get(i);
       switch (arg) {
         case "--demo" -> demo = true;
+        case "--avro" -> avro = true;
+        case "--registry-port" -> registry = Integer.parseInt(value(rest, ++i, arg));
         case "--postgres-url" -> external = PostgresEndpoint.parse(value(rest, ++i, arg));
         case "--data-dir" -> dataDir = Path.of(value(rest, ++i, arg)).toAbsolutePath();
         case "--postgres-port" -> pg = Integer.parseInt(value(rest, ++i, arg));
@@ -65,12 +73,17 @@ record LocalOptions(
       }
     }
     List<Path> archives =
-        List.of(
-            root.resolve("connect-source/target/floe-postgres-source-" + version + ".zip"),
-            root.resolve("connect-sink/target/floe-iceberg-sink-" + version + ".zip"));
+        new ArrayList<>(
+            List.of(
+                root.resolve("connect-source/target/floe-postgres-source-" + version + ".zip"),
+                root.resolve("connect-sink/target/floe-iceberg-sink-" + version + ".zip")));
+    if (avro) {
+      // the converter installed as an operator would: its jars in a folder of plugin.path
+      archives.add(root.resolve("avro-converter/target/plugin/apicurio-avro-converter"));
+    }
     return new LocalOptions(
         dataDir,
-        root.resolve("config-examples/local"),
+        root.resolve(avro ? "config-examples/avro" : "config-examples/local"),
         archives,
         external,
         pg,
@@ -78,7 +91,8 @@ record LocalOptions(
         connect,
         s3,
         demo,
-        every);
+        every,
+        avro ? registry : 0);
   }
 
   private static String value(List<String> args, int i, String option) {

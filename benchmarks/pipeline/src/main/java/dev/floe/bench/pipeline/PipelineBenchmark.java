@@ -1,7 +1,5 @@
 package dev.floe.bench.pipeline;
 
-import dev.floe.local.ConnectRestClient;
-import dev.floe.local.ConnectorJson;
 import dev.floe.local.FreePorts;
 import dev.floe.local.LocalSchemaRegistry;
 import dev.floe.local.LocalStack;
@@ -68,22 +66,5 @@ public final class PipelineBenchmark {
     }
     System.out.println();
     System.out.println(RunResult.summary(results, options));
-  }
-
-  /** The connector JSON of {@code format}'s example folder, its registry URL pointed at ours. */
-  static Map<String, String> example(
-      BenchOptions options, String format, String file, LocalSchemaRegistry registry)
-      throws Exception {
-    String folder = format.equals("avro") ? "avro" : "local";
-    Map<String, String> config =
-        ConnectorJson.read(options.root().resolve("config-examples").resolve(folder).resolve(file))
-            .config();
-    config.replaceAll(
-        (key, value) -> key.endsWith(".apicurio.registry.url") ? registry.apicurioUrl() : value);
-    return config;
-  }
-
-  static ConnectRestClient rest(LocalStack stack) {
-    return stack.worker().rest();
   }
 }

@@ -6,6 +6,7 @@ import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,17 +24,17 @@ import org.apache.kafka.common.TopicPartition;
 
 /** One run of the pipeline benchmark: a fresh table, the source's snapshot, the sink's drain. */
 final class PipelineRun {
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+
   private final LocalStack stack;
-  private final LocalSchemaRegistry registry;
   private final BenchOptions options;
-  private final Catalog catalog;
+  private final BenchConnectors connectors;
   private final Admin admin;
 
   PipelineRun(LocalStack stack, LocalSchemaRegistry registry, BenchOptions options) {
     this.stack = stack;
-    this.registry = registry;
     this.options = options;
-    this.catalog = CatalogUtil.buildIcebergCatalog("floe", stack.catalogProperties(), null);
+    this.connectors = new BenchConnectors(stack, registry, options);
     Properties admin = new Properties();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
     this.admin = Admin.create(admin);
@@ -50,55 +48,35 @@ final class PipelineRun {
     String sink = prefix + "-sink";
     OrdersTable.create(stack.source(), schema, options.rows());
 
-    Map<String, String> sourceConfig =
-        stack.sourceConfig(
-            PipelineBenchmark.example(options, format, "postgres-source.json", registry));
-    sourceConfig.putAll(
-        Map.of(
-            "topic.prefix",
-            prefix,
-            "schema.include.list",
-            schema,
-            "slot.name",
-            prefix + "_slot",
-            "publication.name",
-            prefix + "_publication"));
+    Map<String, String> sourceConfig = connectors.source(format, prefix, schema);
     ThreadCpu beforeSource = ThreadCpu.sample();
     long sourceStart = System.nanoTime();
-    PipelineBenchmark.rest(stack).putConnector(source, sourceConfig);
-    await("the topic holding every row", () -> endOffset(topic) >= options.rows());
+    connectors.rest().putConnector(source, sourceConfig);
+    BenchConnectors.await(
+        "the topic holding every row", RUN_TIMEOUT, () -> endOffset(topic) >= options.rows());
     double sourceSeconds = (System.nanoTime() - sourceStart) / 1e9;
     Map<String, Double> sourceCpu = ThreadCpu.sample().since(beforeSource, groups(source, sink));
-    PipelineBenchmark.rest(stack).delete("connectors/" + source);
+    connectors.rest().delete("connectors/" + source);
     Thread.sleep(3_000); // the source task stops before the sink's CPU is counted
 
-    Map<String, String> sinkConfig =
-        stack.sinkConfig(PipelineBenchmark.example(options, format, "iceberg-sink.json", registry));
-    sinkConfig.remove("topics.regex");
-    sinkConfig.putAll(
-        Map.of(
-            "topics",
-            topic,
-            "commit.interval.ms",
-            String.valueOf(options.commitIntervalMs()),
-            "errors.tolerance",
-            "none"));
+    Map<String, String> sinkConfig = connectors.sink(format, topic);
     ThreadCpu beforeSink = ThreadCpu.sample();
     long sinkStart = System.currentTimeMillis();
-    PipelineBenchmark.rest(stack).putConnector(sink, sinkConfig);
+    connectors.rest().putConnector(sink, sinkConfig);
     TableIdentifier id = TableIdentifier.of("cdc", schema + "_orders");
     long[] lastRead = {0};
-    await(
+    BenchConnectors.await(
         "the table holding every row",
+        RUN_TIMEOUT,
         () -> {
           if (lastRead[0] == 0 && recordsLag(sink) == 0) {
             lastRead[0] = System.currentTimeMillis();
           }
-          return committedRows(id) >= options.rows();
+          return connectors.committedRows(id) >= options.rows();
         });
-    Snapshot last = catalog.loadTable(id).currentSnapshot();
+    Snapshot last = connectors.catalog().loadTable(id).currentSnapshot();
     Map<String, Double> sinkCpu = ThreadCpu.sample().since(beforeSink, groups(source, sink));
-    PipelineBenchmark.rest(stack).delete("connectors/" + sink);
+    connectors.rest().delete("connectors/" + sink);
     double sinkSeconds = (last.timestampMillis() - sinkStart) / 1e3;
     double tailSeconds =
         lastRead[0] == 0 ? Double.NaN : (last.timestampMillis() - lastRead[0]) / 1e3;
@@ -127,17 +105,6 @@ final class PipelineRun {
       }
       return "broker, worker, other";
     };
-  }
-
-  private long committedRows(TableIdentifier id) {
-    if (!catalog.tableExists(id)) {
-      return 0;
-    }
-    Table table = catalog.loadTable(id);
-    Snapshot current = table.currentSnapshot();
-    return current == null
-        ? 0
-        : Long.parseLong(current.summary().getOrDefault("total-records", "0"));
   }
 
   /**
@@ -217,19 +184,5 @@ final class PipelineRun {
       System.out.println(output);
     }
     return equal;
-  }
-
-  interface Check {
-    boolean done() throws Exception;
-  }
-
-  private static void await(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-    while (!check.done()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
   }
 }
