@@ -403,7 +403,7 @@ public final class RowConverter {
       long micros = text.startsWith("-") ? NEGATIVE_INFINITY_MICROS : POSITIVE_INFINITY_MICROS;
       return OffsetDateTime.of(timestamp(micros, TypeMapping.DBZ_TIMESTAMP_MICROS), ZoneOffset.UTC);
     }
-    return OffsetDateTime.parse(text);
+    return UtcTimestampText.parse(text);
   }
 
   private static LocalDateTime timestamp(Object value, String semanticType) {
