@@ -217,11 +217,7 @@ final class PipelineHarness implements AutoCloseable {
   /** The connector config of this pipeline's example {@code file}, with its endpoints filled in. */
   private Map<String, String> ownExample(String file) throws Exception {
     Map<String, String> config = ConnectorJson.read(examples.resolve(file)).config();
-    if (registry != null) {
-      config.replaceAll(
-          (key, value) -> key.endsWith(".apicurio.registry.url") ? registry.apicurioUrl() : value);
-    }
-    return config;
+    return registry == null ? config : registry.pointConvertersHere(config);
   }
 
   void startSource(String name, Map<String, String> overrides) throws Exception {

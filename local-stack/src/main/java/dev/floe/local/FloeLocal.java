@@ -107,11 +107,7 @@ public final class FloeLocal {
         .filter(LocalSchemaRegistry.class::isInstance)
         .map(LocalSchemaRegistry.class::cast)
         .findFirst()
-        .ifPresent(
-            registry ->
-                config.replaceAll(
-                    (key, value) ->
-                        key.endsWith(".apicurio.registry.url") ? registry.apicurioUrl() : value));
+        .ifPresent(registry -> registry.pointConvertersHere(config));
     return config;
   }
 

@@ -68,6 +68,16 @@ public final class LocalSchemaRegistry implements AutoCloseable {
   }
 
   /**
+   * {@code config} (a connector's) with every Apicurio converter's {@code apicurio.registry.url}
+   * pointed at this registry; returns it.
+   */
+  public Map<String, String> pointConvertersHere(Map<String, String> config) {
+    config.replaceAll(
+        (key, value) -> key.endsWith(".apicurio.registry.url") ? apicurioUrl() : value);
+    return config;
+  }
+
+  /**
    * Turns the BACKWARD rule on or off for every subject, as an operator relaxes a subject's rule in
    * a real registry to let an incompatible change through.
    */

@@ -63,12 +63,9 @@ final class BenchConnectors {
 
   private Map<String, String> example(String format, String file) throws Exception {
     String folder = format.equals("avro") ? "avro" : "local";
-    Map<String, String> config =
+    return registry.pointConvertersHere(
         ConnectorJson.read(options.root().resolve("config-examples").resolve(folder).resolve(file))
-            .config();
-    config.replaceAll(
-        (key, value) -> key.endsWith(".apicurio.registry.url") ? registry.apicurioUrl() : value);
-    return config;
+            .config());
   }
 
   ConnectRestClient rest() {
