@@ -1,6 +1,5 @@
 package dev.floe.it;
 
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -14,15 +13,6 @@ class AvroTypesIT extends TypeMappingChecks {
   @BeforeAll
   static void startAvroPipeline() throws Exception {
     pipeline = PipelineHarness.startWithAvro();
-    createTable();
-    pipeline.startSource(
-        "types-source",
-        Map.of(
-            "topic.prefix", "ty",
-            "schema.include.list", "types",
-            "slot.name", "ty_slot",
-            "publication.name", "ty_publication"));
-    pipeline.startSink(
-        "types-sink", Map.of("topics.regex", "ty\\.types\\..*", "commit.interval.ms", "1000"));
+    createTableAndConnectors();
   }
 }

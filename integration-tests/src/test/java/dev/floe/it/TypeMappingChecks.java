@@ -92,6 +92,24 @@ abstract class TypeMappingChecks extends PipelineTestBase {
     pipeline.sql("insert into types.all_types (id) values (3)"); // every column null
   }
 
+  /** {@link #createTable()}, then the source and the sink of the pipeline's example configs. */
+  static void createTableAndConnectors() throws Exception {
+    createTable();
+    pipeline.startSource(
+        "types-source",
+        Map.of(
+            "topic.prefix",
+            "ty",
+            "schema.include.list",
+            "types",
+            "slot.name",
+            "ty_slot",
+            "publication.name",
+            "ty_publication"));
+    pipeline.startSink(
+        "types-sink", Map.of("topics.regex", "ty\\.types\\..*", "commit.interval.ms", "1000"));
+  }
+
   static final String[] ROW_ORDINARY = {
     "12",
     "123456",
