@@ -1,5 +1,6 @@
 package dev.floe.sink.fill;
 
+import dev.floe.sink.index.KeyMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,7 +14,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.util.StructLikeMap;
 
 /**
  * The values this task last committed (or read) for its keys, in front of another {@link
@@ -53,7 +53,7 @@ public final class CommittedRowCache implements CommittedRows {
   public synchronized Map<StructLike, Record> findCurrent(
       Table table, Schema keySchema, Collection<Record> keys, Set<String> columns) {
     filledColumns.computeIfAbsent(table.name(), name -> new java.util.HashSet<>()).addAll(columns);
-    StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
+    KeyMap<Record> found = KeyMap.create(keySchema.asStruct());
     List<Record> missing = new ArrayList<>();
     for (Record key : keys) {
       Entry entry = entries.get(new Key(table.name(), valuesOf(key)));

@@ -1,5 +1,6 @@
 package dev.floe.sink.fill;
 
+import dev.floe.sink.index.KeyMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.util.StructLikeMap;
 import org.apache.iceberg.util.StructLikeSet;
 
 /**
@@ -64,7 +64,7 @@ final class NewestRowScan {
    * The live row of each wanted key found, projected on {@code select} ({@link
    * CommittedRows#DELETED} for a key whose newest row was deleted); null: not this way.
    */
-  StructLikeMap<Record> read(
+  KeyMap<Record> read(
       long snapshotId, List<FileScanTask> tasks, Set<String> select, Expression filter) {
     Set<Integer> keyIds = new HashSet<>();
     keySchema.columns().forEach(c -> keyIds.add(c.fieldId()));
@@ -85,13 +85,13 @@ final class NewestRowScan {
     List<FileScanTask> newestFirst = new ArrayList<>(tasks);
     newestFirst.sort(Comparator.comparing(NewestRowScan::sequenceOf).reversed());
     Schema projection = schema.select(new ArrayList<>(select));
-    StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
+    KeyMap<Record> found = KeyMap.create(keySchema.asStruct());
     StructLikeSet settled = StructLikeSet.create(keySchema.asStruct());
     int i = 0;
     while (i < newestFirst.size() && settled.size() < wanted.size()) {
       // files of one sequence number are one commit: a key is settled once all of them are read
       long sequence = sequenceOf(newestFirst.get(i));
-      StructLikeMap<Record> newest = StructLikeMap.create(keySchema.asStruct());
+      KeyMap<Record> newest = KeyMap.create(keySchema.asStruct());
       for (; i < newestFirst.size() && sequenceOf(newestFirst.get(i)) == sequence; i++) {
         readFile(newestFirst.get(i), projection, filter, settled, newest);
       }
@@ -113,7 +113,7 @@ final class NewestRowScan {
    * keys no data file held, which happens only for those rare keys.
    */
   private void settleNeverFound(
-      long snapshotId, Set<Integer> keyIds, StructLikeSet settled, StructLikeMap<Record> found) {
+      long snapshotId, Set<Integer> keyIds, StructLikeSet settled, KeyMap<Record> found) {
     try (CloseableIterable<DeleteFile> deletes = deleteFiles(snapshotId)) {
       for (DeleteFile delete : deletes) {
         if (delete.content() == FileContent.EQUALITY_DELETES
@@ -149,7 +149,7 @@ final class NewestRowScan {
       Schema projection,
       Expression filter,
       StructLikeSet settled,
-      StructLikeMap<Record> newest) {
+      KeyMap<Record> newest) {
     List<DeleteFile> positionDeletes =
         task.deletes().stream().filter(d -> d.content() == FileContent.POSITION_DELETES).toList();
     PositionDeleteIndex byPosition =

@@ -1,5 +1,6 @@
 package dev.floe.sink.fill;
 
+import dev.floe.sink.index.KeyMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.util.StructLikeMap;
 import org.apache.iceberg.util.StructLikeSet;
 
 /**
@@ -61,7 +61,7 @@ public final class TableScanRows implements CommittedRows {
     NewestRow newest = NewestRow.of(schema);
     select.addAll(newest.columns());
     Expression filter = KeyFilter.of(keySchema, keys);
-    StructLikeMap<Record> found =
+    KeyMap<Record> found =
         new NewestRowScan(table, snapshotId, keySchema, wanted)
             .read(snapshotId, plan(table, snapshotId, filter), select, filter);
     if (found == null) {
@@ -83,7 +83,7 @@ public final class TableScanRows implements CommittedRows {
   }
 
   /** Iceberg's generic read, every delete applied: for tables another writer shaped. */
-  private static StructLikeMap<Record> readAll(
+  private static KeyMap<Record> readAll(
       Table table,
       long snapshotId,
       Schema keySchema,
@@ -91,7 +91,7 @@ public final class TableScanRows implements CommittedRows {
       Set<String> select,
       Expression filter,
       NewestRow newest) {
-    StructLikeMap<Record> found = StructLikeMap.create(keySchema.asStruct());
+    KeyMap<Record> found = KeyMap.create(keySchema.asStruct());
     try (CloseableIterable<Record> rows =
         IcebergGenerics.read(table)
             .useSnapshot(snapshotId)

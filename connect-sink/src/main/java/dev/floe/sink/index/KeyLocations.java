@@ -19,7 +19,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.ContentFileUtil;
-import org.apache.iceberg.util.StructLikeMap;
 import org.apache.iceberg.util.StructLikeSet;
 import org.apache.iceberg.util.Tasks;
 
@@ -35,13 +34,13 @@ public final class KeyLocations {
   public record RowAt(DataFile file, long position) {}
 
   private final long snapshotId;
-  private final StructLikeMap<List<RowAt>> byKey;
+  private final KeyMap<List<RowAt>> byKey;
   private final Map<String, List<DeleteFile>> ownDeletes;
   private final java.util.Set<String> filesRead;
 
   private KeyLocations(
       long snapshotId,
-      StructLikeMap<List<RowAt>> byKey,
+      KeyMap<List<RowAt>> byKey,
       Map<String, List<DeleteFile>> ownDeletes,
       java.util.Set<String> filesRead) {
     this.snapshotId = snapshotId;
@@ -65,7 +64,7 @@ public final class KeyLocations {
       Schema keySchema,
       Collection<Record> keys,
       Expression keyFilter) {
-    StructLikeMap<List<RowAt>> byKey = StructLikeMap.create(keySchema.asStruct());
+    KeyMap<List<RowAt>> byKey = KeyMap.create(keySchema.asStruct());
     Map<String, List<DeleteFile>> ownDeletes = new HashMap<>();
     java.util.Set<String> filesRead = new java.util.HashSet<>();
     if (snapshot == null || keys.isEmpty()) {

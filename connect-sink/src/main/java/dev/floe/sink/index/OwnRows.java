@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
-import org.apache.iceberg.util.StructLikeMap;
 
 /**
  * Where the rows this task committed are, by key: the data file it wrote and the row's position in
@@ -18,10 +17,10 @@ final class OwnRows {
   /** Entries kept per table: about 100 bytes each. */
   static final int MAX_ROWS = 200_000;
 
-  private final StructLikeMap<KeyLocations.RowAt> byKey;
+  private final KeyMap<KeyLocations.RowAt> byKey;
 
   OwnRows(Schema keySchema) {
-    this.byKey = StructLikeMap.create(keySchema.asStruct());
+    this.byKey = KeyMap.create(keySchema.asStruct());
   }
 
   KeyLocations.RowAt of(StructLike key) {

@@ -4,6 +4,7 @@ import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.FillSource;
 import dev.floe.sink.fill.PendingFill;
+import dev.floe.sink.index.KeyMap;
 import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
 import dev.floe.sink.schema.TableKey;
@@ -16,7 +17,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.util.StructLikeMap;
 import org.apache.kafka.connect.data.Struct;
 
 /**
@@ -30,7 +30,7 @@ import org.apache.kafka.connect.data.Struct;
  */
 public final class ChangelogTableWriter extends BufferedTableWriter {
   private List<Record> changes = new ArrayList<>();
-  private StructLikeMap<Record> lastByKey;
+  private KeyMap<Record> lastByKey;
   private java.util.Map<Long, Record> keyChangeRows = new java.util.HashMap<>();
   private org.apache.kafka.connect.data.Schema keyOf;
   private Schema keySchema = new Schema();
@@ -43,7 +43,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   public ChangelogTableWriter(
       Table table, Map<String, String> aliases, FillSettings fill, int partitionId, long taskId) {
     super(table, aliases, fill, true, partitionId, taskId);
-    lastByKey = StructLikeMap.create(keySchema.asStruct());
+    lastByKey = KeyMap.create(keySchema.asStruct());
   }
 
   @Override
@@ -102,7 +102,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
       columns.add(schema().findField(column));
     }
     keySchema = new Schema(columns);
-    StructLikeMap<Record> rekeyed = StructLikeMap.create(keySchema.asStruct());
+    KeyMap<Record> rekeyed = KeyMap.create(keySchema.asStruct());
     lastByKey = rekeyed; // a new key shape: earlier rows are not matched across it
     valueColumns.clear();
     for (NestedField column : schema().columns()) {
@@ -143,7 +143,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   @Override
   protected void clearBuffer() {
     changes = new ArrayList<>();
-    lastByKey = StructLikeMap.create(keySchema.asStruct());
+    lastByKey = KeyMap.create(keySchema.asStruct());
     keyChangeRows = new java.util.HashMap<>();
   }
 }

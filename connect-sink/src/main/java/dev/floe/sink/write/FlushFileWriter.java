@@ -1,6 +1,7 @@
 package dev.floe.sink.write;
 
 import dev.floe.sink.index.KeyLocations;
+import dev.floe.sink.index.KeyMap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,14 +132,13 @@ final class FlushFileWriter {
    * they were written. A partition whose rows filled more than one file is left out (which rows
    * went to which file is not told).
    */
-  org.apache.iceberg.util.StructLikeMap<KeyLocations.RowAt> rowsAt(WriteResult result) {
+  KeyMap<KeyLocations.RowAt> rowsAt(WriteResult result) {
     Map<String, List<DataFile>> filesByPartition = new HashMap<>();
     for (DataFile file : result.dataFiles()) {
       String path = table.specs().get(file.specId()).partitionToPath(file.partition());
       filesByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(file);
     }
-    org.apache.iceberg.util.StructLikeMap<KeyLocations.RowAt> rows =
-        org.apache.iceberg.util.StructLikeMap.create(keySchema.asStruct());
+    KeyMap<KeyLocations.RowAt> rows = KeyMap.create(keySchema.asStruct());
     keysByPartition.forEach(
         (path, keys) -> {
           List<DataFile> files = filesByPartition.get(path);

@@ -8,6 +8,7 @@ import dev.floe.sink.fill.PendingFill;
 import dev.floe.sink.index.KeyIndex;
 import dev.floe.sink.index.KeyIndexes;
 import dev.floe.sink.index.KeyLocations;
+import dev.floe.sink.index.KeyMap;
 import dev.floe.sink.schema.ChangeMetadata;
 import dev.floe.sink.schema.RowConverter;
 import dev.floe.sink.schema.TableKey;
@@ -22,7 +23,6 @@ import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.util.StructLikeMap;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 
@@ -44,14 +44,14 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(FoldingTableWriter.class);
   private final Set<String> valueColumns = new HashSet<>();
-  private StructLikeMap<Record> latestByKey; // a null value: the key's last change was a delete
+  private KeyMap<Record> latestByKey; // a null value: the key's last change was a delete
   // the state a delete in this buffer replaced: written dead if the table never held the key
-  private StructLikeMap<Record> beforeDelete;
+  private KeyMap<Record> beforeDelete;
   private final java.util.List<Record> deadRows = new java.util.ArrayList<>();
   private RowPositions flushPositions = RowPositions.NONE;
   private final KeyChangeStates keyChanges = new KeyChangeStates();
   // where the rows of the flush being committed are, for the key index once it commits
-  private StructLikeMap<KeyLocations.RowAt> ownRows;
+  private KeyMap<KeyLocations.RowAt> ownRows;
   private List<Record> ownRowsDeleted = List.of();
   private List<Record> statesDeleted = List.of();
   // a state that a replay's change left: the key keeps its delete (an identity set of one)
@@ -410,13 +410,13 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     if (index != null) {
       index.written(java.util.Arrays.asList(result.dataFiles()));
       // where each key's row is once this commits: known for what was written, gone when deleted
-      StructLikeMap<KeyLocations.RowAt> rows = files.rowsAt(result);
-      ownRows = StructLikeMap.create(keySchema.asStruct());
+      KeyMap<KeyLocations.RowAt> rows = files.rowsAt(result);
+      ownRows = KeyMap.create(keySchema.asStruct());
       latestByKey.forEach((key, state) -> ownRows.put(key, state == null ? null : rows.get(key)));
       ownRowsDeleted = files.deletedKeys();
     }
     if (!deadRows.isEmpty()) {
-      StructLikeMap<KeyLocations.RowAt> rows = files.rowsAt(result);
+      KeyMap<KeyLocations.RowAt> rows = files.rowsAt(result);
       for (Record key : deadRows) {
         KeyLocations.RowAt dead = rows.get(key);
         if (dead == null) { // cannot be: deadRow() keeps the flush to one file per partition
@@ -459,8 +459,8 @@ public final class FoldingTableWriter extends BufferedTableWriter {
 
   @Override
   protected void clearBuffer() {
-    latestByKey = StructLikeMap.create(keySchema.asStruct());
-    beforeDelete = StructLikeMap.create(keySchema.asStruct());
+    latestByKey = KeyMap.create(keySchema.asStruct());
+    beforeDelete = KeyMap.create(keySchema.asStruct());
     keyChanges.clear();
   }
 }

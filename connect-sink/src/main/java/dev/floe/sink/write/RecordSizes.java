@@ -49,9 +49,9 @@ final class RecordSizes {
 
   /**
    * What one key adds to the buffer besides its key record: the {@code HashMap.Node} (32 bytes) of
-   * the fold map ({@code StructLikeMap}), the {@code StructLikeWrapper} around the key (32) with
-   * its boxed hash code (16), and the node's share of the hash table (4-byte slots, one to two per
-   * entry between resizes: 8 on average).
+   * the fold map ({@code KeyMap}), the {@code StructLikeWrapper} around the key (32) with its boxed
+   * hash code (16), and the node's share of the hash table (4-byte slots, one to two per entry
+   * between resizes: 8 on average).
    */
   static final long KEY_ENTRY = 32 + 32 + BOXED_INT + 8;
 
