@@ -1,7 +1,7 @@
 package dev.floe.sink.index;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.EnumSet;
@@ -38,45 +38,61 @@ final class KeyBytes {
 
   /** The key's bytes; null when a value is missing or not of its column's usual Java type. */
   static byte[] of(Schema keySchema, StructLike key) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32);
-    for (int i = 0; i < keySchema.columns().size(); i++) {
-      Types.NestedField column = keySchema.columns().get(i);
-      Object value = key.get(i, Object.class);
-      String text = canonical(column.type(), value);
-      if (text == null) {
+    java.util.List<Types.NestedField> columns = keySchema.columns();
+    ByteBuffer out = ByteBuffer.allocate(16 * columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      out = append(out, columns.get(i).type(), key.get(i, Object.class));
+      if (out == null) {
         return null;
       }
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      // length-prefixed, so ("ab","c") and ("a","bc") differ
-      out.write(bytes.length >>> 24);
-      out.write(bytes.length >>> 16);
-      out.write(bytes.length >>> 8);
-      out.write(bytes.length);
-      out.write(bytes, 0, bytes.length);
     }
-    return out.toByteArray();
+    return out.position() == out.capacity()
+        ? out.array()
+        : java.util.Arrays.copyOf(out.array(), out.position());
   }
 
-  private static String canonical(Type type, Object value) {
-    if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
-      return value.toString();
+  /**
+   * Appends one value in binary: numbers as 8 bytes (an int the same as the long it widens to, as a
+   * column promoted from int to long reads back), text and unscaled decimals length-prefixed so
+   * ("ab","c") and ("a","bc") differ. The bytes never leave the task's memory (the index is built
+   * again at each start), so the form is free to change.
+   */
+  private static ByteBuffer append(ByteBuffer out, Type type, Object value) {
+    if (value instanceof Integer || value instanceof Long) {
+      return room(out, 8).putLong(((Number) value).longValue());
     }
-    if (value instanceof CharSequence text) {
-      return text.toString();
+    if (value instanceof Boolean flag) {
+      return room(out, 1).put((byte) (flag ? 1 : 0));
     }
     if (value instanceof UUID uuid) {
-      return uuid.toString();
+      return room(out, 16)
+          .putLong(uuid.getMostSignificantBits())
+          .putLong(uuid.getLeastSignificantBits());
     }
     if (value instanceof LocalDate date) {
-      return Long.toString(date.toEpochDay());
+      return room(out, 8).putLong(date.toEpochDay());
     }
-    if (value instanceof BigDecimal decimal && type instanceof Types.DecimalType decimalType) {
+    byte[] bytes;
+    if (value instanceof CharSequence text) {
+      bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    } else if (value instanceof BigDecimal decimal
+        && type instanceof Types.DecimalType decimalType) {
       try {
-        return decimal.setScale(decimalType.scale()).unscaledValue().toString();
+        bytes = decimal.setScale(decimalType.scale()).unscaledValue().toByteArray();
       } catch (ArithmeticException notAtScale) {
         return null;
       }
+    } else {
+      return null;
     }
-    return null;
+    return room(out, 4 + bytes.length).putInt(bytes.length).put(bytes);
+  }
+
+  private static ByteBuffer room(ByteBuffer out, int bytes) {
+    if (out.remaining() >= bytes) {
+      return out;
+    }
+    ByteBuffer larger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + bytes));
+    return larger.put(out.array(), 0, out.position());
   }
 }

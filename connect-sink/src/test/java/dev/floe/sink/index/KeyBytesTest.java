@@ -1,0 +1,76 @@
+package dev.floe.sink.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.UUID;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+
+/** A key has one byte form however it was built, and two keys never share one. */
+class KeyBytesTest {
+  private static Record key(Schema schema, Object... values) {
+    Record key = GenericRecord.create(schema);
+    for (int i = 0; i < values.length; i++) {
+      key.set(i, values[i]);
+    }
+    return key;
+  }
+
+  private static Schema schema(Types.NestedField... columns) {
+    return new Schema(columns);
+  }
+
+  @Test
+  void theSameKeyGivesTheSameBytesWhateverItsJavaForm() {
+    Schema number = schema(Types.NestedField.required(1, "id", Types.LongType.get()));
+    // an int column promoted to long reads back as Long; an event may still carry an Integer
+    assertArrayEquals(KeyBytes.of(number, key(number, 7L)), KeyBytes.of(number, key(number, 7)));
+    Schema decimal = schema(Types.NestedField.required(1, "amount", Types.DecimalType.of(9, 2)));
+    assertArrayEquals(
+        KeyBytes.of(decimal, key(decimal, new BigDecimal("1.50"))),
+        KeyBytes.of(decimal, key(decimal, new BigDecimal("1.5"))));
+    Schema text = schema(Types.NestedField.required(1, "code", Types.StringType.get()));
+    assertArrayEquals(
+        KeyBytes.of(text, key(text, "né")), KeyBytes.of(text, key(text, new StringBuilder("né"))));
+  }
+
+  @Test
+  void differentKeysGiveDifferentBytes() {
+    Schema pair =
+        schema(
+            Types.NestedField.required(1, "a", Types.StringType.get()),
+            Types.NestedField.required(2, "b", Types.StringType.get()));
+    assertFalse(
+        Arrays.equals(
+            KeyBytes.of(pair, key(pair, "ab", "c")), KeyBytes.of(pair, key(pair, "a", "bc"))));
+    Schema mixed =
+        schema(
+            Types.NestedField.required(1, "day", Types.DateType.get()),
+            Types.NestedField.required(2, "id", Types.UUIDType.get()),
+            Types.NestedField.required(3, "on", Types.BooleanType.get()),
+            Types.NestedField.required(4, "code", Types.StringType.get()));
+    UUID id = UUID.randomUUID();
+    byte[] one =
+        KeyBytes.of(mixed, key(mixed, LocalDate.of(2026, 12, 6), id, true, "x".repeat(40)));
+    byte[] other =
+        KeyBytes.of(mixed, key(mixed, LocalDate.of(2026, 12, 6), id, false, "x".repeat(40)));
+    assertFalse(Arrays.equals(one, other));
+    assertArrayEquals(
+        one, KeyBytes.of(mixed, key(mixed, LocalDate.of(2026, 12, 6), id, true, "x".repeat(40))));
+  }
+
+  @Test
+  void aMissingOrUnexpectedValueHasNoBytes() {
+    Schema decimal = schema(Types.NestedField.required(1, "amount", Types.DecimalType.of(9, 2)));
+    assertNull(KeyBytes.of(decimal, key(decimal, (Object) null)));
+    assertNull(KeyBytes.of(decimal, key(decimal, new BigDecimal("1.505")))); // not at the scale
+  }
+}
