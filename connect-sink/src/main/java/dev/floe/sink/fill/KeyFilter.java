@@ -7,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.Schema;
@@ -58,12 +57,18 @@ public final class KeyFilter {
     if (values.size() <= MAX_IN_LIST || !ordered) {
       return Expressions.in(column, new ArrayList<>(values));
     }
-    List<Comparable> sorted = new ArrayList<>();
-    values.forEach(v -> sorted.add((Comparable) v));
-    sorted.sort(null);
+    Comparable lowest = (Comparable) first;
+    Comparable highest = lowest;
+    for (Object value : values) { // one pass: a flush's keys are many, and only the ends matter
+      if (lowest.compareTo(value) > 0) {
+        lowest = (Comparable) value;
+      } else if (highest.compareTo(value) < 0) {
+        highest = (Comparable) value;
+      }
+    }
     return Expressions.and(
-        Expressions.greaterThanOrEqual(column, sorted.get(0)),
-        Expressions.lessThanOrEqual(column, sorted.get(sorted.size() - 1)));
+        Expressions.greaterThanOrEqual(column, lowest),
+        Expressions.lessThanOrEqual(column, highest));
   }
 
   /** A key value as an Iceberg expression literal, or null when it has none. */

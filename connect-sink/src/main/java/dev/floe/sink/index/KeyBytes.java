@@ -29,7 +29,17 @@ final class KeyBytes {
           Type.TypeID.DECIMAL,
           Type.TypeID.BOOLEAN);
 
-  private KeyBytes() {}
+  private final Type[] types;
+
+  private KeyBytes(Schema keySchema) {
+    // once per table: Schema.columns() builds its list again on each call
+    this.types = keySchema.columns().stream().map(c -> c.type()).toArray(Type[]::new);
+  }
+
+  /** The byte form of keys of {@code keySchema}, which {@link #supports} it. */
+  static KeyBytes forKey(Schema keySchema) {
+    return new KeyBytes(keySchema);
+  }
 
   static boolean supports(Schema keySchema) {
     return !keySchema.columns().isEmpty()
@@ -37,11 +47,10 @@ final class KeyBytes {
   }
 
   /** The key's bytes; null when a value is missing or not of its column's usual Java type. */
-  static byte[] of(Schema keySchema, StructLike key) {
-    java.util.List<Types.NestedField> columns = keySchema.columns();
-    ByteBuffer out = ByteBuffer.allocate(16 * columns.size());
-    for (int i = 0; i < columns.size(); i++) {
-      out = append(out, columns.get(i).type(), key.get(i, Object.class));
+  byte[] of(StructLike key) {
+    ByteBuffer out = ByteBuffer.allocate(16 * types.length);
+    for (int i = 0; i < types.length; i++) {
+      out = append(out, types[i], key.get(i, Object.class));
       if (out == null) {
         return null;
       }

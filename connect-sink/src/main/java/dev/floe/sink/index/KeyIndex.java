@@ -35,6 +35,7 @@ public final class KeyIndex {
   private static final long MIN_KEYS = 100_000;
 
   private final Schema keySchema;
+  private final KeyBytes keyBytes;
   private BlockSplitBloomFilter filter;
   private long capacity;
   private long keys;
@@ -47,6 +48,7 @@ public final class KeyIndex {
 
   KeyIndex(Schema keySchema, KeyIndexes budget) {
     this.keySchema = keySchema;
+    this.keyBytes = KeyBytes.forKey(keySchema);
     this.budget = budget;
     this.ownRows = new OwnRows(keySchema);
   }
@@ -126,13 +128,13 @@ public final class KeyIndex {
 
   /** False only when {@code key} is certainly not in the table (as of the last sync). */
   public boolean mayHold(StructLike key) {
-    byte[] bytes = KeyBytes.of(keySchema, key);
+    byte[] bytes = keyBytes.of(key);
     return bytes == null || filter.findHash(filter.hash(Binary.fromConstantByteArray(bytes)));
   }
 
   /** {@code key} is written by this task's flush (it may be in the table from then on). */
   public void add(StructLike key) {
-    byte[] bytes = KeyBytes.of(keySchema, key);
+    byte[] bytes = keyBytes.of(key);
     if (bytes != null) {
       filter.insertHash(filter.hash(Binary.fromConstantByteArray(bytes)));
       keys++;

@@ -319,9 +319,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     // the keys whose rows must be looked for: not new, and not where this task wrote them last
     java.util.List<Record> unknown = new java.util.ArrayList<>();
     // decided once, before this flush adds its new keys to the index (which may then say "may
-    // hold" of a key it did not hold)
-    org.apache.iceberg.util.StructLikeSet held =
-        org.apache.iceberg.util.StructLikeSet.create(keySchema.asStruct());
+    // hold" of a key it did not hold); by identity: both passes read the same key objects
+    Set<StructLike> held =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>(latestByKey.size()));
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
       if (change.getValue() == null || index == null || index.mayHold(rowKey)) {

@@ -32,14 +32,16 @@ class KeyBytesTest {
   void theSameKeyGivesTheSameBytesWhateverItsJavaForm() {
     Schema number = schema(Types.NestedField.required(1, "id", Types.LongType.get()));
     // an int column promoted to long reads back as Long; an event may still carry an Integer
-    assertArrayEquals(KeyBytes.of(number, key(number, 7L)), KeyBytes.of(number, key(number, 7)));
+    assertArrayEquals(
+        KeyBytes.forKey(number).of(key(number, 7L)), KeyBytes.forKey(number).of(key(number, 7)));
     Schema decimal = schema(Types.NestedField.required(1, "amount", Types.DecimalType.of(9, 2)));
     assertArrayEquals(
-        KeyBytes.of(decimal, key(decimal, new BigDecimal("1.50"))),
-        KeyBytes.of(decimal, key(decimal, new BigDecimal("1.5"))));
+        KeyBytes.forKey(decimal).of(key(decimal, new BigDecimal("1.50"))),
+        KeyBytes.forKey(decimal).of(key(decimal, new BigDecimal("1.5"))));
     Schema text = schema(Types.NestedField.required(1, "code", Types.StringType.get()));
     assertArrayEquals(
-        KeyBytes.of(text, key(text, "né")), KeyBytes.of(text, key(text, new StringBuilder("né"))));
+        KeyBytes.forKey(text).of(key(text, "né")),
+        KeyBytes.forKey(text).of(key(text, new StringBuilder("né"))));
   }
 
   @Test
@@ -50,7 +52,8 @@ class KeyBytesTest {
             Types.NestedField.required(2, "b", Types.StringType.get()));
     assertFalse(
         Arrays.equals(
-            KeyBytes.of(pair, key(pair, "ab", "c")), KeyBytes.of(pair, key(pair, "a", "bc"))));
+            KeyBytes.forKey(pair).of(key(pair, "ab", "c")),
+            KeyBytes.forKey(pair).of(key(pair, "a", "bc"))));
     Schema mixed =
         schema(
             Types.NestedField.required(1, "day", Types.DateType.get()),
@@ -59,18 +62,20 @@ class KeyBytesTest {
             Types.NestedField.required(4, "code", Types.StringType.get()));
     UUID id = UUID.randomUUID();
     byte[] one =
-        KeyBytes.of(mixed, key(mixed, LocalDate.of(2026, 12, 6), id, true, "x".repeat(40)));
+        KeyBytes.forKey(mixed).of(key(mixed, LocalDate.of(2026, 12, 6), id, true, "x".repeat(40)));
     byte[] other =
-        KeyBytes.of(mixed, key(mixed, LocalDate.of(2026, 12, 6), id, false, "x".repeat(40)));
+        KeyBytes.forKey(mixed).of(key(mixed, LocalDate.of(2026, 12, 6), id, false, "x".repeat(40)));
     assertFalse(Arrays.equals(one, other));
     assertArrayEquals(
-        one, KeyBytes.of(mixed, key(mixed, LocalDate.of(2026, 12, 6), id, true, "x".repeat(40))));
+        one,
+        KeyBytes.forKey(mixed).of(key(mixed, LocalDate.of(2026, 12, 6), id, true, "x".repeat(40))));
   }
 
   @Test
   void aMissingOrUnexpectedValueHasNoBytes() {
     Schema decimal = schema(Types.NestedField.required(1, "amount", Types.DecimalType.of(9, 2)));
-    assertNull(KeyBytes.of(decimal, key(decimal, (Object) null)));
-    assertNull(KeyBytes.of(decimal, key(decimal, new BigDecimal("1.505")))); // not at the scale
+    assertNull(KeyBytes.forKey(decimal).of(key(decimal, (Object) null)));
+    assertNull(
+        KeyBytes.forKey(decimal).of(key(decimal, new BigDecimal("1.505")))); // not at the scale
   }
 }
