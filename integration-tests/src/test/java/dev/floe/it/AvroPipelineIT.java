@@ -177,28 +177,7 @@ class AvroPipelineIT extends PipelineTestBase {
 
   /** Waits until Iceberg holds Postgres's rows, in all of Postgres's columns or in {@code only}. */
   private static TableSnapshot assertSame(String... only) throws Exception {
-    TableSnapshot[] last = new TableSnapshot[2];
-    Waits.until(
-        CATCH_UP,
-        "shop.items in Iceberg",
-        () -> {
-          try (Connection c = pipeline.postgres()) {
-            last[0] = TableSnapshot.ofPostgres(c, "shop.items", "id");
-          }
-          if (only.length > 0) {
-            last[0] = last[0].project(List.of(only));
-          }
-          TableSnapshot iceberg;
-          try {
-            iceberg = TableSnapshot.ofIceberg(pipeline.table("cdc.shop_items"), "id");
-          } catch (org.apache.iceberg.exceptions.NoSuchTableException notYet) {
-            return false;
-          }
-          last[1] = iceberg.project(last[0].columns());
-          return last[0].equals(last[1]);
-        },
-        () -> "postgres " + last[0] + "\n iceberg " + last[1]);
-    return last[1];
+    return pipeline.awaitSameColumns("shop.items", "cdc.shop_items", "id", CATCH_UP, only);
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> rawRecords() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -230,29 +229,7 @@ class SchemaEvolutionIT extends PipelineTestBase {
 
   /** Waits until Iceberg holds Postgres's rows, in all of Postgres's columns or in {@code only}. */
   private static TableSnapshot assertSame(String... only) throws Exception {
-    TableSnapshot[] last = new TableSnapshot[2];
-    Waits.until(
-        CATCH_UP,
-        "evo.items in Iceberg",
-        () -> {
-          try (Connection c = pipeline.postgres()) {
-            last[0] = TableSnapshot.ofPostgres(c, "evo.items", "id");
-          }
-          if (only.length > 0) {
-            last[0] = last[0].project(java.util.List.of(only));
-          }
-          TableSnapshot iceberg = TableSnapshot.ofIceberg(pipeline.table("cdc.evo_items"), "id");
-          last[1] = iceberg.project(last[0].columns());
-          return last[0].equals(last[1]);
-        },
-        () ->
-            "postgres "
-                + last[0]
-                + "\n iceberg "
-                + last[1]
-                + "\n schema "
-                + pipeline.table("cdc.evo_items").schema());
-    return last[1];
+    return pipeline.awaitSameColumns("evo.items", "cdc.evo_items", "id", CATCH_UP, only);
   }
 
   private static Record icebergRow(int id) throws Exception {
