@@ -289,25 +289,7 @@ final class PipelineHarness implements AutoCloseable {
   TableSnapshot awaitSameRowsIn(
       Catalog readFrom, String pgTable, String icebergTable, String[] keyColumns, Duration timeout)
       throws Exception {
-    TableSnapshot[] last = new TableSnapshot[2];
-    Waits.until(
-        timeout,
-        icebergTable + " equal to " + pgTable,
-        () -> {
-          try (Connection c = postgres()) {
-            last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumns);
-          }
-          try {
-            last[1] =
-                TableSnapshot.ofIceberg(
-                    readFrom.loadTable(TableIdentifier.parse(icebergTable)), keyColumns);
-          } catch (NoSuchTableException notYet) {
-            return false;
-          }
-          return last[0].equals(last[1]);
-        },
-        () -> "postgres " + last[0] + "\n iceberg " + last[1]);
-    return last[1];
+    return awaitSame(readFrom, pgTable, icebergTable, keyColumns, timeout, false);
   }
 
   /**
@@ -318,23 +300,39 @@ final class PipelineHarness implements AutoCloseable {
   TableSnapshot awaitSameColumns(
       String pgTable, String icebergTable, String keyColumn, Duration timeout, String... only)
       throws Exception {
+    return awaitSame(catalog, pgTable, icebergTable, new String[] {keyColumn}, timeout, true, only);
+  }
+
+  private TableSnapshot awaitSame(
+      Catalog readFrom,
+      String pgTable,
+      String icebergTable,
+      String[] keyColumns,
+      Duration timeout,
+      boolean inPostgresColumns,
+      String... only)
+      throws Exception {
     TableSnapshot[] last = new TableSnapshot[2];
     Waits.until(
         timeout,
         icebergTable + " equal to " + pgTable,
         () -> {
           try (Connection c = postgres()) {
-            last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumn);
+            last[0] = TableSnapshot.ofPostgres(c, pgTable, keyColumns);
           }
           if (only.length > 0) {
             last[0] = last[0].project(List.of(only));
           }
           try {
-            last[1] = TableSnapshot.ofIceberg(table(icebergTable), keyColumn);
+            last[1] =
+                TableSnapshot.ofIceberg(
+                    readFrom.loadTable(TableIdentifier.parse(icebergTable)), keyColumns);
           } catch (NoSuchTableException notYet) {
             return false;
           }
-          last[1] = last[1].project(last[0].columns());
+          if (inPostgresColumns) {
+            last[1] = last[1].project(last[0].columns());
+          }
           return last[0].equals(last[1]);
         },
         () ->
@@ -343,13 +341,13 @@ final class PipelineHarness implements AutoCloseable {
                 + "\n iceberg "
                 + last[1]
                 + "\n schema "
-                + schemaOf(icebergTable));
+                + schemaOf(readFrom, icebergTable));
     return last[1];
   }
 
-  private String schemaOf(String icebergTable) {
+  private static String schemaOf(Catalog catalog, String icebergTable) {
     try {
-      return String.valueOf(table(icebergTable).schema());
+      return String.valueOf(catalog.loadTable(TableIdentifier.parse(icebergTable)).schema());
     } catch (RuntimeException unreadable) {
       return unreadable.toString();
     }
