@@ -5,6 +5,7 @@ import dev.floe.local.ConnectorJson;
 import dev.floe.local.LocalSchemaRegistry;
 import dev.floe.local.LocalStack;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.Snapshot;
@@ -58,6 +59,41 @@ final class BenchConnectors {
             String.valueOf(options.commitIntervalMs()),
             "errors.tolerance",
             "none"));
+    return config;
+  }
+
+  /**
+   * Apache Iceberg's sink on the same topic, catalog, converters, task count and interval, as its
+   * users run it on Debezium's events: Debezium's {@code ExtractNewRecordState} flattening each
+   * event to its row (the SMT loads from the source's archive), the table created from the first
+   * record, its coordinator committing every {@code commit.interval.ms} through {@code
+   * controlTopic}.
+   */
+  Map<String, String> apacheSink(String format, String topic, String table, String controlTopic)
+      throws Exception {
+    Map<String, String> floe = sink(format, topic);
+    Map<String, String> config = new HashMap<>();
+    floe.forEach(
+        (key, value) -> {
+          if (key.startsWith("iceberg.catalog.") || key.contains("converter")) {
+            config.put(key, value);
+          }
+        });
+    config.put("connector.class", "org.apache.iceberg.connect.IcebergSinkConnector");
+    config.put("tasks.max", floe.get("tasks.max"));
+    config.put("topics", topic);
+    config.put("errors.tolerance", "none");
+    config.put("transforms", "unwrap");
+    config.put("transforms.unwrap.type", "io.debezium.transforms.ExtractNewRecordState");
+    config.put("transforms.unwrap.delete.tombstone.handling.mode", "drop");
+    config.put("iceberg.catalog", floe.get("iceberg.catalog-name"));
+    config.put("iceberg.tables", table);
+    config.put("iceberg.tables.auto-create-enabled", "true");
+    config.put("iceberg.control.topic", controlTopic);
+    // Apache's sink finds the worker's Kafka settings in the worker's properties file, named on its
+    // command line; this in-process worker has none, so the control topic's clients are told here
+    config.put("iceberg.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+    config.put("iceberg.control.commit.interval-ms", String.valueOf(options.commitIntervalMs()));
     return config;
   }
 

@@ -9,13 +9,14 @@ record BenchOptions(
     int rows,
     int repeats,
     List<String> formats,
+    List<String> sinks,
     int commitIntervalMs,
     Path dataDir,
     int freshnessRate,
     int freshnessSeconds) {
   static final String USAGE =
       "benchmarks/pipeline/run [--rows N (300000)] [--repeats R (3)] [--formats json,avro]"
-          + " [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]"
+          + " [--sinks floe,apache] [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]"
           + " [--freshness-rate ROWS_PER_S --freshness-seconds S (60)]: freshness at that offered"
           + " rate instead of throughput";
 
@@ -24,6 +25,7 @@ record BenchOptions(
     int rows = 300_000;
     int repeats = 3;
     List<String> formats = List.of("json", "avro");
+    List<String> sinks = List.of("floe", "apache");
     int interval = 10_000;
     Path dataDir = root.resolve("benchmarks/pipeline/target/runs");
     int freshnessRate = 0;
@@ -33,6 +35,7 @@ record BenchOptions(
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         case "--repeats" -> repeats = Integer.parseInt(args[++i]);
         case "--formats" -> formats = List.of(args[++i].split(","));
+        case "--sinks" -> sinks = List.of(args[++i].split(","));
         case "--commit-interval-ms" -> interval = Integer.parseInt(args[++i]);
         case "--data-dir" -> dataDir = Path.of(args[++i]).toAbsolutePath();
         case "--freshness-rate" -> freshnessRate = Integer.parseInt(args[++i]);
@@ -45,8 +48,13 @@ record BenchOptions(
         throw new IllegalArgumentException("--formats takes json and avro, not " + format);
       }
     }
+    for (String sink : sinks) {
+      if (!sink.equals("floe") && !sink.equals("apache")) {
+        throw new IllegalArgumentException("--sinks takes floe and apache, not " + sink);
+      }
+    }
     return new BenchOptions(
-        root, rows, repeats, formats, interval, dataDir, freshnessRate, freshnessSeconds);
+        root, rows, repeats, formats, sinks, interval, dataDir, freshnessRate, freshnessSeconds);
   }
 
   String version() {

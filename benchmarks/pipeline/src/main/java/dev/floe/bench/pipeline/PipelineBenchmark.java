@@ -13,9 +13,10 @@ import java.util.UUID;
 /**
  * The pipeline timed end to end on the local stack, JSON against Avro: per run, the source
  * snapshots a fresh table of {@code --rows} rows onto a topic (timed until the topic holds them
- * all), then the sink drains that topic into Iceberg (timed until the commit that holds them all),
- * and {@code floe verify} checks the table equals Postgres. CPU is counted per thread group of the
- * in-process worker. One command: {@code benchmarks/pipeline/run}; results in docs/benchmarks.md.
+ * all), then Floe's sink and Apache Iceberg's each drain that topic into a table of their own
+ * (timed until the commit that holds them all), and each table is checked ({@link TableCheck}). CPU
+ * is counted per thread group of the in-process worker. One command: {@code
+ * benchmarks/pipeline/run}; results in docs/benchmarks.md.
  */
 public final class PipelineBenchmark {
 
@@ -34,7 +35,10 @@ public final class PipelineBenchmark {
             List.of(
                 options.root().resolve(options.sourceArchive()),
                 options.root().resolve(options.sinkArchive()),
-                options.root().resolve("avro-converter/target/plugin/apicurio-avro-converter")),
+                options.root().resolve("avro-converter/target/plugin/apicurio-avro-converter"),
+                options
+                    .root()
+                    .resolve("benchmarks/apache-sink-plugin/target/plugin/apache-iceberg-sink")),
             Map.of(),
             false);
     List<RunResult> results = new ArrayList<>();
@@ -55,12 +59,14 @@ public final class PipelineBenchmark {
         System.out.printf("(commit.interval.ms=%d)%n", options.commitIntervalMs());
         return;
       }
-      PipelineRun runner = new PipelineRun(stack, registry, options);
-      for (int repeat = 1; repeat <= options.repeats(); repeat++) {
-        for (String format : options.formats()) {
-          RunResult result = runner.run(format, repeat);
-          System.out.println(result.line());
-          results.add(result);
+      try (PipelineRun runner = new PipelineRun(stack, registry, options)) {
+        for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+          for (String format : options.formats()) {
+            for (RunResult result : runner.run(format, repeat)) {
+              System.out.println(result.line());
+              results.add(result);
+            }
+          }
         }
       }
     }

@@ -2,187 +2,157 @@ package dev.floe.bench.pipeline;
 
 import dev.floe.local.LocalSchemaRegistry;
 import dev.floe.local.LocalStack;
-import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+import java.util.function.Function;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
-/** One run of the pipeline benchmark: a fresh table, the source's snapshot, the sink's drain. */
-final class PipelineRun {
+/**
+ * One run of the pipeline benchmark: a fresh table, the source's snapshot onto a topic, then each
+ * sink of the run draining that same topic into a table of its own (the order of the sinks turns
+ * with each repeat, so neither always runs on the warmer JVM).
+ */
+final class PipelineRun implements AutoCloseable {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+
+  /** A connector name no thread carries: the group of the phase's other connector. */
+  private static final String NONE = "-";
 
   private final LocalStack stack;
   private final BenchOptions options;
   private final BenchConnectors connectors;
-  private final Admin admin;
+  private final TopicWatch kafka;
+  private final TableCheck check;
 
   PipelineRun(LocalStack stack, LocalSchemaRegistry registry, BenchOptions options) {
     this.stack = stack;
     this.options = options;
     this.connectors = new BenchConnectors(stack, registry, options);
-    Properties admin = new Properties();
-    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-    this.admin = Admin.create(admin);
+    this.kafka = new TopicWatch(stack.kafka().bootstrapServers());
+    this.check = new TableCheck(stack, options);
   }
 
-  RunResult run(String format, int repeat) throws Exception {
+  /** The source once, then every sink of the run: one result per sink. */
+  List<RunResult> run(String format, int repeat) throws Exception {
     String schema = "b" + repeat + "_" + format;
     String prefix = "b" + repeat + format;
     String topic = prefix + "." + schema + ".orders";
     String source = prefix + "-source";
-    String sink = prefix + "-sink";
     OrdersTable.create(stack.source(), schema, options.rows());
 
-    Map<String, String> sourceConfig = connectors.source(format, prefix, schema);
     ThreadCpu beforeSource = ThreadCpu.sample();
     long sourceStart = System.nanoTime();
-    connectors.rest().putConnector(source, sourceConfig);
+    connectors.rest().putConnector(source, connectors.source(format, prefix, schema));
     BenchConnectors.await(
-        "the topic holding every row", RUN_TIMEOUT, () -> endOffset(topic) >= options.rows());
+        "the topic holding every row", RUN_TIMEOUT, () -> kafka.endOffset(topic) >= options.rows());
     double sourceSeconds = (System.nanoTime() - sourceStart) / 1e9;
-    Map<String, Double> sourceCpu = ThreadCpu.sample().since(beforeSource, groups(source, sink));
+    Map<String, Double> sourceCpu =
+        ThreadCpu.sample().since(beforeSource, groups(source, NONE, NONE));
     connectors.rest().delete("connectors/" + source);
-    Thread.sleep(3_000); // the source task stops before the sink's CPU is counted
+    Thread.sleep(3_000); // the source task stops before a sink's CPU is counted
+    long topicBytes = kafka.topicBytes(topic);
 
-    Map<String, String> sinkConfig = connectors.sink(format, topic);
-    ThreadCpu beforeSink = ThreadCpu.sample();
-    long sinkStart = System.currentTimeMillis();
-    connectors.rest().putConnector(sink, sinkConfig);
-    TableIdentifier id = TableIdentifier.of("cdc", schema + "_orders");
+    List<String> sinks = new ArrayList<>(options.sinks());
+    if (repeat % 2 == 0) {
+      Collections.reverse(sinks);
+    }
+    List<RunResult> results = new ArrayList<>();
+    for (String kind : sinks) {
+      Drain drain = drain(kind, format, prefix, schema, topic);
+      results.add(
+          new RunResult(
+              format,
+              kind,
+              repeat,
+              options.rows(),
+              sourceSeconds,
+              drain.seconds(),
+              drain.tailSeconds(),
+              sourceCpu,
+              drain.cpu(),
+              topicBytes,
+              drain.right()));
+    }
+    return results;
+  }
+
+  private record Drain(
+      double seconds, double tailSeconds, Map<String, Double> cpu, boolean right) {}
+
+  /** One sink from registration to the commit that holds every row, then its table checked. */
+  private Drain drain(String kind, String format, String prefix, String schema, String topic)
+      throws Exception {
+    String sink = prefix + "-" + kind + "-sink";
+    boolean apache = kind.equals("apache");
+    TableIdentifier id = TableIdentifier.of(apache ? "apache" : "cdc", schema + "_orders");
+    Map<String, String> config;
+    if (apache) {
+      if (connectors.catalog() instanceof SupportsNamespaces namespaces
+          && !namespaces.namespaceExists(Namespace.of("apache"))) {
+        namespaces.createNamespace(Namespace.of("apache"));
+      }
+      kafka.create(sink + "-control");
+      config = connectors.apacheSink(format, topic, id.toString(), sink + "-control");
+    } else {
+      config = connectors.sink(format, topic);
+    }
+    ThreadCpu before = ThreadCpu.sample();
+    long start = System.currentTimeMillis();
+    connectors.rest().putConnector(sink, config);
     long[] lastRead = {0};
     BenchConnectors.await(
-        "the table holding every row",
+        "the table " + id + " holding every row",
         RUN_TIMEOUT,
         () -> {
-          if (lastRead[0] == 0 && recordsLag(sink) == 0) {
+          if (lastRead[0] == 0 && TopicWatch.recordsLag(sink) == 0) {
             lastRead[0] = System.currentTimeMillis();
           }
           return connectors.committedRows(id) >= options.rows();
         });
     Snapshot last = connectors.catalog().loadTable(id).currentSnapshot();
-    Map<String, Double> sinkCpu = ThreadCpu.sample().since(beforeSink, groups(source, sink));
+    Map<String, Double> cpu = ThreadCpu.sample().since(before, groups(NONE, sink, kind));
     connectors.rest().delete("connectors/" + sink);
-    double sinkSeconds = (last.timestampMillis() - sinkStart) / 1e3;
-    double tailSeconds =
-        lastRead[0] == 0 ? Double.NaN : (last.timestampMillis() - lastRead[0]) / 1e3;
-    return new RunResult(
-        format,
-        repeat,
-        options.rows(),
-        sourceSeconds,
-        sinkSeconds,
-        tailSeconds,
-        sourceCpu,
-        sinkCpu,
-        topicBytes(topic),
-        verify(schema + ".orders"));
+    Thread.sleep(3_000); // the sink task stops before the next one's CPU is counted
+    boolean right =
+        apache
+            ? TableCheck.everyKeyOnce(connectors.catalog().loadTable(id), options.rows())
+            : check.floeVerify(schema + ".orders");
+    return new Drain(
+        (last.timestampMillis() - start) / 1e3,
+        lastRead[0] == 0 ? Double.NaN : (last.timestampMillis() - lastRead[0]) / 1e3,
+        cpu,
+        right);
   }
 
-  private static java.util.function.Function<String, String> groups(String source, String sink) {
+  /**
+   * The worker's threads by role: Connect's task threads are named after their connector; Floe's
+   * commit clock after its connector, Apache's coordinator and committers {@code iceberg-coord} and
+   * {@code iceberg-committer-N}.
+   */
+  private static Function<String, String> groups(String source, String sink, String kind) {
     return thread -> {
       if (thread.startsWith("task-thread-" + source)
           || thread.contains("postgresconnector-" + source.replace("-source", ""))) {
         return "source task";
       } else if (thread.startsWith("task-thread-" + sink)) {
         return "sink task";
-      } else if (thread.startsWith(sink)) {
+      } else if (kind.equals("apache")
+          ? thread.startsWith("iceberg-coord") || thread.startsWith("iceberg-committer")
+          : thread.startsWith(sink)) {
         return "sink commit";
       }
       return "broker, worker, other";
     };
   }
 
-  /**
-   * The sink consumer's lag on its partition (Kafka's consumer metric), or -1 before it has one.
-   */
-  private static double recordsLag(String sink) throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    Set<ObjectName> names =
-        server.queryNames(
-            new ObjectName(
-                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=connector-consumer-"
-                    + sink
-                    + "-0,*"),
-            null);
-    for (ObjectName name : names) {
-      if (name.getKeyProperty("partition") != null) {
-        for (javax.management.MBeanAttributeInfo attribute :
-            server.getMBeanInfo(name).getAttributes()) {
-          if (attribute.getName().equals("records-lag")) {
-            Object lag = server.getAttribute(name, "records-lag");
-            return lag instanceof Double d && !d.isNaN() ? d : -1;
-          }
-        }
-        // records-lag appears once the consumer has fetched from the partition
-      }
-    }
-    return -1;
-  }
-
-  private long endOffset(String topic) throws Exception {
-    TopicPartition partition = new TopicPartition(topic, 0);
-    if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
-      return 0;
-    }
-    try {
-      return admin
-          .listOffsets(Map.of(partition, OffsetSpec.latest()))
-          .partitionResult(partition)
-          .get(10, TimeUnit.SECONDS)
-          .offset();
-    } catch (java.util.concurrent.ExecutionException notYet) {
-      return 0;
-    }
-  }
-
-  private long topicBytes(String topic) throws Exception {
-    List<Integer> brokers =
-        admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
-    return admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
-        .flatMap(dirs -> dirs.values().stream())
-        .flatMap(dir -> dir.replicaInfos().entrySet().stream())
-        .filter(e -> e.getKey().topic().equals(topic))
-        .mapToLong(e -> e.getValue().size())
-        .sum();
-  }
-
-  /** floe verify, in a JVM of its own as bin/floe-verify runs it: true when the table is equal. */
-  private boolean verify(String pgTable) throws Exception {
-    Path home = options.root().resolve("verify/target");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(home.resolve("classes") + File.pathSeparator + home.resolve("lib") + "/*");
-    command.add("dev.floe.verify.FloeVerify");
-    command.addAll(
-        List.of(
-            "--postgres-url", stack.source().jdbcUrl(),
-            "--postgres-user", stack.source().user(),
-            "--postgres-password", stack.source().password(),
-            "--tables", pgTable));
-    stack.catalogProperties().forEach((k, v) -> command.addAll(List.of("--catalog", k + "=" + v)));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean equal = process.waitFor() == 0;
-    if (!equal) {
-      System.out.println(output);
-    }
-    return equal;
+  @Override
+  public void close() {
+    kafka.close();
   }
 }

@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
 /** What one run measured, and the medians over runs of each format. */
 record RunResult(
     String format,
+    String sink,
     int repeat,
     int rows,
     double sourceSeconds,
@@ -19,6 +20,7 @@ record RunResult(
     Map<String, Double> sinkCpu,
     long topicBytes,
     boolean equal) {
+  // equal: floe verify found Floe's table equal to Postgres, or Apache's holds every key once
 
   double sourceRate() {
     return rows / sourceSeconds;
@@ -35,10 +37,11 @@ record RunResult(
 
   String line() {
     return String.format(
-        "%s #%d: source %.0f events/s (%.1f s), sink %.0f events/s (%.1f s, last read to last"
+        "%s, %s sink #%d: source %.0f events/s (%.1f s), sink %.0f events/s (%.1f s, last read to last"
             + " commit %.1f s), %d bytes/event on the topic; CPU s per million: source %s, sink %s;"
             + " table %s",
         format,
+        sink,
         repeat,
         sourceRate(),
         sourceSeconds,
@@ -48,7 +51,9 @@ record RunResult(
         topicBytes / rows,
         perMillion(sourceCpu),
         perMillion(sinkCpu),
-        equal ? "EQUAL to Postgres" : "DIFFERENT from Postgres");
+        sink.equals("apache")
+            ? (equal ? "holds every key once" : "WRONG (keys missing or repeated)")
+            : (equal ? "EQUAL to Postgres" : "DIFFERENT from Postgres"));
   }
 
   private Map<String, String> perMillion(Map<String, Double> cpu) {
@@ -60,32 +65,42 @@ record RunResult(
   static String summary(List<RunResult> results, BenchOptions options) {
     StringBuilder out =
         new StringBuilder(
-            "| format | source events/s | sink events/s | last read → last commit (s) | bytes/event"
+            "| format | sink | source events/s | sink events/s | last read → last commit (s) | bytes/event"
                 + " | source task CPU s/M | sink task CPU s/M | sink commit CPU s/M | broker,"
-                + " worker, other CPU s/M (sink phase) | tables equal |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+                + " worker, other CPU s/M (sink phase) | table right |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (String format : options.formats()) {
-      List<RunResult> runs = results.stream().filter(r -> r.format().equals(format)).toList();
-      out.append(
-          String.format(
-              "| %s | %.0f | %.0f | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %d of %d |%n",
-              format,
-              median(runs, RunResult::sourceRate),
-              median(runs, RunResult::sinkRate),
-              median(runs, RunResult::tailSeconds),
-              median(runs, r -> (double) r.topicBytes() / r.rows()),
-              median(runs, r -> r.perMillion(r.sourceCpu(), "source task")),
-              median(runs, r -> r.perMillion(r.sinkCpu(), "sink task")),
-              median(runs, r -> r.perMillion(r.sinkCpu(), "sink commit")),
-              median(runs, r -> r.perMillion(r.sinkCpu(), "broker, worker, other")),
-              runs.stream().filter(RunResult::equal).count(),
-              runs.size()));
+      for (String sink : options.sinks()) {
+        List<RunResult> runs =
+            results.stream()
+                .filter(r -> r.format().equals(format) && r.sink().equals(sink))
+                .toList();
+        out.append(row(format, sink, runs));
+      }
     }
     return out.append(
             String.format(
-                "(medians of %d runs, %d rows each, commit.interval.ms=%d)",
+                "(medians of %d runs, %d rows each, commit.interval.ms=%d; table right: floe verify"
+                    + " EQUAL for Floe's, every key once for Apache's)",
                 options.repeats(), options.rows(), options.commitIntervalMs()))
         .toString();
+  }
+
+  private static String row(String format, String sink, List<RunResult> runs) {
+    return String.format(
+        "| %s | %s | %.0f | %.0f | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f | %d of %d |%n",
+        format,
+        sink,
+        median(runs, RunResult::sourceRate),
+        median(runs, RunResult::sinkRate),
+        median(runs, RunResult::tailSeconds),
+        median(runs, r -> (double) r.topicBytes() / r.rows()),
+        median(runs, r -> r.perMillion(r.sourceCpu(), "source task")),
+        median(runs, r -> r.perMillion(r.sinkCpu(), "sink task")),
+        median(runs, r -> r.perMillion(r.sinkCpu(), "sink commit")),
+        median(runs, r -> r.perMillion(r.sinkCpu(), "broker, worker, other")),
+        runs.stream().filter(RunResult::equal).count(),
+        runs.size());
   }
 
   private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> value) {
