@@ -7,12 +7,14 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.DateTimeUtil;
 
@@ -32,43 +34,60 @@ public final class KeyFilter {
 
   public static Expression of(Schema keySchema, Collection<Record> keys) {
     Expression filter = Expressions.alwaysTrue();
-    for (NestedField column : keySchema.columns()) {
-      Set<Object> values = new LinkedHashSet<>();
-      for (Record key : keys) {
-        Object literal = literal(key.getField(column.name()));
-        if (literal == null) {
-          values = null; // a type without literals here: this column does not narrow the read
-          break;
-        }
-        values.add(literal);
-      }
-      if (values != null && !values.isEmpty()) {
-        filter = Expressions.and(filter, narrow(column.name(), values));
+    List<NestedField> columns = keySchema.columns();
+    for (int i = 0; i < columns.size(); i++) {
+      Expression narrowed = narrow(keySchema.asStruct(), columns.get(i).name(), i, keys);
+      if (narrowed != null) {
+        filter = Expressions.and(filter, narrowed);
       }
     }
     return filter;
   }
 
+  /**
+   * The IN list of the {@code position}-th key column's values, or the range they span once they
+   * are more than {@link #MAX_IN_LIST} ordered values; null when a value has no literal here (the
+   * column does not narrow the read) or there are no keys. One pass: a flush's keys are many.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Expression narrow(String column, Set<Object> values) {
-    Object first = values.iterator().next();
-    boolean ordered =
-        first instanceof Integer || first instanceof Long || first instanceof java.math.BigDecimal;
-    if (values.size() <= MAX_IN_LIST || !ordered) {
-      return Expressions.in(column, new ArrayList<>(values));
-    }
-    Comparable lowest = (Comparable) first;
-    Comparable highest = lowest;
-    for (Object value : values) { // one pass: a flush's keys are many, and only the ends matter
-      if (lowest.compareTo(value) > 0) {
-        lowest = (Comparable) value;
-      } else if (highest.compareTo(value) < 0) {
-        highest = (Comparable) value;
+  private static Expression narrow(
+      Types.StructType struct, String column, int position, Collection<Record> keys) {
+    Set<Object> values = new LinkedHashSet<>();
+    Comparable lowest = null;
+    Comparable highest = null;
+    for (Record key : keys) {
+      // by position when the key is of the key schema (as the writers make them): no name lookup
+      Object literal = literal(key.struct() == struct ? key.get(position) : key.getField(column));
+      if (literal == null) {
+        return null;
+      }
+      if (lowest == null) {
+        values.add(literal);
+        if (values.size() > MAX_IN_LIST && ordered(literal)) {
+          for (Object value : values) { // from here on only the ends matter
+            lowest = lowest == null || lowest.compareTo(value) > 0 ? (Comparable) value : lowest;
+            highest =
+                highest == null || highest.compareTo(value) < 0 ? (Comparable) value : highest;
+          }
+        }
+      } else if (lowest.compareTo(literal) > 0) {
+        lowest = (Comparable) literal;
+      } else if (highest.compareTo(literal) < 0) {
+        highest = (Comparable) literal;
       }
     }
-    return Expressions.and(
-        Expressions.greaterThanOrEqual(column, lowest),
-        Expressions.lessThanOrEqual(column, highest));
+    if (lowest != null) {
+      return Expressions.and(
+          Expressions.greaterThanOrEqual(column, lowest),
+          Expressions.lessThanOrEqual(column, highest));
+    }
+    return values.isEmpty() ? null : Expressions.in(column, new ArrayList<>(values));
+  }
+
+  private static boolean ordered(Object literal) {
+    return literal instanceof Integer
+        || literal instanceof Long
+        || literal instanceof java.math.BigDecimal;
   }
 
   /** A key value as an Iceberg expression literal, or null when it has none. */

@@ -1,7 +1,9 @@
 package dev.floe.sink.index;
 
+import dev.floe.sink.index.KeyLocations.RowAt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,9 +18,11 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.GenericDeleteFilter;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
@@ -26,6 +30,7 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.util.ByteBuffers;
 import org.apache.iceberg.util.StructLikeSet;
 
 /**
@@ -43,6 +48,8 @@ final class RowReader {
   private final StructLikeSet wanted;
   private final Set<Integer> keyIds = new HashSet<>();
   private final Schema projection;
+  private final int keySize;
+  private final Record keyTemplate;
   private final BaseDeleteLoader positions;
   private final Map<String, StructLikeSet> deletedKeys = new ConcurrentHashMap<>();
 
@@ -59,6 +66,8 @@ final class RowReader {
     this.wanted = wanted;
     keySchema.columns().forEach(c -> keyIds.add(c.fieldId()));
     this.projection = TypeUtil.join(keySchema, new Schema(MetadataColumns.ROW_POSITION));
+    this.keySize = keySchema.columns().size();
+    this.keyTemplate = GenericRecord.create(keySchema);
     this.positions = new BaseDeleteLoader(file -> ImmutableFiles.open(table, file));
   }
 
@@ -82,14 +91,19 @@ final class RowReader {
             : positions.loadPositionDeletes(byPosition, task.file().location());
     DataFile file = task.file().copyWithoutStats(); // only its location, spec and partition
     List<Map.Entry<Record, KeyLocations.RowAt>> found = new ArrayList<>();
-    try (CloseableIterable<Record> rows = read(task, projection)) {
+    // most rows read are not wanted: each is matched through a view of its key columns (the
+    // projection's first) on one reused record, and only a wanted row's key is copied out
+    KeyView key = new KeyView(keySize);
+    try (CloseableIterable<Record> rows = read(task, projection, true)) {
       for (Record row : rows) {
-        Record key = keyOf(row);
-        long position = (Long) row.getField(MetadataColumns.ROW_POSITION.name());
-        if (wanted.contains(key)
-            && (dead == null || !dead.isDeleted(position))
+        key.of(row);
+        if (!wanted.contains(key)) {
+          continue;
+        }
+        long position = (Long) row.get(keySize);
+        if ((dead == null || !dead.isDeleted(position))
             && byKey.stream().noneMatch(delete -> deletedKeys(delete).contains(key))) {
-          found.add(new AbstractMap.SimpleEntry<>(key, new KeyLocations.RowAt(file, position)));
+          found.add(new AbstractMap.SimpleEntry<>(copyKey(row), new RowAt(file, position)));
         }
       }
     } catch (IOException e) {
@@ -104,7 +118,8 @@ final class RowReader {
         new GenericDeleteFilter(table.io(), task, tableSchema, projection);
     DataFile file = task.file().copyWithoutStats();
     List<Map.Entry<Record, KeyLocations.RowAt>> found = new ArrayList<>();
-    try (CloseableIterable<Record> rows = deletes.filter(read(task, deletes.requiredSchema()))) {
+    try (CloseableIterable<Record> rows =
+        deletes.filter(read(task, deletes.requiredSchema(), false))) {
       for (Record row : rows) {
         Record key = keyOf(row);
         if (wanted.contains(key)) {
@@ -118,12 +133,53 @@ final class RowReader {
     return found;
   }
 
-  private CloseableIterable<Record> read(FileScanTask task, Schema schema) {
-    return Parquet.read(ImmutableFiles.open(table, task.file()))
-        .project(schema)
-        .filter(keyFilter) // skips row groups only: positions stay those of the file
-        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema))
-        .build();
+  private CloseableIterable<Record> read(FileScanTask task, Schema schema, boolean reuse) {
+    Parquet.ReadBuilder read =
+        Parquet.read(ImmutableFiles.open(table, task.file()))
+            .project(schema)
+            .filter(keyFilter) // skips row groups only: positions stay those of the file
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema));
+    return (reuse ? read.reuseContainers() : read).build();
+  }
+
+  /** The key of {@code row} (of the projection: key columns first) as a record of its own. */
+  private Record copyKey(Record row) {
+    Record key = keyTemplate.copy();
+    for (int i = 0; i < keySize; i++) {
+      Object value = row.get(i);
+      // a reused row may reuse its buffers too
+      key.set(i, value instanceof ByteBuffer bytes ? ByteBuffers.copy(bytes) : value);
+    }
+    return key;
+  }
+
+  /** The first {@code size} fields of a row: its key columns, without copying them. */
+  private static final class KeyView implements StructLike {
+    private final int size;
+    private Record row;
+
+    KeyView(int size) {
+      this.size = size;
+    }
+
+    void of(Record current) {
+      this.row = current;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return row.get(pos, javaClass);
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("a key view is read-only");
+    }
   }
 
   /** The wanted keys {@code delete} removes, read once per look. */

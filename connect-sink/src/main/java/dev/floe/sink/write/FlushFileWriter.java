@@ -1,7 +1,6 @@
 package dev.floe.sink.write;
 
 import dev.floe.sink.index.KeyLocations;
-import dev.floe.sink.index.KeyMap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -130,15 +129,16 @@ final class FlushFileWriter {
   /**
    * Where the rows written with their key are, once complete: a data file's rows are in the order
    * they were written. A partition whose rows filled more than one file is left out (which rows
-   * went to which file is not told).
+   * went to which file is not told). By the key objects written, not their values: the caller asks
+   * with the same objects, and a flush's 100,000 keys need not be hashed again.
    */
-  KeyMap<KeyLocations.RowAt> rowsAt(WriteResult result) {
+  Map<Record, KeyLocations.RowAt> rowsAt(WriteResult result) {
     Map<String, List<DataFile>> filesByPartition = new HashMap<>();
     for (DataFile file : result.dataFiles()) {
       String path = table.specs().get(file.specId()).partitionToPath(file.partition());
       filesByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(file);
     }
-    KeyMap<KeyLocations.RowAt> rows = KeyMap.create(keySchema.asStruct());
+    Map<Record, KeyLocations.RowAt> rows = new java.util.IdentityHashMap<>();
     keysByPartition.forEach(
         (path, keys) -> {
           List<DataFile> files = filesByPartition.get(path);

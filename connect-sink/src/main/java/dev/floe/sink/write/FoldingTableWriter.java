@@ -51,7 +51,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private RowPositions flushPositions = RowPositions.NONE;
   private final KeyChangeStates keyChanges = new KeyChangeStates();
   // where the rows of the flush being committed are, for the key index once it commits
-  private KeyMap<KeyLocations.RowAt> ownRows;
+  private Map<StructLike, KeyLocations.RowAt> ownRows;
   private List<Record> ownRowsDeleted = List.of();
   private List<Record> statesDeleted = List.of();
   // a state that a replay's change left: the key keeps its delete (an identity set of one)
@@ -318,15 +318,16 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     deadRows.clear();
     // the keys whose rows must be looked for: not new, and not where this task wrote them last
     java.util.List<Record> unknown = new java.util.ArrayList<>();
+    // the keys the table may hold, each with where this task wrote it last (null: unknown);
     // decided once, before this flush adds its new keys to the index (which may then say "may
     // hold" of a key it did not hold); by identity: both passes read the same key objects
-    Set<StructLike> held =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>(latestByKey.size()));
+    Map<StructLike, KeyLocations.RowAt> held = new java.util.IdentityHashMap<>(latestByKey.size());
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
       if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
-        held.add(rowKey);
-        if (index == null || index.ownRow(rowKey) == null) {
+        KeyLocations.RowAt own = index == null ? null : index.ownRow(rowKey);
+        held.put(rowKey, own);
+        if (own == null) {
           unknown.add(rowKey);
         }
       }
@@ -355,8 +356,10 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     int byEquality = 0;
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
-      if (held.contains(rowKey)) {
-        List<KeyLocations.RowAt> rows = byPositions ? rowsOf(rowKey, index, located) : null;
+      if (held.containsKey(rowKey)) {
+        KeyLocations.RowAt own = held.get(rowKey);
+        List<KeyLocations.RowAt> rows =
+            !byPositions ? null : own != null ? List.of(own) : located.of(rowKey);
         if (rows != null && rows.isEmpty() && change.getValue() == null && deadRow(rowKey)) {
           files.write(beforeDelete.get(rowKey), rowKey);
           deadRows.add(rowKey);
@@ -398,25 +401,20 @@ public final class FoldingTableWriter extends BufferedTableWriter {
         org.apache.iceberg.TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
   }
 
-  /** The live rows of {@code key}: where this task wrote it last, else what the read found. */
-  private static List<KeyLocations.RowAt> rowsOf(Record key, KeyIndex index, KeyLocations located) {
-    KeyLocations.RowAt own = index == null ? null : index.ownRow(key);
-    return own != null ? List.of(own) : located.of(key);
-  }
-
   @Override
   protected void written(FlushFileWriter files, WriteResult result) {
     KeyIndex index = indexes.of(table(), keySchema);
     if (index != null) {
       index.written(java.util.Arrays.asList(result.dataFiles()));
       // where each key's row is once this commits: known for what was written, gone when deleted
-      KeyMap<KeyLocations.RowAt> rows = files.rowsAt(result);
-      ownRows = KeyMap.create(keySchema.asStruct());
+      Map<Record, KeyLocations.RowAt> rows = files.rowsAt(result);
+      // by identity: the buffer's keys are distinct values, and the very objects written
+      ownRows = new java.util.IdentityHashMap<>(latestByKey.size());
       latestByKey.forEach((key, state) -> ownRows.put(key, state == null ? null : rows.get(key)));
       ownRowsDeleted = files.deletedKeys();
     }
     if (!deadRows.isEmpty()) {
-      KeyMap<KeyLocations.RowAt> rows = files.rowsAt(result);
+      Map<Record, KeyLocations.RowAt> rows = files.rowsAt(result);
       for (Record key : deadRows) {
         KeyLocations.RowAt dead = rows.get(key);
         if (dead == null) { // cannot be: deadRow() keeps the flush to one file per partition

@@ -56,4 +56,38 @@ class KeyFilterTest {
     assertFalse(evaluator.eval(key(5)));
     assertEquals(Expression.Operation.IN, filter.op());
   }
+
+  @Test
+  void aCompositeKeyNarrowsEachColumnItsOwnWay() {
+    Schema composite =
+        new Schema(
+            Types.NestedField.required(1, "tenant", Types.StringType.get()),
+            Types.NestedField.required(2, "id", Types.IntegerType.get()));
+    List<Record> keys = new ArrayList<>();
+    for (int i = 0; i < KeyFilter.MAX_IN_LIST * 2; i++) {
+      Record key = GenericRecord.create(composite);
+      key.setField("tenant", "t" + (i % 1_500)); // 1,500 strings: an IN list, strings have no range
+      key.setField("id", 100 + i); // 2,000 ints: their range
+      keys.add(key);
+    }
+    Expression filter = KeyFilter.of(composite, keys);
+    Evaluator evaluator = new Evaluator(composite.asStruct(), filter);
+    for (Record key : keys) {
+      assertTrue(evaluator.eval(key), "kept " + key);
+    }
+    Record outsideRange = keys.get(0).copy();
+    outsideRange.setField("id", 99);
+    assertFalse(evaluator.eval(outsideRange), filter.toString());
+    Record otherTenant = keys.get(0).copy();
+    otherTenant.setField("tenant", "t1500");
+    assertFalse(evaluator.eval(otherTenant), filter.toString());
+  }
+
+  @Test
+  void aColumnWithoutLiteralsDoesNotNarrow() {
+    Schema timeKey = new Schema(Types.NestedField.required(1, "at", Types.TimeType.get()));
+    Record key = GenericRecord.create(timeKey);
+    key.setField("at", java.time.LocalTime.NOON);
+    assertEquals(Expression.Operation.TRUE, KeyFilter.of(timeKey, List.of(key)).op());
+  }
 }
