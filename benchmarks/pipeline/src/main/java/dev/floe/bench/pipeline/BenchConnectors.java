@@ -44,6 +44,7 @@ final class BenchConnectors {
             prefix + "_slot",
             "publication.name",
             prefix + "_publication"));
+    config.putAll(options.sourceSettings());
     return config;
   }
 

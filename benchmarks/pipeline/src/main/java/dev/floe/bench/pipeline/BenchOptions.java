@@ -1,7 +1,9 @@
 package dev.floe.bench.pipeline;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The pipeline benchmark's command line. */
 record BenchOptions(
@@ -13,12 +15,14 @@ record BenchOptions(
     int commitIntervalMs,
     Path dataDir,
     int freshnessRate,
-    int freshnessSeconds) {
+    int freshnessSeconds,
+    Map<String, String> sourceSettings) {
   static final String USAGE =
       "benchmarks/pipeline/run [--rows N (300000)] [--repeats R (3)] [--formats json,avro]"
           + " [--sinks floe,apache] [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]"
           + " [--freshness-rate ROWS_PER_S --freshness-seconds S (60)]: freshness at that offered"
-          + " rate instead of throughput";
+          + " rate instead of throughput; [--source-set KEY=VALUE]...: a setting added to the"
+          + " source connector's (Debezium's batch and queue sizes, producer.override.*)";
 
   static BenchOptions parse(String[] args) {
     Path root = Path.of(System.getProperty("floe.root", ".")).toAbsolutePath().normalize();
@@ -30,6 +34,7 @@ record BenchOptions(
     Path dataDir = root.resolve("benchmarks/pipeline/target/runs");
     int freshnessRate = 0;
     int freshnessSeconds = 60;
+    Map<String, String> sourceSettings = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Integer.parseInt(args[++i]);
@@ -40,6 +45,10 @@ record BenchOptions(
         case "--data-dir" -> dataDir = Path.of(args[++i]).toAbsolutePath();
         case "--freshness-rate" -> freshnessRate = Integer.parseInt(args[++i]);
         case "--freshness-seconds" -> freshnessSeconds = Integer.parseInt(args[++i]);
+        case "--source-set" -> {
+          String[] setting = args[++i].split("=", 2);
+          sourceSettings.put(setting[0], setting[1]);
+        }
         default -> throw new IllegalArgumentException("Unknown option " + args[i] + "\n" + USAGE);
       }
     }
@@ -54,7 +63,16 @@ record BenchOptions(
       }
     }
     return new BenchOptions(
-        root, rows, repeats, formats, sinks, interval, dataDir, freshnessRate, freshnessSeconds);
+        root,
+        rows,
+        repeats,
+        formats,
+        sinks,
+        interval,
+        dataDir,
+        freshnessRate,
+        freshnessSeconds,
+        sourceSettings);
   }
 
   String version() {
