@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.commit.UpsertCycles;
+import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.KeyFilter;
+import dev.floe.sink.route.TableProvisioner;
+import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.write.TableWriters;
+import dev.floe.sink.write.WriteMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,6 +89,50 @@ class KeyLocationsTest {
         found.of(key(keySchema, 15)).get(0).file().location(),
         "an updated key lives in the second flush's file");
     assertEquals(first, found.of(key(keySchema, 30)).get(0).file().location());
+  }
+
+  @Test
+  void aRowItsKeysEqualityDeleteRemovedIsNotFound() throws IOException {
+    // no key index and no finding of rows: every key written is deleted by equality first
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2),
+            WriteMode.UPSERT,
+            table -> Map.of(),
+            FillSettings.DEFAULT,
+            KeyIndexes.NONE,
+            1);
+    CommitCycle task = CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
+    for (int id = 1; id <= 20; id++) {
+      task.apply(parse(record("c", id, "v" + id, offset++)));
+    }
+    task.commit();
+    for (int id = 5; id < 10; id++) {
+      task.apply(parse(record("u", id, "updated" + id, offset++)));
+    }
+    task.commit();
+
+    Table table = catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
+    Schema keySchema =
+        TypeUtil.select(table.schema(), Set.of(table.schema().findField("id").fieldId()));
+    List<Record> wanted = new ArrayList<>();
+    for (int id = 1; id <= 20; id++) {
+      wanted.add(key(keySchema, id));
+    }
+    KeyLocations found =
+        KeyLocations.find(
+            table, table.currentSnapshot(), keySchema, wanted, KeyFilter.of(keySchema, wanted));
+    String first = found.of(key(keySchema, 1)).get(0).file().location();
+    for (int id = 1; id <= 20; id++) {
+      List<KeyLocations.RowAt> rows = found.of(key(keySchema, id));
+      assertEquals(1, rows.size(), "rows found of key " + id);
+      boolean updated = id >= 5 && id < 10;
+      assertEquals(
+          !updated,
+          rows.get(0).file().location().equals(first),
+          "key " + id + ": the first file's row unless the equality delete removed it");
+    }
   }
 
   private static Record key(Schema keySchema, int id) {
