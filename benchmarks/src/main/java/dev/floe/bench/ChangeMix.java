@@ -13,15 +13,28 @@ public enum ChangeMix {
    * As {@link #UPDATES}, but 30% of the updates leave a large text unchanged under the default
    * replica identity: it arrives as Debezium's placeholder and is filled from the key's last state.
    */
-  UPDATES_UNCHANGED_TOAST(50, 0, 30);
+  UPDATES_UNCHANGED_TOAST(50, 0, 30),
+  /**
+   * As {@link #UPDATES}, but each update picks among the 100,000 keys inserted last: a row changed
+   * soon after it was written (an order placed, then paid, then shipped), while the table grows.
+   */
+  UPDATES_RECENT(50, 0, 0, 100_000);
 
   final int updatePercent;
   final int deletePercent;
   final int unchangedToastPercent;
 
+  /** Updates pick among this many keys inserted last; 0: among all live keys. */
+  final int recentKeys;
+
   ChangeMix(int updatePercent, int deletePercent, int unchangedToastPercent) {
+    this(updatePercent, deletePercent, unchangedToastPercent, 0);
+  }
+
+  ChangeMix(int updatePercent, int deletePercent, int unchangedToastPercent, int recentKeys) {
     this.updatePercent = updatePercent;
     this.deletePercent = deletePercent;
     this.unchangedToastPercent = unchangedToastPercent;
+    this.recentKeys = recentKeys;
   }
 }

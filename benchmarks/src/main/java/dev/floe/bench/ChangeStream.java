@@ -53,7 +53,11 @@ final class ChangeStream {
       remember(key);
       return OrderEvents.record("c", key, 0, offset);
     }
-    int slot = random.nextInt(liveCount);
+    // without deletes the live keys stay in the order they were inserted: the last are the newest
+    int slot =
+        mix.recentKeys > 0 && mix.deletePercent == 0
+            ? liveCount - 1 - random.nextInt(Math.min(liveCount, mix.recentKeys))
+            : random.nextInt(liveCount);
     int key = live[slot];
     if (dice < mix.deletePercent) {
       live[slot] = live[--liveCount]; // forget it: a deleted key is not updated again

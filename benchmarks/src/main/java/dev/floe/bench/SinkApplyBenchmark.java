@@ -50,7 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SinkApplyBenchmark {
   /**
    * Inserts only; half updates of existing keys; a fifth deletes (and 30% updates); half updates,
-   * 30% of them with an unchanged TOAST value to fill from the key's last state.
+   * 30% of them with an unchanged TOAST value to fill from the key's last state ({@link ChangeMix};
+   * {@code UPDATES_RECENT}, updates of the keys inserted last, is run on request: {@code -p
+   * mix=UPDATES_RECENT}).
    */
   @Param({"INSERTS", "UPDATES", "DELETES", "UPDATES_UNCHANGED_TOAST"})
   public ChangeMix mix;

@@ -4,6 +4,7 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -21,18 +22,34 @@ import org.apache.iceberg.util.StructLikeWrapper;
  * <p>Not for concurrent use, as a {@code HashMap}.
  */
 public final class KeyMap<V> extends AbstractMap<StructLike, V> {
-  private final Map<StructLikeWrapper, V> byKey = new HashMap<>();
+  private final Map<StructLikeWrapper, V> byKey;
   // a wrapper per key stored or looked up: copies share the type's comparator and hash
   private final StructLikeWrapper template;
   private final Set<Map.Entry<StructLike, V>> entries = new Entries();
 
-  private KeyMap(Types.StructType keyType) {
+  private KeyMap(Types.StructType keyType, Map<StructLikeWrapper, V> byKey) {
     this.template = StructLikeWrapper.forType(keyType);
+    this.byKey = byKey;
   }
 
   /** An empty map keyed by structs of {@code keyType}. */
   public static <V> KeyMap<V> create(Types.StructType keyType) {
-    return new KeyMap<>(keyType);
+    return new KeyMap<>(keyType, new HashMap<>());
+  }
+
+  /**
+   * An empty map keyed by structs of {@code keyType} that holds at most {@code maxEntries}: a put
+   * beyond them drops the entry put or read least recently. Its entries iterate from that one on.
+   */
+  public static <V> KeyMap<V> lastUsed(Types.StructType keyType, int maxEntries) {
+    return new KeyMap<>(
+        keyType,
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<StructLikeWrapper, V> eldest) {
+            return size() > maxEntries;
+          }
+        });
   }
 
   private StructLikeWrapper wrap(StructLike key) {

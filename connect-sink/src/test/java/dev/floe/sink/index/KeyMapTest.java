@@ -91,4 +91,20 @@ class KeyMapTest {
     iceberg.forEach((k, v) -> assertEquals(v, ours.get(k)));
     ours.forEach((k, v) -> assertEquals(v, iceberg.get(k)));
   }
+
+  @Test
+  void aBoundedMapDropsTheEntryUsedLeastRecently() {
+    KeyMap<String> map = KeyMap.lastUsed(KEY.asStruct(), 3);
+    map.put(key(1, "eu"), "one");
+    map.put(key(2, "eu"), "two");
+    map.put(key(3, "eu"), "three");
+    assertEquals("one", map.get(key(1, "eu"))); // read: now the most recent
+    map.put(key(2, "eu"), "two again"); // put again: more recent than 1
+    map.put(key(4, "eu"), "four"); // over the bound: 3 was used least recently
+    assertEquals(3, map.size());
+    assertFalse(map.containsKey(key(3, "eu")));
+    assertEquals("one", map.get(key(1, "eu")));
+    assertEquals("two again", map.get(key(2, "eu")));
+    assertEquals("four", map.get(key(4, "eu")));
+  }
 }

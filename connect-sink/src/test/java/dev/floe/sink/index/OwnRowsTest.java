@@ -3,6 +3,7 @@ package dev.floe.sink.index;
 import static dev.floe.sink.event.ChangeEvents.parse;
 import static dev.floe.sink.event.ChangeEvents.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.commit.UpsertCycles;
@@ -11,11 +12,20 @@ import dev.floe.sink.maintain.MaintenanceSettings;
 import dev.floe.sink.maintain.TableFiles;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableRows;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +110,43 @@ class OwnRowsTest {
     TableFiles files = TableFiles.of(table, table.currentSnapshot());
     assertEquals(0, files.equalityDeleteFiles(), "the deleted key is a dead row");
     assertEquals(2, files.positionDeleteFiles(), "key 1's old row, key 2's dead row");
+  }
+
+  @Test
+  void theKeysWrittenLastAreKeptWhenThereAreMoreThanItHolds() {
+    Schema keySchema = new Schema(Types.NestedField.required(1, "id", Types.IntegerType.get()));
+    OwnRows rows = new OwnRows(keySchema, 3);
+    DataFile first = file("first.parquet");
+    DataFile second = file("second.parquet");
+    Map<Record, KeyLocations.RowAt> flush = new LinkedHashMap<>();
+    for (int id = 1; id <= 3; id++) {
+      flush.put(key(keySchema, id), new KeyLocations.RowAt(first, id - 1));
+    }
+    rows.committed(flush);
+    flush.clear();
+    flush.put(key(keySchema, 4), new KeyLocations.RowAt(second, 0));
+    flush.put(key(keySchema, 2), new KeyLocations.RowAt(second, 1)); // updated: kept, moved
+    rows.committed(flush);
+
+    assertNull(rows.of(key(keySchema, 1)), "the key written least recently made room");
+    assertEquals(new KeyLocations.RowAt(second, 1), rows.of(key(keySchema, 2)));
+    assertEquals(new KeyLocations.RowAt(first, 2), rows.of(key(keySchema, 3)));
+    assertEquals(new KeyLocations.RowAt(second, 0), rows.of(key(keySchema, 4)));
+  }
+
+  private static Record key(Schema keySchema, int id) {
+    Record key = GenericRecord.create(keySchema);
+    key.setField("id", id);
+    return key;
+  }
+
+  private static DataFile file(String name) {
+    return DataFiles.builder(PartitionSpec.unpartitioned())
+        .withPath("/warehouse/" + name)
+        .withFileSizeInBytes(100)
+        .withRecordCount(3)
+        .withFormat(FileFormat.PARQUET)
+        .build();
   }
 
   private void apply(CommitCycle task, String op, int id, String name) {
