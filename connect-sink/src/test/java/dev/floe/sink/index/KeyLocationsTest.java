@@ -62,15 +62,8 @@ class KeyLocationsTest {
     task.commit();
 
     Table table = catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
-    Schema keySchema =
-        TypeUtil.select(table.schema(), Set.of(table.schema().findField("id").fieldId()));
-    List<Record> wanted = new ArrayList<>();
-    for (int id = 1; id <= 60; id++) {
-      wanted.add(key(keySchema, id));
-    }
-    KeyLocations found =
-        KeyLocations.find(
-            table, table.currentSnapshot(), keySchema, wanted, KeyFilter.of(keySchema, wanted));
+    Schema keySchema = keySchema(table);
+    KeyLocations found = findIds(table, 60);
 
     Map<String, Map<Long, Integer>> idsByPosition = new HashMap<>();
     for (int id = 1; id <= 60; id++) {
@@ -114,15 +107,8 @@ class KeyLocationsTest {
     task.commit();
 
     Table table = catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
-    Schema keySchema =
-        TypeUtil.select(table.schema(), Set.of(table.schema().findField("id").fieldId()));
-    List<Record> wanted = new ArrayList<>();
-    for (int id = 1; id <= 20; id++) {
-      wanted.add(key(keySchema, id));
-    }
-    KeyLocations found =
-        KeyLocations.find(
-            table, table.currentSnapshot(), keySchema, wanted, KeyFilter.of(keySchema, wanted));
+    Schema keySchema = keySchema(table);
+    KeyLocations found = findIds(table, 20);
     String first = found.of(key(keySchema, 1)).get(0).file().location();
     for (int id = 1; id <= 20; id++) {
       List<KeyLocations.RowAt> rows = found.of(key(keySchema, id));
@@ -135,6 +121,21 @@ class KeyLocationsTest {
     }
   }
 
+  private static Schema keySchema(Table table) {
+    return TypeUtil.select(table.schema(), Set.of(table.schema().findField("id").fieldId()));
+  }
+
+  /** Where the live rows of ids 1 to {@code upTo} are in the table's current snapshot. */
+  private static KeyLocations findIds(Table table, int upTo) {
+    Schema keySchema = keySchema(table);
+    List<Record> wanted = new ArrayList<>();
+    for (int id = 1; id <= upTo; id++) {
+      wanted.add(key(keySchema, id));
+    }
+    return KeyLocations.find(
+        table, table.currentSnapshot(), keySchema, wanted, KeyFilter.of(keySchema, wanted));
+  }
+
   private static Record key(Schema keySchema, int id) {
     Record key = GenericRecord.create(keySchema);
     key.setField("id", id);
@@ -143,10 +144,7 @@ class KeyLocationsTest {
 
   /** Every row of the data file, live or not: its position and id. */
   private static Map<Long, Integer> idsAt(Table table, KeyLocations.RowAt row) {
-    Schema projection =
-        TypeUtil.join(
-            TypeUtil.select(table.schema(), Set.of(table.schema().findField("id").fieldId())),
-            new Schema(MetadataColumns.ROW_POSITION));
+    Schema projection = TypeUtil.join(keySchema(table), new Schema(MetadataColumns.ROW_POSITION));
     Map<Long, Integer> ids = new HashMap<>();
     try (CloseableIterable<Record> rows =
         Parquet.read(table.io().newInputFile(row.file().location()))
