@@ -11,6 +11,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.parquet.column.values.bloomfilter.XxHash;
 
 /**
  * A key's canonical bytes: the same key gives the same bytes whether it was built from a change
@@ -29,11 +30,18 @@ final class KeyBytes {
           Type.TypeID.DECIMAL,
           Type.TypeID.BOOLEAN);
 
+  // the hash of Parquet's Bloom filters; stateless
+  private static final XxHash HASH = new XxHash();
+
   private final Type[] types;
+  // one key's bytes at a time: a flush hashes each of its keys, and a new buffer per key was a
+  // tenth of an insert flush's time
+  private ByteBuffer buffer;
 
   private KeyBytes(Schema keySchema) {
     // once per table: Schema.columns() builds its list again on each call
     this.types = keySchema.columns().stream().map(c -> c.type()).toArray(Type[]::new);
+    this.buffer = ByteBuffer.allocate(16 * types.length);
   }
 
   /** The byte form of keys of {@code keySchema}, which {@link #supports} it. */
@@ -48,16 +56,28 @@ final class KeyBytes {
 
   /** The key's bytes; null when a value is missing or not of its column's usual Java type. */
   byte[] of(StructLike key) {
-    ByteBuffer out = ByteBuffer.allocate(16 * types.length);
+    return fill(key) ? java.util.Arrays.copyOf(buffer.array(), buffer.position()) : null;
+  }
+
+  /**
+   * Whether {@code key} has bytes ({@link #of}); if it has, {@link #hash} is theirs until the next
+   * call. Nothing is allocated for a key of numbers, dates, UUIDs or booleans.
+   */
+  boolean fill(StructLike key) {
+    buffer.clear();
     for (int i = 0; i < types.length; i++) {
-      out = append(out, types[i], key.get(i, Object.class));
+      ByteBuffer out = append(buffer, types[i], key.get(i, Object.class));
       if (out == null) {
-        return null;
+        return false;
       }
+      buffer = out;
     }
-    return out.position() == out.capacity()
-        ? out.array()
-        : java.util.Arrays.copyOf(out.array(), out.position());
+    return true;
+  }
+
+  /** The 64-bit hash (XXH64, as Parquet's Bloom filters') of the bytes {@link #fill} made last. */
+  long hash() {
+    return HASH.hashByteBuffer(buffer.flip());
   }
 
   /**

@@ -17,15 +17,20 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
-import org.apache.parquet.io.api.Binary;
 
 /**
  * Which keys one table may hold, as a Bloom filter (Parquet's): a key it has never seen is
  * certainly not in the table, so its row needs no equality delete. It is built from the key columns
  * of the table's data files, kept in step with every commit since (this task's, other tasks',
  * another writer's) by reading the key columns of the data files they added, and built again when
- * it cannot follow (its snapshot expired, the table went back, it filled up). Deleted keys stay in
- * it: a key it says may be there only costs a look for its row.
+ * it cannot follow (its snapshot expired, the table went back). Deleted keys stay in it: a key it
+ * says may be there only costs a look for its row.
+ *
+ * <p>When its keys outgrow it, a larger filter is added beside it (a scalable Bloom filter): the
+ * keys it holds are not read from the table again, which for a table loaded from empty (a first
+ * snapshot of millions of rows) was a read of every key at each doubling. Each added filter is
+ * twice as selective, so the false positives of all of them stay under twice the first's; after
+ * {@link #MAX_FILTERS} it is built again as one, which bounds its memory.
  *
  * <p>It also keeps where this task's own committed rows are ({@link OwnRows}), following the same
  * commits to drop what they make wrong.
@@ -33,12 +38,17 @@ import org.apache.parquet.io.api.Binary;
 public final class KeyIndex {
   private static final double FALSE_POSITIVES = 0.01;
   private static final long MIN_KEYS = 100_000;
+  static final int MAX_FILTERS = 4;
 
+  private final long minKeys;
   private final Schema keySchema;
   private final KeyBytes keyBytes;
-  private BlockSplitBloomFilter filter;
-  private long capacity;
-  private long keys;
+  // the last one takes the keys added; a key may be in any
+  private final List<BlockSplitBloomFilter> filters = new ArrayList<>();
+  private volatile long bytes; // read by the metrics
+  private long capacity; // of the last filter
+  private long keys; // in the last filter
+  private long allKeys;
   private Long syncedSnapshotId;
   private final Set<String> ownFiles = new HashSet<>();
   private final OwnRows ownRows;
@@ -47,22 +57,33 @@ public final class KeyIndex {
   private final KeyIndexes budget;
 
   KeyIndex(Schema keySchema, KeyIndexes budget) {
+    this(keySchema, budget, MIN_KEYS);
+  }
+
+  /**
+   * @param minKeys the keys its smallest filter has room for
+   */
+  KeyIndex(Schema keySchema, KeyIndexes budget, long minKeys) {
+    this.minKeys = minKeys;
     this.keySchema = keySchema;
     this.keyBytes = KeyBytes.forKey(keySchema);
     this.budget = budget;
-    this.ownRows = new OwnRows(keySchema);
+    this.ownRows = new OwnRows();
   }
 
-  /** The memory its filter takes. */
+  /** The memory its filters take. */
   long bytes() {
-    return filter == null ? 0 : filter.getBitsetSize();
+    return bytes;
   }
 
   /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
   public void sync(Table table) {
     Snapshot current = table.currentSnapshot();
-    if (filter == null || keys > capacity) {
-      build(table, current);
+    boolean full = keys > capacity;
+    if (filters.isEmpty()
+        || full && filters.size() == MAX_FILTERS
+        || full && !addFilter(2 * allKeys, FALSE_POSITIVES / (1L << filters.size()))) {
+      build(table, current); // one filter, in what the budget leaves once the old ones are gone
       return;
     }
     Long target = current == null ? null : current.snapshotId();
@@ -116,34 +137,47 @@ public final class KeyIndex {
   }
 
   /**
-   * This task committed rows of these keys: where each is (null: unknown, or the key deleted), and
-   * the keys it deleted by equality, whose rows anywhere are gone.
+   * This task committed a flush of these keys: where each row is (null: unknown, or the key
+   * deleted), kept as the map it is; and the keys it deleted by equality, whose rows anywhere are
+   * gone.
    */
   public void ownRowsCommitted(
-      java.util.Map<? extends StructLike, KeyLocations.RowAt> rows,
-      Iterable<? extends StructLike> deletedByEquality) {
+      KeyMap<KeyLocations.RowAt> rows, Iterable<? extends StructLike> deletedByEquality) {
     deletedByEquality.forEach(ownRows::forget);
     ownRows.committed(rows);
   }
 
   /** False only when {@code key} is certainly not in the table (as of the last sync). */
   public boolean mayHold(StructLike key) {
-    byte[] bytes = keyBytes.of(key);
-    return bytes == null || filter.findHash(filter.hash(Binary.fromConstantByteArray(bytes)));
+    if (!keyBytes.fill(key)) {
+      return true;
+    }
+    long hash = keyBytes.hash();
+    for (int i = filters.size() - 1; i >= 0; i--) { // the newest keys are the likeliest
+      if (filters.get(i).findHash(hash)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code key} is written by this task's flush (it may be in the table from then on). */
   public void add(StructLike key) {
-    byte[] bytes = keyBytes.of(key);
-    if (bytes != null) {
-      filter.insertHash(filter.hash(Binary.fromConstantByteArray(bytes)));
+    if (keyBytes.fill(key)) {
+      filters.get(filters.size() - 1).insertHash(keyBytes.hash());
       keys++;
+      allKeys++;
     }
   }
 
   /** Data files of this task's flush: their keys are in already, a sync need not read them. */
   public void written(Iterable<DataFile> files) {
     files.forEach(file -> ownFiles.add(file.location()));
+  }
+
+  /** Its Bloom filters now. */
+  int filters() {
+    return filters.size();
   }
 
   /** How many times the index was built from the whole table. */
@@ -165,23 +199,16 @@ public final class KeyIndex {
         throw new UncheckedIOException(e);
       }
     }
-    capacity = Math.max(MIN_KEYS, Math.max(2 * rows, 2 * keys));
-    int bytes =
-        Math.min(
-            BlockSplitBloomFilter.UPPER_BOUND_BYTES,
-            Math.max(
-                BlockSplitBloomFilter.LOWER_BOUND_BYTES,
-                BlockSplitBloomFilter.optimalNumOfBits(capacity, FALSE_POSITIVES) / 8));
-    budget.release(bytes());
-    filter = null;
-    if (!budget.reserve(bytes)) {
+    budget.release(bytes);
+    bytes = 0;
+    filters.clear();
+    allKeys = 0;
+    if (!addFilter(2 * rows, FALSE_POSITIVES)) {
       throw new UnsupportedOperationException(
           "its key index would take "
-              + bytes
+              + filterBytes(2 * rows, FALSE_POSITIVES)
               + " bytes, over what iceberg.tables.key-index.max-bytes leaves");
     }
-    filter = new BlockSplitBloomFilter(bytes, BlockSplitBloomFilter.UPPER_BOUND_BYTES);
-    keys = 0;
     ownFiles.clear();
     ownRows.clear(); // what changed since cannot be told
     for (DataFile file : files) {
@@ -189,6 +216,29 @@ public final class KeyIndex {
     }
     syncedSnapshotId = current == null ? null : current.snapshotId();
     builds++;
+  }
+
+  /**
+   * A new filter for the keys added from now on: room for {@code expected}, at this rate; false
+   * when the budget has no room for it.
+   */
+  private boolean addFilter(long expected, double falsePositives) {
+    int size = filterBytes(expected, falsePositives);
+    if (!budget.reserve(size)) {
+      return false;
+    }
+    filters.add(new BlockSplitBloomFilter(size, BlockSplitBloomFilter.UPPER_BOUND_BYTES));
+    bytes += size;
+    capacity = Math.max(minKeys, expected);
+    keys = 0;
+    return true;
+  }
+
+  private int filterBytes(long expected, double falsePositives) {
+    long bits = BlockSplitBloomFilter.optimalNumOfBits(Math.max(minKeys, expected), falsePositives);
+    return Math.min(
+        BlockSplitBloomFilter.UPPER_BOUND_BYTES,
+        Math.max(BlockSplitBloomFilter.LOWER_BOUND_BYTES, (int) (bits / 8)));
   }
 
   private void addKeysOf(Table table, DataFile file) {

@@ -4,10 +4,10 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.StructLikeWrapper;
@@ -37,19 +37,9 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
     return new KeyMap<>(keyType, new HashMap<>());
   }
 
-  /**
-   * An empty map keyed by structs of {@code keyType} that holds at most {@code maxEntries}: a put
-   * beyond them drops the entry put or read least recently. Its entries iterate from that one on.
-   */
-  public static <V> KeyMap<V> lastUsed(Types.StructType keyType, int maxEntries) {
-    return new KeyMap<>(
-        keyType,
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<StructLikeWrapper, V> eldest) {
-            return size() > maxEntries;
-          }
-        });
+  /** An empty map keyed by structs of {@code keyType}, with room for {@code expected} keys. */
+  public static <V> KeyMap<V> create(Types.StructType keyType, int expected) {
+    return new KeyMap<>(keyType, new HashMap<>((int) (expected / 0.75f) + 1));
   }
 
   private StructLikeWrapper wrap(StructLike key) {
@@ -59,6 +49,22 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
   @Override
   public V get(Object key) {
     return key instanceof StructLike struct ? byKey.get(wrap(struct)) : null;
+  }
+
+  @Override
+  public V getOrDefault(Object key, V fallback) {
+    return key instanceof StructLike struct ? byKey.getOrDefault(wrap(struct), fallback) : fallback;
+  }
+
+  /**
+   * This map with each value replaced by {@code value} of its entry, in place: no key is hashed
+   * again. The map is the returned one from then on; this reference must not be used any more.
+   */
+  @SuppressWarnings("unchecked")
+  public <W> KeyMap<W> replaceValues(BiFunction<? super StructLike, ? super V, ? extends W> value) {
+    Map<StructLikeWrapper, Object> values = (Map<StructLikeWrapper, Object>) byKey;
+    values.replaceAll((key, old) -> value.apply(key.get(), (V) old));
+    return (KeyMap<W>) this;
   }
 
   @Override

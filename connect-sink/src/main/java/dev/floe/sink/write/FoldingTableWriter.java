@@ -50,8 +50,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final java.util.List<Record> deadRows = new java.util.ArrayList<>();
   private RowPositions flushPositions = RowPositions.NONE;
   private final KeyChangeStates keyChanges = new KeyChangeStates();
-  // where the rows of the flush being committed are, for the key index once it commits
-  private Map<StructLike, KeyLocations.RowAt> ownRows;
+  // where the rows of the flush being committed are, by the key objects written, for the key
+  // index once it commits
+  private Map<Record, KeyLocations.RowAt> rowsWritten;
   private List<Record> ownRowsDeleted = List.of();
   private List<Record> statesDeleted = List.of();
   // a state that a replay's change left: the key keeps its delete (an identity set of one)
@@ -250,7 +251,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     KeyIndex index = indexes.of(table(), keySchema);
     if (index != null) {
       // the old keys' rows were deleted by equality and written again: where is not kept
-      index.ownRowsCommitted(Map.of(), statesDeleted);
+      index.ownRowsCommitted(KeyMap.create(keySchema.asStruct()), statesDeleted);
     }
   }
 
@@ -406,11 +407,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     KeyIndex index = indexes.of(table(), keySchema);
     if (index != null) {
       index.written(java.util.Arrays.asList(result.dataFiles()));
-      // where each key's row is once this commits: known for what was written, gone when deleted
-      Map<Record, KeyLocations.RowAt> rows = files.rowsAt(result);
-      // by identity: the buffer's keys are distinct values, and the very objects written
-      ownRows = new java.util.IdentityHashMap<>(latestByKey.size());
-      latestByKey.forEach((key, state) -> ownRows.put(key, state == null ? null : rows.get(key)));
+      rowsWritten = files.rowsAt(result);
       ownRowsDeleted = files.deletedKeys();
     }
     if (!deadRows.isEmpty()) {
@@ -428,12 +425,18 @@ public final class FoldingTableWriter extends BufferedTableWriter {
 
   @Override
   public void committed() {
+    KeyMap<Record> flushed = latestByKey;
+    Map<Record, KeyLocations.RowAt> rows = rowsWritten;
+    rowsWritten = null;
+    super.committed(); // the next buffer is a new map
     KeyIndex index = indexes.of(table(), keySchema);
-    if (index != null && ownRows != null) {
-      index.ownRowsCommitted(ownRows, ownRowsDeleted);
+    if (index != null && rows != null) {
+      // where each key's row is now: known for what was written, gone when deleted; the flushed
+      // buffer's map becomes the index's, so its keys are not hashed again
+      index.ownRowsCommitted(
+          flushed.replaceValues((key, state) -> state == null ? null : rows.get(key)),
+          ownRowsDeleted);
     }
-    ownRows = null;
-    super.committed();
   }
 
   /** The table's key index, brought up to the table (refreshed for this flush), or null. */
@@ -457,7 +460,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
 
   @Override
   protected void clearBuffer() {
-    latestByKey = KeyMap.create(keySchema.asStruct());
+    // sized as the last buffer: the next flush is most often as large, and growing a map of
+    // 100,000 keys step by step hashes each of them again
+    latestByKey = KeyMap.create(keySchema.asStruct(), latestByKey == null ? 0 : latestByKey.size());
     beforeDelete = KeyMap.create(keySchema.asStruct());
     keyChanges.clear();
   }

@@ -1,17 +1,21 @@
 package dev.floe.sink.index;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
+import org.apache.parquet.column.values.bloomfilter.XxHash;
 import org.junit.jupiter.api.Test;
 
 /** A key has one byte form however it was built, and two keys never share one. */
@@ -69,6 +73,25 @@ class KeyBytesTest {
     assertArrayEquals(
         one,
         KeyBytes.forKey(mixed).of(key(mixed, LocalDate.of(2026, 12, 6), id, true, "x".repeat(40))));
+  }
+
+  @Test
+  void oneReusedBufferGivesEachKeyItsOwnBytesAndHash() {
+    Schema pair =
+        schema(
+            Types.NestedField.required(1, "id", Types.LongType.get()),
+            Types.NestedField.required(2, "code", Types.StringType.get()));
+    KeyBytes reused = KeyBytes.forKey(pair);
+    XxHash xx = new XxHash();
+    // longer than the first buffer, then shorter again: nothing of a longer key stays behind
+    for (String code : List.of("a", "x".repeat(100), "b", "", "y".repeat(17))) {
+      Record key = key(pair, 42L, code);
+      byte[] alone = KeyBytes.forKey(pair).of(key);
+      assertArrayEquals(alone, reused.of(key), code);
+      assertTrue(reused.fill(key));
+      assertEquals(xx.hashBytes(alone), reused.hash(), code);
+    }
+    assertFalse(reused.fill(key(pair, 42L, null)));
   }
 
   @Test

@@ -93,18 +93,17 @@ class KeyMapTest {
   }
 
   @Test
-  void aBoundedMapDropsTheEntryUsedLeastRecently() {
-    KeyMap<String> map = KeyMap.lastUsed(KEY.asStruct(), 3);
-    map.put(key(1, "eu"), "one");
-    map.put(key(2, "eu"), "two");
-    map.put(key(3, "eu"), "three");
-    assertEquals("one", map.get(key(1, "eu"))); // read: now the most recent
-    map.put(key(2, "eu"), "two again"); // put again: more recent than 1
-    map.put(key(4, "eu"), "four"); // over the bound: 3 was used least recently
-    assertEquals(3, map.size());
-    assertFalse(map.containsKey(key(3, "eu")));
-    assertEquals("one", map.get(key(1, "eu")));
-    assertEquals("two again", map.get(key(2, "eu")));
-    assertEquals("four", map.get(key(4, "eu")));
+  void valuesAreReplacedInPlaceAndANullValueIsNotTheDefault() {
+    KeyMap<String> names = KeyMap.create(KEY.asStruct(), 2);
+    names.put(key(1, "eu"), "one");
+    names.put(key(2, "eu"), null); // a key with no value is still a key
+    names.put(key(3, "eu"), "three");
+    KeyMap<Integer> lengths = names.replaceValues((k, v) -> v == null ? null : v.length());
+    assertSame(names, lengths, "the same map, retyped");
+    assertEquals(3, lengths.size());
+    assertEquals(3, lengths.get(key(1, "eu")));
+    assertEquals(5, lengths.get(key(3, "eu")));
+    assertNull(lengths.getOrDefault(key(2, "eu"), -1), "mapped to null: not the default");
+    assertEquals(-1, lengths.getOrDefault(key(4, "eu"), -1));
   }
 }

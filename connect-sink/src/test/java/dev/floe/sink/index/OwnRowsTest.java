@@ -4,6 +4,7 @@ import static dev.floe.sink.event.ChangeEvents.parse;
 import static dev.floe.sink.event.ChangeEvents.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.commit.UpsertCycles;
@@ -12,7 +13,6 @@ import dev.floe.sink.maintain.MaintenanceSettings;
 import dev.floe.sink.maintain.TableFiles;
 import dev.floe.sink.schema.SchemaEvolver;
 import dev.floe.sink.write.TableRows;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class OwnRowsTest {
   private static final TableIdentifier ITEMS = TableIdentifier.of("cdc", "public_items");
+  private static final Schema KEY =
+      new Schema(Types.NestedField.required(1, "id", Types.IntegerType.get()));
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private long offset;
 
@@ -113,29 +115,62 @@ class OwnRowsTest {
   }
 
   @Test
-  void theKeysWrittenLastAreKeptWhenThereAreMoreThanItHolds() {
-    Schema keySchema = new Schema(Types.NestedField.required(1, "id", Types.IntegerType.get()));
-    OwnRows rows = new OwnRows(keySchema, 3);
+  void theKeysOfTheFlushesCommittedLastAreKeptWhenThereAreMoreThanItHolds() {
+    OwnRows rows = new OwnRows(4);
     DataFile first = file("first.parquet");
     DataFile second = file("second.parquet");
-    Map<Record, KeyLocations.RowAt> flush = new LinkedHashMap<>();
-    for (int id = 1; id <= 3; id++) {
-      flush.put(key(keySchema, id), new KeyLocations.RowAt(first, id - 1));
+    DataFile third = file("third.parquet");
+    rows.committed(flush(first, 1, 2, 3));
+    rows.committed(flush(second, 4, 2)); // 2 updated: its newer place answers
+    assertEquals(4, rows.size(), "one of the first flush's entries made room");
+    assertEquals(new KeyLocations.RowAt(second, 1), rows.of(key(2)));
+    assertEquals(new KeyLocations.RowAt(second, 0), rows.of(key(4)));
+    int keptOfFirst = 0;
+    for (int id : new int[] {1, 3}) {
+      KeyLocations.RowAt row = rows.of(key(id));
+      if (row != null) {
+        assertEquals(new KeyLocations.RowAt(first, id - 1), row);
+        keptOfFirst++;
+      }
     }
-    rows.committed(flush);
-    flush.clear();
-    flush.put(key(keySchema, 4), new KeyLocations.RowAt(second, 0));
-    flush.put(key(keySchema, 2), new KeyLocations.RowAt(second, 1)); // updated: kept, moved
-    rows.committed(flush);
+    assertTrue(keptOfFirst >= 1, "the first flush gave up at most one entry");
 
-    assertNull(rows.of(key(keySchema, 1)), "the key written least recently made room");
-    assertEquals(new KeyLocations.RowAt(second, 1), rows.of(key(keySchema, 2)));
-    assertEquals(new KeyLocations.RowAt(first, 2), rows.of(key(keySchema, 3)));
-    assertEquals(new KeyLocations.RowAt(second, 0), rows.of(key(keySchema, 4)));
+    rows.committed(flush(third, 5, 6, 7));
+    assertEquals(4, rows.size());
+    assertNull(rows.of(key(1)), "the oldest flush went first");
+    assertNull(rows.of(key(3)));
+    assertEquals(new KeyLocations.RowAt(third, 2), rows.of(key(7)));
   }
 
-  private static Record key(Schema keySchema, int id) {
-    Record key = GenericRecord.create(keySchema);
+  @Test
+  void aNewerFlushThatLostTheKeysPlaceHidesAnOlderPlace() {
+    OwnRows rows = new OwnRows();
+    DataFile first = file("first.parquet");
+    DataFile second = file("second.parquet");
+    rows.committed(flush(first, 1, 2));
+    KeyMap<KeyLocations.RowAt> deleted = KeyMap.create(KEY.asStruct());
+    deleted.put(key(1), null); // deleted in the second flush
+    deleted.put(key(2), new KeyLocations.RowAt(second, 0));
+    rows.committed(deleted);
+    assertNull(rows.of(key(1)), "not the first flush's row, which is deleted");
+
+    rows.removed(List.of(second.location())); // compacted away
+    assertNull(rows.of(key(2)), "not the first flush's row of the key either");
+    rows.forget(key(2));
+    rows.forget(key(1));
+    assertEquals(0, rows.size());
+  }
+
+  private static KeyMap<KeyLocations.RowAt> flush(DataFile file, int... ids) {
+    KeyMap<KeyLocations.RowAt> flush = KeyMap.create(KEY.asStruct());
+    for (int position = 0; position < ids.length; position++) {
+      flush.put(key(ids[position]), new KeyLocations.RowAt(file, position));
+    }
+    return flush;
+  }
+
+  private static Record key(int id) {
+    Record key = GenericRecord.create(KEY);
     key.setField("id", id);
     return key;
   }

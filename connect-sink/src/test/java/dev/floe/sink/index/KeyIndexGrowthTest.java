@@ -1,0 +1,88 @@
+package dev.floe.sink.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An index whose keys outgrow it takes a larger filter beside the full one instead of reading every
+ * key of the table again, never loses a key it was given, keeps its false positives near the first
+ * filter's rate, and is built again as one filter after {@link KeyIndex#MAX_FILTERS}.
+ */
+class KeyIndexGrowthTest {
+  private static final Schema ROW =
+      new Schema(
+          List.of(
+              Types.NestedField.required(1, "id", Types.LongType.get()),
+              Types.NestedField.optional(2, "name", Types.StringType.get())),
+          Set.of(1));
+  private static final Schema KEY = new Schema(ROW.findField("id"));
+
+  @Test
+  void fullFiltersGetALargerOneBesideThemThenOneBuiltAgain() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    catalog.createNamespace(Namespace.of("cdc"));
+    Table table =
+        catalog.createTable(TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
+    KeyIndexes budget = new KeyIndexes(true, 1L << 30);
+    KeyIndex index = new KeyIndex(KEY, budget, 1_000);
+    index.sync(table);
+    assertEquals(1, index.builds());
+
+    long added = 0;
+    int filters = 1;
+    while (index.builds() == 1) {
+      for (int i = 0; i < 1_500; i++) {
+        index.add(key(added++));
+      }
+      index.sync(table); // the table has no commits: only the index's own growth happens
+      if (index.builds() == 1) {
+        assertTrue(index.filters() >= filters, "filters are only added");
+        filters = index.filters();
+        for (long id = 0; id < added; id++) {
+          assertTrue(index.mayHold(key(id)), "key " + id + " lost at " + filters + " filters");
+        }
+        long falsePositives = 0;
+        for (long id = 10_000_000; id < 10_020_000; id++) {
+          falsePositives += index.mayHold(key(id)) ? 1 : 0;
+        }
+        // each added filter is twice as selective: all together under twice the first's 1%
+        assertTrue(
+            falsePositives < 20_000 * 0.025,
+            falsePositives + " false positives in 20,000 with " + filters + " filters");
+      }
+    }
+    assertEquals(KeyIndex.MAX_FILTERS, filters, "built again only once the last filter was full");
+    assertEquals(1, index.filters(), "built again as one filter");
+    assertEquals(index.bytes(), budgetUsed(budget, index));
+  }
+
+  /** What the budget lends: all it has minus what one more reservation of the rest finds. */
+  private static long budgetUsed(KeyIndexes budget, KeyIndex index) {
+    long free = (1L << 30) - index.bytes();
+    assertTrue(budget.reserve(free), "the index holds no more than its filters");
+    assertTrue(!budget.reserve(1), "and no less");
+    budget.release(free);
+    return index.bytes();
+  }
+
+  private static Record key(long id) {
+    Record key = GenericRecord.create(KEY);
+    key.setField("id", id);
+    return key;
+  }
+}
