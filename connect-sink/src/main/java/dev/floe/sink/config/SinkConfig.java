@@ -310,8 +310,10 @@ public final class SinkConfig extends AbstractConfig {
         Range.atLeast(0),
         Importance.LOW,
         "The memory all of a task's key indexes may take together (about 2.4 bytes per row of a"
-            + " table when built). A table whose index would not fit has none: its written keys get"
-            + " equality deletes (logged once per writer).",
+            + " table when built; a table that grows past twice that gets a larger filter beside"
+            + " the full one rather than a read of all its keys, up to about 5 bytes per key"
+            + " before it is built again as one). A table whose index would not fit has none: its"
+            + " written keys get equality deletes (logged once per writer).",
         TABLES_GROUP,
         13,
         Width.SHORT,

@@ -138,7 +138,11 @@ final class FlushFileWriter {
       String path = table.specs().get(file.specId()).partitionToPath(file.partition());
       filesByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(file);
     }
-    Map<Record, KeyLocations.RowAt> rows = new java.util.IdentityHashMap<>();
+    int written = 0;
+    for (List<Record> keys : keysByPartition.values()) {
+      written += keys.size();
+    }
+    Map<Record, KeyLocations.RowAt> rows = new java.util.IdentityHashMap<>(written);
     keysByPartition.forEach(
         (path, keys) -> {
           List<DataFile> files = filesByPartition.get(path);

@@ -189,7 +189,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   @Override
   protected org.apache.iceberg.expressions.Expression conflictFilter() {
     java.util.List<Record> keys = new java.util.ArrayList<>(latestByKey.size());
-    latestByKey.keySet().forEach(key -> keys.add((Record) key));
+    latestByKey.forEach((key, state) -> keys.add((Record) key));
     return KeyFilter.of(keySchema, keys);
   }
 
