@@ -1,5 +1,6 @@
 package dev.floe.sink.commit;
 
+import dev.floe.sink.index.SmallPlans;
 import dev.floe.sink.write.RowPositions;
 import dev.floe.sink.write.TableFlush;
 import java.io.IOException;
@@ -75,11 +76,7 @@ final class PositionDeleteCommit {
     Map<String, List<DeleteFile>> previous = new HashMap<>();
     if (base != null) {
       try (CloseableIterable<FileScanTask> tasks =
-          table
-              .newScan()
-              .useSnapshot(base.snapshotId())
-              .filter(flush.conflictFilter())
-              .planFiles()) {
+          SmallPlans.scan(table, base).filter(flush.conflictFilter()).planFiles()) {
         for (FileScanTask task : tasks) {
           String path = task.file().location();
           if (wanted.contains(path)) {

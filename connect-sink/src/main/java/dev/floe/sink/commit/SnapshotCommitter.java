@@ -2,6 +2,7 @@ package dev.floe.sink.commit;
 
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.SourcePosition;
+import dev.floe.sink.index.SmallPlans;
 import dev.floe.sink.summary.CommitSummary;
 import dev.floe.sink.write.TableFlush;
 import java.util.HashMap;
@@ -253,7 +254,7 @@ public final class SnapshotCommitter {
       Snapshot base,
       Map<TopicPartition, Long> recorded,
       java.util.List<org.apache.iceberg.DeleteFile> byPosition) {
-    RowDelta delta = flush.table().newRowDelta();
+    RowDelta delta = SmallPlans.inCallingThread(flush.table().newRowDelta());
     // before the validations below: it may check the data files against this base too
     byPosition.addAll(PositionDeleteCommit.attach(delta, flush, base));
     for (var file : flush.files().dataFiles()) {

@@ -20,7 +20,6 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.StructLikeSet;
-import org.apache.iceberg.util.Tasks;
 
 /**
  * Where the live rows of some keys are in one snapshot of a table: data file and row position, so
@@ -73,7 +72,7 @@ public final class KeyLocations {
     }
     List<FileScanTask> tasks = new ArrayList<>();
     try (CloseableIterable<FileScanTask> planned =
-        table.newScan().useSnapshot(snapshot.snapshotId()).filter(keyFilter).planFiles()) {
+        SmallPlans.scan(table, snapshot).filter(keyFilter).planFiles()) {
       for (FileScanTask task : planned) {
         if (task.file().format() != FileFormat.PARQUET) {
           return null;
@@ -96,22 +95,33 @@ public final class KeyLocations {
     RowReader reader =
         new RowReader(
             table, table.schemas().get(snapshot.schemaId()), keySchema, keyFilter, wanted);
-    // the reads wait on the object store far more than they compute: several at once
-    Tasks.foreach(tasks)
-        .executeWith(READS)
-        .stopOnFailure()
-        .throwFailureWhenFinished()
-        .run(
-            task -> {
-              List<Map.Entry<Record, RowAt>> found = reader.liveRows(task);
-              synchronized (byKey) {
-                found.forEach(
-                    row ->
-                        byKey
-                            .computeIfAbsent(row.getKey(), k -> new ArrayList<>(1))
-                            .add(row.getValue()));
-              }
-            });
+    // the reads wait on the object store far more than they compute: several at once, waited for
+    // by their futures (Iceberg's Tasks polls, sleeping 10 ms at a time)
+    java.util.concurrent.CompletableFuture<?>[] reads =
+        tasks.stream()
+            .map(
+                task ->
+                    java.util.concurrent.CompletableFuture.runAsync(
+                        () -> {
+                          List<Map.Entry<Record, RowAt>> found = reader.liveRows(task);
+                          synchronized (byKey) {
+                            found.forEach(
+                                row ->
+                                    byKey
+                                        .computeIfAbsent(row.getKey(), k -> new ArrayList<>(1))
+                                        .add(row.getValue()));
+                          }
+                        },
+                        READS))
+            .toArray(java.util.concurrent.CompletableFuture<?>[]::new);
+    try {
+      java.util.concurrent.CompletableFuture.allOf(reads).join(); // all done, failed or not
+    } catch (java.util.concurrent.CompletionException failed) {
+      if (failed.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
+    }
     return new KeyLocations(snapshot.snapshotId(), byKey, ownDeletes, filesRead);
   }
 

@@ -92,16 +92,18 @@ final class RowReader {
     DataFile file = task.file().copyWithoutStats(); // only its location, spec and partition
     List<Map.Entry<Record, KeyLocations.RowAt>> found = new ArrayList<>();
     // most rows read are not wanted: each is matched through a view of its key columns (the
-    // projection's first) on one reused record, and only a wanted row's key is copied out
+    // projection's first) on one reused record, and only a wanted row's key is copied out; a row
+    // deleted by position is passed over first (in a table of updates most rows are: each update
+    // leaves its key's old row behind, and matching its key is the dearer test)
     KeyView key = new KeyView(keySize);
     try (CloseableIterable<Record> rows = read(task, projection, true)) {
       for (Record row : rows) {
-        key.of(row);
-        if (!wanted.contains(key)) {
+        long position = (Long) row.get(keySize);
+        if (dead != null && dead.isDeleted(position)) {
           continue;
         }
-        long position = (Long) row.get(keySize);
-        if ((dead == null || !dead.isDeleted(position))
+        key.of(row);
+        if (wanted.contains(key)
             && byKey.stream().noneMatch(delete -> deletedKeys(delete).contains(key))) {
           found.add(new AbstractMap.SimpleEntry<>(copyKey(row), new RowAt(file, position)));
         }

@@ -1,0 +1,75 @@
+package dev.floe.sink.index;
+
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableScan;
+
+/**
+ * Scans and commits that plan in the calling thread when there is little to plan. Iceberg hands a
+ * scan's manifests (and a commit's manifest writes and checks) to its worker pool as soon as there
+ * are two, and waits for the pool by polling: {@code ParallelIterable} and {@code Tasks} sleep 10
+ * ms at a time until the work is done. A flush makes several such small plans (where its keys' rows
+ * are, which deletion vectors to merge, the commit), and profiling the apply path found the task
+ * asleep in those waits for about a sixth of its time. A plan of a few manifests, most often read
+ * from Iceberg's manifest cache, is done sooner in the calling thread than a pool is polled.
+ */
+public final class SmallPlans {
+  /** Manifests up to which a scan is planned in the calling thread. */
+  static final int MAX_INLINE_MANIFESTS = 16;
+
+  private static final ExecutorService CALLING_THREAD = new CallingThread();
+
+  private SmallPlans() {}
+
+  /** A scan of {@code table} at {@code snapshot}, planned in the calling thread if small. */
+  public static TableScan scan(Table table, Snapshot snapshot) {
+    TableScan scan = table.newScan().useSnapshot(snapshot.snapshotId());
+    return snapshot.allManifests(table.io()).size() <= MAX_INLINE_MANIFESTS
+        ? scan.planWith(CALLING_THREAD)
+        : scan;
+  }
+
+  /**
+   * {@code update} with its manifest work in the calling thread: a flush's commit writes one or two
+   * manifests and checks the few that changed since its base.
+   */
+  public static <T extends SnapshotUpdate<T>> T inCallingThread(T update) {
+    return update.scanManifestsWith(CALLING_THREAD);
+  }
+
+  /** Runs each task as it is handed over; shared, so it is never shut down. */
+  private static final class CallingThread extends AbstractExecutorService {
+    @Override
+    public void execute(Runnable task) {
+      task.run();
+    }
+
+    @Override
+    public void shutdown() {}
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return false;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return false;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return false;
+    }
+  }
+}
