@@ -18,7 +18,14 @@ public enum ChangeMix {
    * As {@link #UPDATES}, but each update picks among the 100,000 keys inserted last: a row changed
    * soon after it was written (an order placed, then paid, then shipped), while the table grows.
    */
-  UPDATES_RECENT(50, 0, 0, 100_000);
+  UPDATES_RECENT(50, 0, 0, 100_000, false),
+  /**
+   * As {@link #UPDATES_RECENT}, with keys in no order (as UUIDs are): each new key is spread over
+   * the whole int range, so a flush's keys span every file's key range and bounds prune nothing.
+   */
+  UPDATES_RECENT_UNORDERED(50, 0, 0, 100_000, true),
+  /** As {@link #UPDATES}, with keys in no order ({@link #UPDATES_RECENT_UNORDERED}). */
+  UPDATES_UNORDERED(50, 0, 0, 0, true);
 
   final int updatePercent;
   final int deletePercent;
@@ -27,14 +34,23 @@ public enum ChangeMix {
   /** Updates pick among this many keys inserted last; 0: among all live keys. */
   final int recentKeys;
 
+  /** New keys spread over the int range rather than counting up. */
+  final boolean unordered;
+
   ChangeMix(int updatePercent, int deletePercent, int unchangedToastPercent) {
-    this(updatePercent, deletePercent, unchangedToastPercent, 0);
+    this(updatePercent, deletePercent, unchangedToastPercent, 0, false);
   }
 
-  ChangeMix(int updatePercent, int deletePercent, int unchangedToastPercent, int recentKeys) {
+  ChangeMix(
+      int updatePercent,
+      int deletePercent,
+      int unchangedToastPercent,
+      int recentKeys,
+      boolean unordered) {
     this.updatePercent = updatePercent;
     this.deletePercent = deletePercent;
     this.unchangedToastPercent = unchangedToastPercent;
     this.recentKeys = recentKeys;
+    this.unordered = unordered;
   }
 }

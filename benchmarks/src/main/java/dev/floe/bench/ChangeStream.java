@@ -49,7 +49,8 @@ final class ChangeStream {
     long offset = nextOffset++;
     int dice = random.nextInt(100);
     if (liveCount == 0 || dice >= mix.updatePercent + mix.deletePercent) {
-      int key = nextKey++;
+      // odd multiplier: a bijection on ints, so unordered keys stay distinct
+      int key = mix.unordered ? nextKey++ * 0x9E3779B1 : nextKey++;
       remember(key);
       return OrderEvents.record("c", key, 0, offset);
     }

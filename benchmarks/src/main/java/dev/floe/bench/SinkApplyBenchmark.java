@@ -51,8 +51,9 @@ public class SinkApplyBenchmark {
   /**
    * Inserts only; half updates of existing keys; a fifth deletes (and 30% updates); half updates,
    * 30% of them with an unchanged TOAST value to fill from the key's last state ({@link ChangeMix};
-   * {@code UPDATES_RECENT}, updates of the keys inserted last, is run on request: {@code -p
-   * mix=UPDATES_RECENT}).
+   * {@code UPDATES_RECENT}, updates of the keys inserted last, and the two mixes with unordered
+   * keys, {@code UPDATES_RECENT_UNORDERED} and {@code UPDATES_UNORDERED}, are run on request:
+   * {@code -p mix=UPDATES_RECENT}).
    */
   @Param({"INSERTS", "UPDATES", "DELETES", "UPDATES_UNCHANGED_TOAST"})
   public ChangeMix mix;
