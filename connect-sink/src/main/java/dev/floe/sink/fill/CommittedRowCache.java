@@ -97,6 +97,9 @@ public final class CommittedRowCache implements CommittedRows {
 
   @Override
   public synchronized void committed(Table table, Map<StructLike, Record> states) {
+    if (maxBytes <= 0 || !filledColumns.containsKey(table.name())) {
+      return; // no fill has asked about the table: nothing of it is kept, nothing to keep
+    }
     states.forEach(
         (key, state) -> {
           if (state == null) {

@@ -52,6 +52,7 @@ public final class KeyIndex {
   private Long syncedSnapshotId;
   private final Set<String> ownFiles = new HashSet<>();
   private final OwnRows ownRows;
+  private final KeyRange range = new KeyRange();
   private int builds;
 
   private final KeyIndexes budget;
@@ -79,7 +80,7 @@ public final class KeyIndex {
   /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
   public void sync(Table table) {
     Snapshot current = table.currentSnapshot();
-    boolean full = keys > capacity;
+    boolean full = keys >= capacity;
     if (filters.isEmpty()
         || full && filters.size() == MAX_FILTERS
         || full && !addFilter(2 * allKeys, FALSE_POSITIVES / (1L << filters.size()))) {
@@ -149,6 +150,9 @@ public final class KeyIndex {
 
   /** False only when {@code key} is certainly not in the table (as of the last sync). */
   public boolean mayHold(StructLike key) {
+    if (range.excludes(key)) {
+      return false;
+    }
     if (!keyBytes.fill(key)) {
       return true;
     }
@@ -163,7 +167,15 @@ public final class KeyIndex {
 
   /** {@code key} is written by this task's flush (it may be in the table from then on). */
   public void add(StructLike key) {
+    range.widen(key);
     if (keyBytes.fill(key)) {
+      if (keys >= capacity && filters.size() < MAX_FILTERS) {
+        // full: the larger filter now, not at the next sync. A filter given a whole flush more
+        // than it was sized for is overloaded for good: twice its keys made ~15% of new keys
+        // "may hold", each then looked for in the table's files. Without room in the budget the
+        // keys go on into the full one, and the next sync builds the index again.
+        addFilter(2 * allKeys, FALSE_POSITIVES / (1L << filters.size()));
+      }
       filters.get(filters.size() - 1).insertHash(keyBytes.hash());
       keys++;
       allKeys++;
@@ -202,6 +214,7 @@ public final class KeyIndex {
     budget.release(bytes);
     bytes = 0;
     filters.clear();
+    range.clear();
     allKeys = 0;
     if (!addFilter(2 * rows, FALSE_POSITIVES)) {
       throw new UnsupportedOperationException(

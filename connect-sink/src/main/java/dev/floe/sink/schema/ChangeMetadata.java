@@ -1,7 +1,7 @@
 package dev.floe.sink.schema;
 
 import dev.floe.sink.event.ChangeEvent;
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -57,24 +57,65 @@ public final class ChangeMetadata {
 
   /** Sets the metadata columns {@code record}'s table has, from {@code event}. */
   public static Record fill(Record record, ChangeEvent event) {
-    Types.StructType type = record.struct();
-    set(record, type, OP, event.operation().code());
-    set(record, type, DELETED, event.isDelete());
-    set(record, type, LSN, event.position().lsn() < 0 ? null : event.position().lsn());
-    long ts = event.position().commitTimeMs();
-    set(
-        record,
-        type,
-        COMMIT_TS,
-        ts < 0 ? null : OffsetDateTime.ofInstant(Instant.ofEpochMilli(ts), ZoneOffset.UTC));
-    set(record, type, KAFKA_PARTITION, event.coordinates().partition());
-    set(record, type, KAFKA_OFFSET, event.coordinates().offset());
-    return record;
+    return new Columns().fill(record, event);
   }
 
-  private static void set(Record record, Types.StructType type, String column, Object value) {
-    if (type.field(column) != null) {
-      record.setField(column, value);
+  /**
+   * The metadata columns' positions in records of one row type, found once and kept while the
+   * records are of that type: by name they were six lookups in the type and six in the record for
+   * every change buffered. One per writer (not thread-safe).
+   */
+  public static final class Columns {
+    private static final String[] NAMES = {
+      OP, DELETED, LSN, COMMIT_TS, KAFKA_PARTITION, KAFKA_OFFSET
+    };
+    private Types.StructType type;
+    private final int[] positions = new int[NAMES.length]; // -1: the table has no such column
+
+    /** Sets the metadata columns {@code record}'s table has, from {@code event}. */
+    public Record fill(Record record, ChangeEvent event) {
+      if (record.struct() != type) {
+        locate(record.struct());
+      }
+      set(record, 0, event.operation().code());
+      set(record, 1, event.isDelete());
+      set(record, 2, event.position().lsn() < 0 ? null : event.position().lsn());
+      long ts = event.position().commitTimeMs();
+      // from epoch seconds, not an Instant: OffsetDateTime.ofInstant builds the offset's zone
+      // rules anew on every call
+      set(
+          record,
+          3,
+          ts < 0
+              ? null
+              : OffsetDateTime.of(
+                  LocalDateTime.ofEpochSecond(
+                      Math.floorDiv(ts, 1000L),
+                      (int) Math.floorMod(ts, 1000L) * 1_000_000,
+                      ZoneOffset.UTC),
+                  ZoneOffset.UTC));
+      set(record, 4, event.coordinates().partition());
+      set(record, 5, event.coordinates().offset());
+      return record;
+    }
+
+    private void locate(Types.StructType struct) {
+      List<NestedField> fields = struct.fields();
+      for (int i = 0; i < NAMES.length; i++) {
+        positions[i] = -1;
+        for (int at = 0; at < fields.size(); at++) {
+          if (fields.get(at).name().equals(NAMES[i])) {
+            positions[i] = at;
+          }
+        }
+      }
+      type = struct;
+    }
+
+    private void set(Record record, int column, Object value) {
+      if (positions[column] >= 0) {
+        record.set(positions[column], value);
+      }
     }
   }
 }

@@ -36,6 +36,11 @@ public final class RowConverter {
   private final Schema tableSchema;
   private final ColumnTargets targets;
   private final UnavailableValues unavailable;
+  private final Set<Integer> keyColumns;
+  private RowShape lastShape;
+  private final boolean keepsText; // the table has a column for values kept as text
+  // filled by the row being converted, copied into it only when not empty (mostly it is)
+  private final Map<String, String> keptScratch = new TreeMap<>();
 
   public RowConverter(Schema tableSchema) {
     this(tableSchema, Map.of(), UnavailableValues.DEFAULT);
@@ -48,9 +53,49 @@ public final class RowConverter {
    */
   public RowConverter(
       Schema tableSchema, Map<String, String> aliases, UnavailableValues unavailable) {
+    this(tableSchema, aliases, unavailable, tableSchema.identifierFieldIds());
+  }
+
+  private RowConverter(
+      Schema tableSchema,
+      Map<String, String> aliases,
+      UnavailableValues unavailable,
+      Set<Integer> keyColumns) {
     this.tableSchema = tableSchema;
     this.targets = new ColumnTargets(tableSchema, aliases);
     this.unavailable = unavailable;
+    this.keyColumns = keyColumns;
+    this.keepsText = tableSchema.findField(ChangeMetadata.UNREPRESENTABLE) != null;
+  }
+
+  /**
+   * A converter of keys to records of {@code keySchema} (the table's identifier fields), every
+   * column a key column: {@link #toKey}.
+   */
+  public static RowConverter forKeys(Schema keySchema) {
+    Set<Integer> keyColumns = new HashSet<>();
+    keySchema.columns().forEach(column -> keyColumns.add(column.fieldId()));
+    return new RowConverter(keySchema, Map.of(), UnavailableValues.DEFAULT, keyColumns);
+  }
+
+  /** The key as a record of this converter's key schema ({@link #forKeys}). */
+  public Record toKey(Struct key) {
+    return convertStruct(key, shapeOf(key), null, null, null);
+  }
+
+  /**
+   * The shape of rows of {@code row}'s schema: the last one kept, as a task's rows mostly share one
+   * schema object (the converters cache theirs); a new one for another schema, never a growing map
+   * (a converter that made a schema object per record would fill it).
+   */
+  private RowShape shapeOf(Struct row) {
+    RowShape shape = lastShape;
+    if (shape == null || !shape.describes(row.schema())) {
+      shape =
+          RowShape.of(row.schema(), tableSchema.asStruct(), targets.of(row.schema()), keyColumns);
+      lastShape = shape;
+    }
+    return shape;
   }
 
   /**
@@ -77,19 +122,11 @@ public final class RowConverter {
    * the row's last state.
    */
   public Record toRecord(Struct row, Set<String> unavailableColumns) {
-    boolean keeps = tableSchema.findField(ChangeMetadata.UNREPRESENTABLE) != null;
-    Map<String, String> keptAsText = keeps ? new TreeMap<>() : null;
-    Record record =
-        convertStruct(
-            row,
-            tableSchema.asStruct(),
-            targets.of(row.schema()),
-            unavailableColumns,
-            unavailable,
-            tableSchema.identifierFieldIds(),
-            keptAsText);
-    if (keeps && !keptAsText.isEmpty()) {
-      record.setField(ChangeMetadata.UNREPRESENTABLE, keptAsText);
+    Map<String, String> keptAsText = keepsText ? keptScratch : null;
+    keptScratch.clear(); // a refused row may have left some
+    Record record = convertStruct(row, shapeOf(row), unavailableColumns, unavailable, keptAsText);
+    if (keepsText && !keptScratch.isEmpty()) {
+      record.setField(ChangeMetadata.UNREPRESENTABLE, new TreeMap<>(keptScratch));
     }
     return record;
   }
@@ -98,24 +135,21 @@ public final class RowConverter {
   public static Record toKeyRecord(Struct key, Schema keySchema) {
     Set<Integer> keyColumns = new HashSet<>();
     keySchema.columns().forEach(column -> keyColumns.add(column.fieldId()));
-    return convertStruct(key, keySchema.asStruct(), Map.of(), null, null, keyColumns, null);
+    RowShape shape = RowShape.of(key.schema(), keySchema.asStruct(), Map.of(), keyColumns);
+    return convertStruct(key, shape, null, null, null);
   }
 
   private static Record convertStruct(
       Struct struct,
-      Types.StructType type,
-      Map<String, String> aliases,
+      RowShape shape,
       Set<String> unavailableColumns,
       UnavailableValues unavailable,
-      Set<Integer> keyColumns,
       Map<String, String> keptAsText) {
-    GenericRecord record = GenericRecord.create(type);
-    for (Field column : struct.schema().fields()) {
-      NestedField target =
-          aliases.containsKey(column.name()) ? type.field(aliases.get(column.name())) : null;
-      if (target == null) {
-        target = type.field(column.name());
-      }
+    GenericRecord record = shape.newRecord();
+    for (int i = 0; i < shape.size(); i++) {
+      Field column = shape.field(i);
+      NestedField target = shape.target(i);
+      boolean key = shape.isKey(i);
       if (target == null) {
         throw new DataException(
             "Column '"
@@ -128,7 +162,7 @@ public final class RowConverter {
         unavailableColumns.add(target.name());
         continue; // left null: filled from the row's last state before it is written
       }
-      if (value == null && keyColumns.contains(target.fieldId())) {
+      if (value == null && key) {
         throw new DataException(
             "Key column '"
                 + column.name()
@@ -143,13 +177,13 @@ public final class RowConverter {
       try {
         converted = value == null ? null : convertValue(column, value, target);
       } catch (UnrepresentableValues.ValueException unrepresentable) {
-        if (keptAsText == null || keyColumns.contains(target.fieldId()) || target.isRequired()) {
+        if (keptAsText == null || key || target.isRequired()) {
           throw refused(unrepresentable, keptAsText != null);
         }
         keptAsText.put(target.name(), unrepresentable.text());
         converted = null; // the row is kept: the map says why this column is null
       }
-      record.setField(target.name(), converted);
+      record.set(shape.position(i), converted);
     }
     return record;
   }
@@ -189,7 +223,9 @@ public final class RowConverter {
    * A struct nested in a column: every field it does not carry is null, so none may be required.
    */
   private static Record convertNested(String column, Struct value, Types.StructType type) {
-    Record record = convertStruct(value, type, Map.of(), null, null, Set.of(), null);
+    Record record =
+        convertStruct(
+            value, RowShape.of(value.schema(), type, Map.of(), Set.of()), null, null, null);
     for (NestedField field : type.fields()) {
       if (field.isRequired() && record.getField(field.name()) == null) {
         throw requiredNull(column + "." + field.name());

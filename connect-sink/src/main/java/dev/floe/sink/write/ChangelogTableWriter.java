@@ -34,6 +34,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   private java.util.Map<Long, Record> keyChangeRows = new java.util.HashMap<>();
   private org.apache.kafka.connect.data.Schema keyOf;
   private Schema keySchema = new Schema();
+  private final ChangeMetadata.Columns metadata = new ChangeMetadata.Columns();
   private final Set<String> valueColumns = new HashSet<>();
 
   public ChangelogTableWriter(Table table, int partitionId, long taskId) {
@@ -64,7 +65,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
         keyChangeRows.put(event.position().lsn(), row);
       }
     }
-    changes.add(ChangeMetadata.fill(row, event));
+    changes.add(metadata.fill(row, event));
     coverage.add(event, row);
   }
 

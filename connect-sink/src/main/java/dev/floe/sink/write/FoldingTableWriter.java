@@ -39,6 +39,8 @@ import org.apache.kafka.connect.errors.DataException;
 public final class FoldingTableWriter extends BufferedTableWriter {
   private final TableKey key;
   private final Schema keySchema;
+  private final RowConverter keyRecords;
+  private final ChangeMetadata.Columns metadata = new ChangeMetadata.Columns();
   private final boolean softDelete;
   private final KeyIndexes indexes;
   private static final org.slf4j.Logger LOG =
@@ -88,6 +90,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
               + "changelog).");
     }
     this.keySchema = key.select(schema());
+    this.keyRecords = RowConverter.forKeys(keySchema);
     this.softDelete = softDelete;
     this.indexes = indexes;
     for (NestedField column : schema().columns()) {
@@ -142,7 +145,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     if (state != null && superseded.remove(state)) {
       state = null; // the key stays deleted
     }
-    latestByKey.put(rowKey, state == null ? null : ChangeMetadata.fill(state, event));
+    latestByKey.put(rowKey, state == null ? null : metadata.fill(state, event));
     coverage.add(event, state == null ? rowKey : state);
   }
 
@@ -158,7 +161,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       boolean seen) {
     boolean required = !event.isDelete(); // a kept deleted row keeps what it has
     if (event.oldKey() != null) {
-      Record oldKey = RowConverter.toKeyRecord(event.oldKey(), keySchema);
+      Record oldKey = keyRecords.toKey(event.oldKey());
       KeyChangeStates.Change change = keyChanges.claim(event.position().lsn());
       if (change != null) { // the old key's delete is in this buffer too
         if (change.state() != null) {
@@ -209,7 +212,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
    */
   private Record keyOf(ChangeEvent event, Record state) {
     if (key.matches(event.key())) {
-      return RowConverter.toKeyRecord(event.key(), keySchema);
+      return keyRecords.toKey(event.key());
     }
     Record row = state != null ? state : event.row() == null ? null : rows.toRecord(event.row());
     GenericRecord rowKey = GenericRecord.create(keySchema);

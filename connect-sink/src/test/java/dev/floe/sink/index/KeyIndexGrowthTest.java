@@ -71,6 +71,74 @@ class KeyIndexGrowthTest {
     assertEquals(index.bytes(), budgetUsed(budget, index));
   }
 
+  /**
+   * Flushes as large as the first filter's room (the benchmark's 100,000 new keys per flush with a
+   * filter for 100,000): the second flush starts with the filter exactly full, and must not go into
+   * it. It did, when fullness was only looked at between flushes: twice its keys in it, and ~15% of
+   * all new keys were "may hold" from then on.
+   */
+  @Test
+  void aFlushThatStartsWithTheFilterExactlyFullGoesIntoANewOne() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    catalog.createNamespace(Namespace.of("cdc"));
+    Table table =
+        catalog.createTable(TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
+    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
+    index.sync(table);
+    long added = 0;
+    for (int flush = 1; flush <= 8 && index.builds() == 1; flush++) {
+      for (int i = 0; i < 1_000; i++) {
+        index.add(key(added++));
+      }
+      index.sync(table);
+      long falsePositives = 0;
+      for (long id = 10_000_000; id < 10_020_000; id++) {
+        falsePositives += index.mayHold(key(id)) ? 1 : 0;
+      }
+      assertTrue(
+          falsePositives < 20_000 * 0.025,
+          falsePositives + " false positives in 20,000 after flush " + flush);
+    }
+  }
+
+  /**
+   * Serial keys: a flush's new keys lie above every key the table holds, and none of them is "may
+   * hold" (the Bloom filter alone says so of ~1%, each then looked for in the table's files); every
+   * key it was given still is, and so is an absent key inside their range.
+   */
+  @Test
+  void newKeysAboveEveryKeyItHoldsAreNeverMayHold() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    catalog.createNamespace(Namespace.of("cdc"));
+    Table table =
+        catalog.createTable(TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
+    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
+    index.sync(table);
+    for (long id = 1_000; id < 50_000; id += 2) { // the odd ids in the range are absent
+      index.add(key(id));
+    }
+    index.sync(table);
+    long mayHold = 0;
+    for (long id = 50_000; id < 150_000; id++) {
+      mayHold += index.mayHold(key(id)) ? 1 : 0;
+    }
+    for (long id = -100_000; id < 1_000; id++) {
+      mayHold += index.mayHold(key(id)) ? 1 : 0;
+    }
+    assertEquals(0, mayHold, "keys outside the range of its keys");
+    long inRange = 0;
+    for (long id = 1_000; id < 50_000; id++) {
+      boolean held = id % 2 == 0;
+      assertTrue(!held || index.mayHold(key(id)), "key " + id + " lost");
+      inRange += !held && index.mayHold(key(id)) ? 1 : 0;
+    }
+    assertTrue(inRange < 24_500 * 0.025, inRange + " false positives inside the range");
+    index.add(key(-5)); // a key below: the range widens
+    assertTrue(index.mayHold(key(-5)));
+  }
+
   /** What the budget lends: all it has minus what one more reservation of the rest finds. */
   private static long budgetUsed(KeyIndexes budget, KeyIndex index) {
     long free = (1L << 30) - index.bytes();

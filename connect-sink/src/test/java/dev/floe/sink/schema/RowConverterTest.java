@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Schema;
@@ -97,6 +98,76 @@ class RowConverterTest {
     new RowConverter(TABLE, Map.of(), UnavailableValues.DEFAULT)
         .toRecord(row().put("code", UnavailableValues.DEBEZIUM_DEFAULT), missing);
     assertEquals(Set.of("code"), missing);
+  }
+
+  /**
+   * Each row shape is worked out once and kept while rows come in it: rows of two shapes (other
+   * columns, another order) that alternate still put every value in its own column.
+   */
+  @Test
+  void rowsOfShapesThatAlternateEachPutTheirValuesInTheirOwnColumns() {
+    org.apache.kafka.connect.data.Schema reordered =
+        SchemaBuilder.struct()
+            .field("code", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+            .field("id", org.apache.kafka.connect.data.Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+    for (int i = 0; i < 3; i++) {
+      Record first = rows.toRecord(row().put("id", i).put("code", "r" + i));
+      Record second = rows.toRecord(new Struct(reordered).put("code", "s" + i).put("id", 10 + i));
+      assertEquals(List.of(i, "r" + i), List.of(first.getField("id"), first.getField("code")));
+      assertEquals(
+          List.of(10 + i, "s" + i), List.of(second.getField("id"), second.getField("code")));
+    }
+    RowConverter keys = RowConverter.forKeys(TABLE.select("id"));
+    org.apache.kafka.connect.data.Schema keyShape =
+        SchemaBuilder.struct().field("id", ROW.field("id").schema()).build();
+    assertEquals(7, keys.toKey(new Struct(keyShape).put("id", 7)).getField("id"));
+    assertRefused(() -> keys.toKey(new Struct(keyShape)), "Key column 'id' holds null");
+  }
+
+  /**
+   * A value kept as text belongs to its own row: the row after it (or after a row refused midway)
+   * has none.
+   */
+  @Test
+  void aValueKeptAsTextStaysWithItsOwnRow() {
+    Schema table =
+        new Schema(
+            Arrays.asList(
+                NestedField.required(1, "id", Types.IntegerType.get()),
+                NestedField.optional(2, "amount", Types.DecimalType.of(10, 2)),
+                NestedField.optional(
+                    3,
+                    ChangeMetadata.UNREPRESENTABLE,
+                    Types.MapType.ofOptional(
+                        4, 5, Types.StringType.get(), Types.StringType.get()))),
+            Set.of(1));
+    org.apache.kafka.connect.data.Schema shape =
+        SchemaBuilder.struct()
+            .field("id", org.apache.kafka.connect.data.Schema.OPTIONAL_INT32_SCHEMA)
+            .field(
+                "amount",
+                SchemaBuilder.string()
+                    .name(dev.floe.common.debezium.ExactValueSchemas.DECIMAL)
+                    .optional()
+                    .build())
+            .build();
+    RowConverter converter = new RowConverter(table);
+    Record kept = converter.toRecord(new Struct(shape).put("id", 1).put("amount", "NaN"));
+    assertEquals(Map.of("amount", "NaN"), kept.getField(ChangeMetadata.UNREPRESENTABLE));
+    org.apache.kafka.connect.data.Schema amountFirst =
+        SchemaBuilder.struct()
+            .field("amount", shape.field("amount").schema())
+            .field("id", shape.field("id").schema())
+            .build();
+    // its amount is kept as text before its null key refuses it
+    assertRefused(
+        () -> converter.toRecord(new Struct(amountFirst).put("amount", "Infinity")),
+        "Key column 'id'");
+    Record next = converter.toRecord(new Struct(shape).put("id", 2).put("amount", "1.50"));
+    assertEquals(new java.math.BigDecimal("1.50"), next.getField("amount"));
+    assertEquals(null, next.getField(ChangeMetadata.UNREPRESENTABLE));
+    assertEquals(Map.of("amount", "NaN"), kept.getField(ChangeMetadata.UNREPRESENTABLE));
   }
 
   private void assertRefused(Struct row, String reason) {
