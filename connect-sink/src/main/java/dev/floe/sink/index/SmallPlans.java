@@ -39,7 +39,8 @@ public final class SmallPlans {
    * manifests and checks the few that changed since its base.
    */
   public static <T extends SnapshotUpdate<T>> T inCallingThread(T update) {
-    return update.scanManifestsWith(CALLING_THREAD);
+    // Iceberg 1.12 writes new manifests on a pool of their own, set apart from the scans'
+    return update.scanManifestsWith(CALLING_THREAD).writeManifestsWith(CALLING_THREAD, 1);
   }
 
   /** Runs each task as it is handed over; shared, so it is never shut down. */

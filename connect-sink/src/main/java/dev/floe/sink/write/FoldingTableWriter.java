@@ -190,10 +190,11 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   protected org.apache.iceberg.expressions.Expression conflictFilter() {
-    java.util.List<Record> keys = new java.util.ArrayList<>(latestByKey.size());
-    latestByKey.forEach((key, state) -> keys.add((Record) key));
-    return KeyFilter.of(keySchema, keys);
+    // the buffer's keys as they are (records of the key schema), not copied into a list
+    return KeyFilter.of(
+        keySchema, (java.util.Collection<Record>) (java.util.Collection<?>) latestByKey.keySet());
   }
 
   @Override
