@@ -12,7 +12,9 @@ import org.apache.kafka.common.TopicPartition;
  * data could be lost.
  */
 public final class CommittedOffsets {
-  private final Map<TopicPartition, Long> consumed = new HashMap<>();
+  // per partition, the next offset after the last read, updated in place (a boxed Long per record
+  // read was a large share of what the apply path allocated)
+  private final Map<TopicPartition, long[]> consumed = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   // per partition, the first offset read since everything before it was committed
   private final Map<TopicPartition, Long> firstUncommitted = new HashMap<>();
@@ -22,13 +24,21 @@ public final class CommittedOffsets {
    * tombstone).
    */
   public void consumed(TopicPartition partition, long offset) {
-    consumed.merge(partition, offset + 1, Math::max);
-    firstUncommitted.merge(partition, offset, Math::min);
+    long[] next = consumed.get(partition);
+    if (next == null) {
+      consumed.put(partition, new long[] {offset + 1});
+    } else {
+      next[0] = Math.max(next[0], offset + 1);
+    }
+    Long first = firstUncommitted.get(partition);
+    if (first == null || offset < first) {
+      firstUncommitted.put(partition, offset);
+    }
   }
 
   /** Everything consumed so far is in committed snapshots now. */
   public void allConsumedCommitted() {
-    committed.putAll(consumed);
+    consumed.forEach((tp, next) -> committed.put(tp, next[0]));
     firstUncommitted.clear();
   }
 
@@ -39,7 +49,7 @@ public final class CommittedOffsets {
   public Map<TopicPartition, Long> rewind() {
     Map<TopicPartition, Long> from = new HashMap<>(firstUncommitted);
     from.keySet().forEach(tp -> consumed.remove(tp));
-    consumed.putAll(committed);
+    committed.forEach((tp, next) -> consumed.put(tp, new long[] {next}));
     firstUncommitted.clear();
     return from;
   }

@@ -295,10 +295,13 @@ public final class SinkConfig extends AbstractConfig {
         true,
         Importance.LOW,
         "Keep an index of the keys each table holds (a Bloom filter per table and task, about 1.2"
-            + " bytes per key, built from the table's key columns at the first flush and kept in"
-            + " step with every commit), so a row of a key the table certainly does not hold is"
-            + " written without an equality delete: an insert-mostly table leaves readers little"
-            + " to join. False writes an equality delete for every key written.",
+            + " bytes per key, with the smallest and largest value of the first key column when it"
+            + " is a number or text; built from the table's key columns at the first flush and kept"
+            + " in step with every commit), so a row of a key the table certainly does not hold is"
+            + " written without an equality delete, and its earlier row is not looked for: an"
+            + " insert-mostly table leaves readers little to join, and a serial key's new values,"
+            + " above every key held, are never taken for held ones. False writes an equality"
+            + " delete for every key written.",
         TABLES_GROUP,
         12,
         Width.SHORT,

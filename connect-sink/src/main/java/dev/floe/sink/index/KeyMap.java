@@ -25,10 +25,12 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
   private final Map<StructLikeWrapper, V> byKey;
   // a wrapper per key stored or looked up: copies share the type's comparator and hash
   private final StructLikeWrapper template;
+  private final StructLikeWrapper probe;
   private final Set<Map.Entry<StructLike, V>> entries = new Entries();
 
   private KeyMap(Types.StructType keyType, Map<StructLikeWrapper, V> byKey) {
     this.template = StructLikeWrapper.forType(keyType);
+    this.probe = template.copyFor(null);
     this.byKey = byKey;
   }
 
@@ -46,14 +48,33 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
     return template.copyFor(key);
   }
 
+  /**
+   * {@code key} in the one wrapper lookups share: a lookup keeps no wrapper, so it need not make
+   * one (three per change buffered, get, contains and put, were a large share of what buffering
+   * allocated). Not for concurrent readers, as the class says.
+   */
+  private StructLikeWrapper probe(StructLike key) {
+    return probe.set(key);
+  }
+
   @Override
   public V get(Object key) {
-    return key instanceof StructLike struct ? byKey.get(wrap(struct)) : null;
+    if (!(key instanceof StructLike struct)) {
+      return null;
+    }
+    V value = byKey.get(probe(struct));
+    probe.set(null);
+    return value;
   }
 
   @Override
   public V getOrDefault(Object key, V fallback) {
-    return key instanceof StructLike struct ? byKey.getOrDefault(wrap(struct), fallback) : fallback;
+    if (!(key instanceof StructLike struct)) {
+      return fallback;
+    }
+    V value = byKey.getOrDefault(probe(struct), fallback);
+    probe.set(null);
+    return value;
   }
 
   /**
@@ -69,7 +90,12 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
 
   @Override
   public boolean containsKey(Object key) {
-    return key instanceof StructLike struct && byKey.containsKey(wrap(struct));
+    if (!(key instanceof StructLike struct)) {
+      return false;
+    }
+    boolean held = byKey.containsKey(probe(struct));
+    probe.set(null);
+    return held;
   }
 
   @Override

@@ -49,10 +49,15 @@ public final class TableRouter {
       schema = parts[parts.length - 2];
       table = parts[parts.length - 1];
     }
-    String sourceSchema = schema;
-    return bySchemaAndTable
-        .computeIfAbsent(sourceSchema, s -> new HashMap<>())
-        .computeIfAbsent(table, t -> resolve(sourceSchema, t));
+    // looked up before anything is computed: a capturing lambda is an object per event
+    Map<String, TableIdentifier> tables = bySchemaAndTable.get(schema);
+    TableIdentifier known = tables == null ? null : tables.get(table);
+    if (known != null) {
+      return known;
+    }
+    TableIdentifier resolved = resolve(schema, table);
+    bySchemaAndTable.computeIfAbsent(schema, s -> new HashMap<>()).put(table, resolved);
+    return resolved;
   }
 
   private TableIdentifier resolve(String schema, String table) {

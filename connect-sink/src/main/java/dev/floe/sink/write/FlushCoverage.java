@@ -23,8 +23,9 @@ import org.apache.kafka.connect.data.Struct;
  */
 final class FlushCoverage {
   private final boolean marksKeyChanges;
-  private Map<TopicPartition, Long> firstOffsets = new HashMap<>();
-  private Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+  // per partition, the first offset buffered and the next after the last, updated in place: a
+  // boxed Long per event was the apply path's largest allocation
+  private Map<TopicPartition, long[]> offsets = new HashMap<>();
   private SourcePosition watermark = SourcePosition.UNKNOWN;
   private int events;
   private long bytes;
@@ -53,9 +54,14 @@ final class FlushCoverage {
    */
   void add(ChangeEvent event, Object buffered) {
     bytes += RecordSizes.estimate(buffered) + keyCost(event, buffered);
-    TopicPartition tp = event.coordinates().topicPartition();
-    firstOffsets.merge(tp, event.coordinates().offset(), Math::min);
-    nextOffsets.merge(tp, event.coordinates().offset() + 1, Math::max);
+    long offset = event.coordinates().offset();
+    long[] range = offsets.get(event.coordinates().topicPartition());
+    if (range == null) {
+      offsets.put(event.coordinates().topicPartition(), new long[] {offset, offset + 1});
+    } else {
+      range[0] = Math.min(range[0], offset);
+      range[1] = Math.max(range[1], offset + 1);
+    }
     watermark = watermark.max(event.position());
     events++;
     keptAsText += UnrepresentableValues.countIn(buffered); // per change, as events count
@@ -109,8 +115,8 @@ final class FlushCoverage {
     return new TableFlush(
         table,
         files,
-        Map.copyOf(firstOffsets),
-        Map.copyOf(nextOffsets),
+        offsets(0),
+        offsets(1),
         watermark,
         events,
         Set.copyOf(keyChangeLsns),
@@ -131,7 +137,7 @@ final class FlushCoverage {
     return new TableFlush(
         table,
         files,
-        Map.copyOf(firstOffsets),
+        offsets(0),
         Map.of(),
         SourcePosition.UNKNOWN,
         0,
@@ -144,9 +150,15 @@ final class FlushCoverage {
         0);
   }
 
+  /** Per partition, the first offsets ({@code 0}) or the next ones ({@code 1}). */
+  private Map<TopicPartition, Long> offsets(int end) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    offsets.forEach((tp, range) -> out.put(tp, range[end]));
+    return Map.copyOf(out);
+  }
+
   void clear() {
-    firstOffsets = new HashMap<>();
-    nextOffsets = new HashMap<>();
+    offsets = new HashMap<>();
     watermark = SourcePosition.UNKNOWN;
     events = 0;
     bytes = 0;

@@ -116,9 +116,9 @@ final class FlushFileWriter {
   /** Writes {@code row}, remembering where it goes by {@code key} ({@link #rowsAt}). */
   void write(Record row, Record key) {
     write(row);
-    keysByPartition
-        .computeIfAbsent(table.spec().partitionToPath(partitionKey), p -> new ArrayList<>())
-        .add(key);
+    // an unpartitioned table's path is "", built anew per row when asked
+    String path = table.spec().isUnpartitioned() ? "" : table.spec().partitionToPath(partitionKey);
+    keysByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(key);
   }
 
   /** The keys deleted by equality. */

@@ -46,6 +46,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(FoldingTableWriter.class);
   private final Set<String> valueColumns = new HashSet<>();
+  // the columns a change lacks, reused: the fills copy what they keep (mostly nothing is missing,
+  // and a new set per change was a large share of the buffering's allocation)
+  private final Set<String> missingScratch = new HashSet<>();
   private KeyMap<Record> latestByKey; // a null value: the key's last change was a delete
   // the state a delete in this buffer replaced: written dead if the table never held the key
   private KeyMap<Record> beforeDelete;
@@ -113,7 +116,8 @@ public final class FoldingTableWriter extends BufferedTableWriter {
 
   @Override
   public void write(ChangeEvent event) {
-    Set<String> missing = new HashSet<>(0);
+    Set<String> missing = missingScratch;
+    missing.clear(); // a refused change may have left some
     Record state = null;
     if (!event.isDelete()) {
       state = rows.toRecord(event.row(), missing);
