@@ -33,11 +33,7 @@ class KeyIndexGrowthTest {
 
   @Test
   void fullFiltersGetALargerOneBesideThemThenOneBuiltAgain() {
-    InMemoryCatalog catalog = new InMemoryCatalog();
-    catalog.initialize("mem", Map.of());
-    catalog.createNamespace(Namespace.of("cdc"));
-    Table table =
-        catalog.createTable(TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
+    Table table = emptyTable();
     KeyIndexes budget = new KeyIndexes(true, 1L << 30);
     KeyIndex index = new KeyIndex(KEY, budget, 1_000);
     index.sync(table);
@@ -79,11 +75,7 @@ class KeyIndexGrowthTest {
    */
   @Test
   void aFlushThatStartsWithTheFilterExactlyFullGoesIntoANewOne() {
-    InMemoryCatalog catalog = new InMemoryCatalog();
-    catalog.initialize("mem", Map.of());
-    catalog.createNamespace(Namespace.of("cdc"));
-    Table table =
-        catalog.createTable(TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
+    Table table = emptyTable();
     KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
     index.sync(table);
     long added = 0;
@@ -109,11 +101,7 @@ class KeyIndexGrowthTest {
    */
   @Test
   void newKeysAboveEveryKeyItHoldsAreNeverMayHold() {
-    InMemoryCatalog catalog = new InMemoryCatalog();
-    catalog.initialize("mem", Map.of());
-    catalog.createNamespace(Namespace.of("cdc"));
-    Table table =
-        catalog.createTable(TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
+    Table table = emptyTable();
     KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
     index.sync(table);
     for (long id = 1_000; id < 50_000; id += 2) { // the odd ids in the range are absent
@@ -137,6 +125,15 @@ class KeyIndexGrowthTest {
     assertTrue(inRange < 24_500 * 0.025, inRange + " false positives inside the range");
     index.add(key(-5)); // a key below: the range widens
     assertTrue(index.mayHold(key(-5)));
+  }
+
+  /** An empty table of {@link #ROW}: a sync finds no commit, only the index's own growth. */
+  private static Table emptyTable() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", Map.of());
+    catalog.createNamespace(Namespace.of("cdc"));
+    return catalog.createTable(
+        TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
   }
 
   /** What the budget lends: all it has minus what one more reservation of the rest finds. */
