@@ -3,18 +3,10 @@ package dev.floe.sink.index;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.inmemory.InMemoryCatalog;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,17 +15,11 @@ import org.junit.jupiter.api.Test;
  * filter's rate, and is built again as one filter after {@link KeyIndex#MAX_FILTERS}.
  */
 class KeyIndexGrowthTest {
-  private static final Schema ROW =
-      new Schema(
-          List.of(
-              Types.NestedField.required(1, "id", Types.LongType.get()),
-              Types.NestedField.optional(2, "name", Types.StringType.get())),
-          Set.of(1));
-  private static final Schema KEY = new Schema(ROW.findField("id"));
+  private static final Schema KEY = ItemsTable.KEY;
 
   @Test
   void fullFiltersGetALargerOneBesideThemThenOneBuiltAgain() {
-    Table table = emptyTable();
+    Table table = ItemsTable.empty();
     KeyIndexes budget = new KeyIndexes(true, 1L << 30);
     KeyIndex index = new KeyIndex(KEY, budget, 1_000);
     index.sync(table);
@@ -75,7 +61,7 @@ class KeyIndexGrowthTest {
    */
   @Test
   void aFlushThatStartsWithTheFilterExactlyFullGoesIntoANewOne() {
-    Table table = emptyTable();
+    Table table = ItemsTable.empty();
     KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
     index.sync(table);
     long added = 0;
@@ -101,7 +87,7 @@ class KeyIndexGrowthTest {
    */
   @Test
   void newKeysAboveEveryKeyItHoldsAreNeverMayHold() {
-    Table table = emptyTable();
+    Table table = ItemsTable.empty();
     KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
     index.sync(table);
     for (long id = 1_000; id < 50_000; id += 2) { // the odd ids in the range are absent
@@ -125,15 +111,6 @@ class KeyIndexGrowthTest {
     assertTrue(inRange < 24_500 * 0.025, inRange + " false positives inside the range");
     index.add(key(-5)); // a key below: the range widens
     assertTrue(index.mayHold(key(-5)));
-  }
-
-  /** An empty table of {@link #ROW}: a sync finds no commit, only the index's own growth. */
-  private static Table emptyTable() {
-    InMemoryCatalog catalog = new InMemoryCatalog();
-    catalog.initialize("mem", Map.of());
-    catalog.createNamespace(Namespace.of("cdc"));
-    return catalog.createTable(
-        TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
   }
 
   /** What the budget lends: all it has minus what one more reservation of the rest finds. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,10 +14,7 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableScan;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.inmemory.InMemoryCatalog;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
@@ -28,20 +24,11 @@ import org.junit.jupiter.api.Test;
  * all, and a commit with its manifest work in the calling thread commits what it is given.
  */
 class SmallPlansTest {
-  private static final Schema ROW =
-      new Schema(
-          List.of(
-              Types.NestedField.required(1, "id", Types.LongType.get()),
-              Types.NestedField.optional(2, "name", Types.StringType.get())),
-          Set.of(1));
+  private static final Schema ROW = ItemsTable.ROW;
 
   @Test
   void aSmallScanPlansTheSameFilesInTheCallingThread() throws IOException {
-    InMemoryCatalog catalog = new InMemoryCatalog();
-    catalog.initialize("mem", Map.of());
-    catalog.createNamespace(Namespace.of("cdc"));
-    Table table =
-        catalog.createTable(TableIdentifier.of("cdc", "items"), ROW, PartitionSpec.unpartitioned());
+    Table table = ItemsTable.empty();
     for (int commit = 0; commit < 4; commit++) { // a manifest each: Iceberg would use its pool
       SmallPlans.inCallingThread(table.newRowDelta()).addRows(file(commit)).commit();
     }
