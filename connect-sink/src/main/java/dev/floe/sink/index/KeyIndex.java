@@ -81,9 +81,7 @@ public final class KeyIndex {
   public void sync(Table table) {
     Snapshot current = table.currentSnapshot();
     boolean full = keys >= capacity;
-    if (filters.isEmpty()
-        || full && filters.size() == MAX_FILTERS
-        || full && !addFilter(2 * allKeys, FALSE_POSITIVES / (1L << filters.size()))) {
+    if (filters.isEmpty() || full && filters.size() == MAX_FILTERS || full && !addLargerFilter()) {
       build(table, current); // one filter, in what the budget leaves once the old ones are gone
       return;
     }
@@ -174,7 +172,7 @@ public final class KeyIndex {
         // than it was sized for is overloaded for good: twice its keys made ~15% of new keys
         // "may hold", each then looked for in the table's files. Without room in the budget the
         // keys go on into the full one, and the next sync builds the index again.
-        addFilter(2 * allKeys, FALSE_POSITIVES / (1L << filters.size()));
+        addLargerFilter();
       }
       filters.get(filters.size() - 1).insertHash(keyBytes.hash());
       keys++;
@@ -229,6 +227,14 @@ public final class KeyIndex {
     }
     syncedSnapshotId = current == null ? null : current.snapshotId();
     builds++;
+  }
+
+  /**
+   * The next filter of a scalable Bloom filter: room for twice all keys, at half the previous
+   * filter's rate; false when the budget has no room for it.
+   */
+  private boolean addLargerFilter() {
+    return addFilter(2 * allKeys, FALSE_POSITIVES / (1L << filters.size()));
   }
 
   /**

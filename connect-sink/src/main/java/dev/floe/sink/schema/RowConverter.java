@@ -131,14 +131,6 @@ public final class RowConverter {
     return record;
   }
 
-  /** The key as a record of {@code keySchema} (the table's identifier fields). */
-  public static Record toKeyRecord(Struct key, Schema keySchema) {
-    Set<Integer> keyColumns = new HashSet<>();
-    keySchema.columns().forEach(column -> keyColumns.add(column.fieldId()));
-    RowShape shape = RowShape.of(key.schema(), keySchema.asStruct(), Map.of(), keyColumns);
-    return convertStruct(key, shape, null, null, null);
-  }
-
   private static Record convertStruct(
       Struct struct,
       RowShape shape,

@@ -34,6 +34,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   private java.util.Map<Long, Record> keyChangeRows = new java.util.HashMap<>();
   private org.apache.kafka.connect.data.Schema keyOf;
   private Schema keySchema = new Schema();
+  private RowConverter keyRecords = RowConverter.forKeys(keySchema);
   private final ChangeMetadata.Columns metadata = new ChangeMetadata.Columns();
   private final Set<String> valueColumns = new HashSet<>();
 
@@ -53,7 +54,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
     Record row = rows.toRecord(event.row() == null ? event.key() : event.row(), missing);
     if (event.key() != null) {
       keyedBy(event.key());
-      Record rowKey = RowConverter.toKeyRecord(event.key(), keySchema);
+      Record rowKey = keyRecords.toKey(event.key());
       if (event.isDelete()) {
         missing.addAll(valueColumns); // a before-image may hold only the key
       }
@@ -71,8 +72,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
 
   private void fillFromPreviousChange(
       ChangeEvent event, Record row, Record rowKey, Set<String> missing) {
-    Record fromKey =
-        event.oldKey() == null ? rowKey : RowConverter.toKeyRecord(event.oldKey(), keySchema);
+    Record fromKey = event.oldKey() == null ? rowKey : keyRecords.toKey(event.oldKey());
     // a key change's new row takes from the old key's delete row of the same change (the key may
     // have changed, come back and changed again in this buffer)
     Record previous =
@@ -103,6 +103,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
       columns.add(schema().findField(column));
     }
     keySchema = new Schema(columns);
+    keyRecords = RowConverter.forKeys(keySchema);
     KeyMap<Record> rekeyed = KeyMap.create(keySchema.asStruct());
     lastByKey = rekeyed; // a new key shape: earlier rows are not matched across it
     valueColumns.clear();
@@ -118,7 +119,7 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
     return event.key() != null
         && keyOf != null
         && event.key().schema().equals(keyOf)
-        && lastByKey.get(RowConverter.toKeyRecord(event.key(), keySchema)) != null;
+        && lastByKey.get(keyRecords.toKey(event.key())) != null;
   }
 
   @Override

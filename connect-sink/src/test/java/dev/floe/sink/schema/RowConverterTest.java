@@ -89,7 +89,7 @@ class RowConverterTest {
     Schema key = TABLE.select("id");
     Struct nullKey =
         new Struct(SchemaBuilder.struct().field("id", ROW.field("id").schema()).build());
-    assertRefused(() -> RowConverter.toKeyRecord(nullKey, key), "Key column 'id' holds null");
+    assertRefused(() -> RowConverter.forKeys(key).toKey(nullKey), "Key column 'id' holds null");
   }
 
   @Test
