@@ -73,6 +73,9 @@ class CrashRecoveryIT extends PipelineTestBase {
     // compaction whenever a delete file exists, snapshots kept for 90 s
     sink.put("iceberg.maintenance.interval.ms", "3000");
     sink.put("iceberg.maintenance.compaction.min-delete-files", "1");
+    // and whenever two small files share a partition: once idle, one file per partition (with the
+    // default of 20 a last flush of inserts after the last compaction would stay a second file)
+    sink.put("iceberg.maintenance.compaction.min-small-files", "2");
     sink.put("iceberg.maintenance.rewrite-manifests.min-count", "10");
     sink.put("iceberg.maintenance.expire-snapshots.max-age.ms", String.valueOf(MAX_AGE_MS));
     sink.put("commit.retry.timeout.ms", "30000");

@@ -153,6 +153,18 @@ final class MaintenanceFragment {
         "How old an unreferenced file must be before maintenance deletes it: younger files may"
             + " belong to a commit still under way (this sink's, or another engine's). At least one"
             + " hour; 3 days by default, as Spark's remove_orphan_files.");
+    add(
+        def,
+        MaintenanceSettings.ORPHAN_INTERVAL_MS,
+        Type.LONG,
+        d.orphanIntervalMs(),
+        Range.atLeast(0),
+        14,
+        "Orphan file interval (ms)",
+        "How often a table's orphan files are looked for: at its first maintenance run after a"
+            + " task starts, then at the first run this long after the last look. A look reads"
+            + " the manifests of every snapshot kept and lists the table's location, which on a"
+            + " busy table costs more than the rest of a run: once a day by default.");
     return def;
   }
 
@@ -204,7 +216,8 @@ final class MaintenanceFragment {
         config.getBoolean(PREFIX + MaintenanceSettings.REWRITE_MANIFESTS),
         config.getInt(PREFIX + MaintenanceSettings.REWRITE_MANIFESTS_MIN_COUNT),
         config.getBoolean(PREFIX + MaintenanceSettings.ORPHAN_FILES),
-        config.getLong(PREFIX + MaintenanceSettings.ORPHAN_MIN_AGE_MS));
+        config.getLong(PREFIX + MaintenanceSettings.ORPHAN_MIN_AGE_MS),
+        config.getLong(PREFIX + MaintenanceSettings.ORPHAN_INTERVAL_MS));
   }
 
   private static void add(

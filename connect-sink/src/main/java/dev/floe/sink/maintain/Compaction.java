@@ -171,7 +171,7 @@ final class Compaction {
     GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
     Schema read = deletes.requiredSchema();
     CloseableIterable<Record> rows =
-        Parquet.read(table.io().newInputFile(task.file().location()))
+        Parquet.read(table.io().newInputFile(task.file()))
             .project(read)
             .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema))
             .build();

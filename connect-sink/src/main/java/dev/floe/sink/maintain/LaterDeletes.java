@@ -142,7 +142,7 @@ final class LaterDeletes {
     }
     for (DataFile file : written) {
       read(
-          file.location(),
+          file,
           (key, position) -> {
             if (keys.contains(key)) {
               rows.delete(new KeyLocations.RowAt(file, position));
@@ -160,7 +160,7 @@ final class LaterDeletes {
     PositionDeleteIndex deadBefore =
         before.isEmpty() ? PositionDeleteIndex.empty() : loader.loadPositionDeletes(before, path);
     read(
-        path,
+        task.file(),
         (key, position) -> {
           // a row dead before was not rewritten: its key's live row may be, and must stay
           if (deleted.contains(position) && !deadBefore.isDeleted(position)) {
@@ -173,10 +173,10 @@ final class LaterDeletes {
     void row(StructLike key, long position);
   }
 
-  private void read(String path, RowVisitor visitor) {
+  private void read(DataFile file, RowVisitor visitor) {
     Schema projection = TypeUtil.join(keySchema, new Schema(MetadataColumns.ROW_POSITION));
     try (CloseableIterable<Record> rows =
-        Parquet.read(table.io().newInputFile(path))
+        Parquet.read(table.io().newInputFile(file))
             .project(projection)
             .createReaderFunc(fs -> GenericParquetReaders.buildReader(projection, fs))
             .build()) {

@@ -21,6 +21,7 @@ public final class MaintenanceRun {
   private boolean lostRace;
   private int snapshotsExpired;
   private int orphansDeleted;
+  private boolean lookedForOrphans;
   private RuntimeException failure;
 
   MaintenanceRun(Table table, MaintenanceSettings settings) {
@@ -91,6 +92,7 @@ public final class MaintenanceRun {
     }
     if (settings.orphanFiles()) {
       orphansDeleted = OrphanFiles.run(table, settings.orphanMinAgeMs(), nowMs);
+      lookedForOrphans = true;
     }
     return before;
   }
@@ -110,6 +112,11 @@ public final class MaintenanceRun {
 
   public int orphansDeleted() {
     return orphansDeleted;
+  }
+
+  /** Whether the run looked for orphan files (due once per orphan interval). */
+  public boolean lookedForOrphans() {
+    return lookedForOrphans;
   }
 
   /** What stopped the run, or null. */

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param orphanFiles whether files under the table's location that nothing references are deleted
  * @param orphanMinAgeMs how old an unreferenced file must be before it is deleted: younger ones may
  *     belong to a commit still under way
+ * @param orphanIntervalMs how often the orphan files are looked for: the look reads every
+ *     snapshot's manifests and lists the table's location, work for a day, not for every run
  */
 public record MaintenanceSettings(
     boolean enabled,
@@ -38,7 +40,8 @@ public record MaintenanceSettings(
     boolean rewriteManifests,
     int rewriteManifestsMinCount,
     boolean orphanFiles,
-    long orphanMinAgeMs) {
+    long orphanMinAgeMs,
+    long orphanIntervalMs) {
   public static final String TABLE_PROPERTY_PREFIX = "floe.maintenance.";
   public static final String ENABLED = "enabled";
   public static final String INTERVAL_MS = "interval.ms";
@@ -53,6 +56,7 @@ public record MaintenanceSettings(
   public static final String REWRITE_MANIFESTS_MIN_COUNT = "rewrite-manifests.min-count";
   public static final String ORPHAN_FILES = "orphan-files.enabled";
   public static final String ORPHAN_MIN_AGE_MS = "orphan-files.min-age.ms";
+  public static final String ORPHAN_INTERVAL_MS = "orphan-files.interval.ms";
 
   /**
    * The least an unreferenced file is left alone, whatever a table property says: a flush, a
@@ -69,6 +73,7 @@ public record MaintenanceSettings(
   public static final long MIN_SNAPSHOT_AGE_MS = 60_000L;
 
   private static final long DEFAULT_ORPHAN_MIN_AGE_MS = 3L * 24 * 3_600_000L;
+  private static final long DEFAULT_ORPHAN_INTERVAL_MS = 24 * 3_600_000L;
 
   public static final MaintenanceSettings DEFAULT =
       new MaintenanceSettings(
@@ -84,7 +89,8 @@ public record MaintenanceSettings(
           true,
           50,
           true,
-          DEFAULT_ORPHAN_MIN_AGE_MS);
+          DEFAULT_ORPHAN_MIN_AGE_MS,
+          DEFAULT_ORPHAN_INTERVAL_MS);
 
   /** Settings without orphan-file cleanup (tests, benchmarks, tools). */
   public MaintenanceSettings(
@@ -112,7 +118,8 @@ public record MaintenanceSettings(
         rewriteManifests,
         rewriteManifestsMinCount,
         false,
-        DEFAULT_ORPHAN_MIN_AGE_MS);
+        DEFAULT_ORPHAN_MIN_AGE_MS,
+        DEFAULT_ORPHAN_INTERVAL_MS);
   }
 
   /** These settings, with what the table's properties say in their place. */
@@ -130,7 +137,27 @@ public record MaintenanceSettings(
         flag(properties, REWRITE_MANIFESTS, rewriteManifests),
         (int) number(properties, REWRITE_MANIFESTS_MIN_COUNT, rewriteManifestsMinCount),
         flag(properties, ORPHAN_FILES, orphanFiles),
-        Math.max(MIN_ORPHAN_AGE_MS, number(properties, ORPHAN_MIN_AGE_MS, orphanMinAgeMs)));
+        Math.max(MIN_ORPHAN_AGE_MS, number(properties, ORPHAN_MIN_AGE_MS, orphanMinAgeMs)),
+        Math.max(0, number(properties, ORPHAN_INTERVAL_MS, orphanIntervalMs)));
+  }
+
+  /** These settings for a run that does not look for orphan files (they were looked for lately). */
+  public MaintenanceSettings withoutOrphanFiles() {
+    return new MaintenanceSettings(
+        enabled,
+        intervalMs,
+        compaction,
+        compactionMinDeleteFiles,
+        compactionMinSmallFiles,
+        compactionMaxBytes,
+        expireSnapshots,
+        snapshotMaxAgeMs,
+        snapshotsMinKeep,
+        rewriteManifests,
+        rewriteManifestsMinCount,
+        false,
+        orphanMinAgeMs,
+        orphanIntervalMs);
   }
 
   private static boolean flag(Map<String, String> properties, String key, boolean otherwise) {

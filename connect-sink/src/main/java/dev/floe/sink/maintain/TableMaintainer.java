@@ -38,6 +38,9 @@ public final class TableMaintainer implements AutoCloseable {
   // table → the partitions 0 this task committed to it
   private final Map<TableIdentifier, Set<TopicPartition>> maintained = new ConcurrentHashMap<>();
   private final Map<TableIdentifier, Long> nextRunMs = new ConcurrentHashMap<>();
+  // when each table's orphan files are looked for next: a look walks every snapshot's manifests
+  // and lists the table's location, so it runs on a cadence of its own (a day by default)
+  private final Map<TableIdentifier, Long> orphansDueMs = new ConcurrentHashMap<>();
   private final ScheduledExecutorService thread;
 
   public TableMaintainer(Catalog catalog, MaintenanceSettings defaults, Listener listener) {
@@ -94,8 +97,13 @@ public final class TableMaintainer implements AutoCloseable {
         MaintenanceSettings settings = defaults.forTable(table.properties());
         interval = settings.intervalMs();
         if (settings.enabled()) {
-          MaintenanceRun run = new MaintenanceRun(table, settings);
+          boolean orphansDue = now >= orphansDueMs.getOrDefault(id, 0L);
+          MaintenanceRun run =
+              new MaintenanceRun(table, orphansDue ? settings : settings.withoutOrphanFiles());
           TableFiles before = run.run(now);
+          if (run.lookedForOrphans()) {
+            orphansDueMs.put(id, now + settings.orphanIntervalMs());
+          }
           listener.maintained(id.toString(), before, run);
         }
       } catch (NoSuchTableException gone) {

@@ -64,6 +64,39 @@ class TableMaintainerTest {
     assertTrue(TableFiles.of(table, table.currentSnapshot()).deletes().size() > 0);
   }
 
+  @Test
+  void orphanFilesAreLookedForAtTheFirstRunThenOncePerOrphanInterval() throws Exception {
+    MaintenanceSettings hourlyOrphans =
+        new MaintenanceSettings(
+            true,
+            1_000,
+            true,
+            1,
+            2,
+            Long.MAX_VALUE,
+            true,
+            60_000,
+            1,
+            true,
+            50,
+            true,
+            MaintenanceSettings.MIN_ORPHAN_AGE_MS,
+            3_600_000L);
+    Table table = tableWithDeletes();
+    List<Boolean> looked = new CopyOnWriteArrayList<>();
+    try (TableMaintainer maintainer =
+        new TableMaintainer(
+            catalog, hourlyOrphans, (name, before, run) -> looked.add(run.lookedForOrphans()))) {
+      maintainer.committed(table.name(), List.of(new TopicPartition("it.public.items", 0)));
+      long until = System.currentTimeMillis() + 20_000;
+      while (looked.size() < 3 && System.currentTimeMillis() < until) {
+        Thread.sleep(100);
+      }
+    }
+    assertTrue(looked.size() >= 3, "three runs: " + looked);
+    assertEquals(List.of(true, false, false), looked.subList(0, 3), "the runs after the first");
+  }
+
   private void ran(String table, TableFiles before, MaintenanceRun run) {
     runs.add(table + (run.compacted() ? " compacted" : " not compacted"));
   }
