@@ -17,18 +17,13 @@ import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.data.GenericDeleteFilter;
 import org.apache.iceberg.data.GenericFileWriterFactory;
-import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FanoutDataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
@@ -50,8 +45,14 @@ final class Compaction {
     }
   }
 
-  /** Catch-ups with the flushes committed during a rewrite, before it gives up until next run. */
-  static final int MAX_CATCH_UPS = 5;
+  /**
+   * How long a rewrite goes on catching up with the flushes committed while it runs before it gives
+   * up until the next run. Each catch-up reads only what landed since the last one, and a table the
+   * sink commits to several times a second (several tasks, short intervals) makes most of a busy
+   * table's rewrites lose a few races (CrashRecoveryIT: up to five in a row); a cap of five
+   * attempts gave up on some, leaving the flushes' small files to pile up until a later run won.
+   */
+  static final long CATCH_UP_BUDGET_MS = 30_000;
 
   private final Table table;
 
@@ -84,7 +85,8 @@ final class Compaction {
     }
     List<DataFile> written = write(files.tasks());
     LaterDeletes later = new LaterDeletes(table, files.snapshot(), files.tasks());
-    for (int attempt = 1; ; attempt++) {
+    long giveUpAt = System.nanoTime() + CATCH_UP_BUDGET_MS * 1_000_000L;
+    while (true) {
       List<DeleteFile> carried = carried(later, written);
       RewriteFiles rewrite =
           table
@@ -110,7 +112,7 @@ final class Compaction {
         table.refresh();
         // the sink's flushes deleted rows of the rewritten files meanwhile: take them in and try
         // again, a short catch-up each time, unless the race cannot be won that way
-        if (attempt >= MAX_CATCH_UPS
+        if (System.nanoTime() - giveUpAt > 0
             || !(lostRace instanceof ValidationException)
             || !later.catchUp(table.currentSnapshot())) {
           written.forEach(file -> table.io().deleteFile(file.location()));
@@ -151,40 +153,17 @@ final class Compaction {
     PartitionKey partition = new PartitionKey(table.spec(), schema);
     InternalRecordWrapper wrapper = new InternalRecordWrapper(schema.asStruct());
     try (out) {
-      for (FileScanTask task : tasks) {
-        try (CloseableIterable<Record> rows = liveRows(task, schema)) {
-          for (Record row : rows) {
-            Record kept = row.size() == schema.columns().size() ? row : project(row, schema);
-            partition.partition(wrapper.wrap(kept));
-            out.write(kept, table.spec(), partition);
-          }
-        }
-      }
+      new LiveRows(table, schema)
+          .forEach(
+              tasks,
+              row -> {
+                partition.partition(wrapper.wrap(row));
+                out.write(row, table.spec(), partition);
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.result().dataFiles();
-  }
-
-  /** The rows of one data file that no delete removes. */
-  private CloseableIterable<Record> liveRows(FileScanTask task, Schema schema) {
-    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
-    Schema read = deletes.requiredSchema();
-    CloseableIterable<Record> rows =
-        Parquet.read(table.io().newInputFile(task.file()))
-            .project(read)
-            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema))
-            .build();
-    return deletes.filter(rows);
-  }
-
-  /** The row without the columns only the delete filter needed (a row position). */
-  private static Record project(Record row, Schema schema) {
-    GenericRecord kept = GenericRecord.create(schema);
-    for (int i = 0; i < schema.columns().size(); i++) {
-      kept.set(i, row.get(i));
-    }
-    return kept;
   }
 
   private static long targetFileBytes(Table table) {

@@ -113,6 +113,51 @@ class MaintenanceTest {
     assertEquals(want(), TableRows.of(catalog.loadTable(ITEMS), "id", "name"));
   }
 
+  /**
+   * A busy table: a flush that updates rows of the rewritten files lands before each of the
+   * rewrite's first eight commits. The rewrite catches up with each and lands; before, it gave up
+   * after five.
+   */
+  @Test
+  void aCompactionCatchesUpWithFlushAfterFlushUntilItLands() throws Exception {
+    CommitCycle task = task();
+    Random random = new Random(5);
+    for (int flush = 0; flush < 3; flush++) {
+      changes(task, 0, random, 30);
+      task.commit();
+    }
+    Table table = catalog.loadTable(ITEMS);
+    TableFiles planned = TableFiles.of(table, table.currentSnapshot());
+    List<Integer> keys = new ArrayList<>(expected.keySet());
+    int[] flushes = {0};
+    Table busy =
+        (Table)
+            java.lang.reflect.Proxy.newProxyInstance(
+                Table.class.getClassLoader(),
+                new Class<?>[] {Table.class, org.apache.iceberg.HasTableOperations.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("newRewrite") && flushes[0] < 8) {
+                    // an update of a row in a rewritten file, committed just before the rewrite
+                    apply(task, 0, "u", keys.get(flushes[0]), "flush-" + flushes[0]);
+                    task.commit();
+                    flushes[0]++;
+                  }
+                  return method.invoke(table, args);
+                });
+
+    Compaction.Outcome outcome = new Compaction(busy).run(planned);
+
+    assertTrue(outcome.rewrote());
+    assertEquals(8, flushes[0], "a flush landed before each of eight attempts");
+    table.refresh();
+    assertEquals(want(), TableRows.of(table, "id", "name"));
+    assertEquals(
+        "compaction",
+        table.currentSnapshot().summary().get("floe.maintenance"),
+        "the rewrite landed last");
+    assertEquals(0, TableFiles.of(table, table.currentSnapshot()).equalityDeleteFiles());
+  }
+
   @Test
   void aCompactionThatLosesToAPositionDeleteCommitsNothing() throws Exception {
     CommitCycle task = task();
