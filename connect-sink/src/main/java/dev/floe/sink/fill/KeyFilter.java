@@ -33,35 +33,75 @@ public final class KeyFilter {
   private KeyFilter() {}
 
   public static Expression of(Schema keySchema, Collection<Record> keys) {
-    Expression filter = Expressions.alwaysTrue();
-    List<NestedField> columns = keySchema.columns();
-    for (int i = 0; i < columns.size(); i++) {
-      Expression narrowed = narrow(keySchema.asStruct(), columns.get(i).name(), i, keys);
-      if (narrowed != null) {
-        filter = Expressions.and(filter, narrowed);
-      }
-    }
-    return filter;
+    Collector collector = new Collector(keySchema);
+    keys.forEach(collector::add);
+    return collector.filter();
   }
 
   /**
-   * The IN list of the {@code position}-th key column's values, or the range they span once they
-   * are more than {@link #MAX_IN_LIST} ordered values; null when a value has no literal here (the
-   * column does not narrow the read) or there are no keys. One pass: a flush's keys are many.
+   * The filter of keys handed in one at a time, as a pass over them that does other work too goes
+   * (a flush writing its rows): a flush's keys are many, and one more pass over them is not free.
+   */
+  public static final class Collector {
+    private final Types.StructType struct;
+    private final Column[] columns;
+
+    public Collector(Schema keySchema) {
+      this.struct = keySchema.asStruct();
+      List<NestedField> fields = keySchema.columns();
+      this.columns = new Column[fields.size()];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = new Column(fields.get(i).name(), i);
+      }
+    }
+
+    public void add(Record key) {
+      for (Column column : columns) {
+        column.add(key, struct);
+      }
+    }
+
+    /** Per key column the IN list of its values or their range, combined; true for no keys. */
+    public Expression filter() {
+      Expression filter = Expressions.alwaysTrue();
+      for (Column column : columns) {
+        Expression narrowed = column.filter();
+        if (narrowed != null) {
+          filter = Expressions.and(filter, narrowed);
+        }
+      }
+      return filter;
+    }
+  }
+
+  /**
+   * One key column: the IN list of its values, or the range they span once they are more than
+   * {@link #MAX_IN_LIST} ordered values; no filter when a value has no literal here (the column
+   * does not narrow the read) or there are no keys.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Expression narrow(
-      Types.StructType struct, String column, int position, Collection<Record> keys) {
-    Set<Object> values = new LinkedHashSet<>();
-    Comparable lowest = null;
-    Comparable highest = null;
-    for (Record key : keys) {
-      // by position when the key is of the key schema (as the writers make them): no name lookup
-      Object literal = literal(key.struct() == struct ? key.get(position) : key.getField(column));
-      if (literal == null) {
-        return null;
+  private static final class Column {
+    private final String name;
+    private final int position;
+    private final Set<Object> values = new LinkedHashSet<>();
+    private Comparable lowest;
+    private Comparable highest;
+    private boolean unnarrowed;
+
+    Column(String name, int position) {
+      this.name = name;
+      this.position = position;
+    }
+
+    void add(Record key, Types.StructType struct) {
+      if (unnarrowed) {
+        return;
       }
-      if (lowest == null) {
+      // by position when the key is of the key schema (as the writers make them): no name lookup
+      Object literal = literal(key.struct() == struct ? key.get(position) : key.getField(name));
+      if (literal == null) {
+        unnarrowed = true;
+      } else if (lowest == null) {
         values.add(literal);
         if (values.size() > MAX_IN_LIST && ordered(literal)) {
           for (Object value : values) { // from here on only the ends matter
@@ -76,12 +116,18 @@ public final class KeyFilter {
         highest = (Comparable) literal;
       }
     }
-    if (lowest != null) {
-      return Expressions.and(
-          Expressions.greaterThanOrEqual(column, lowest),
-          Expressions.lessThanOrEqual(column, highest));
+
+    Expression filter() {
+      if (unnarrowed) {
+        return null;
+      }
+      if (lowest != null) {
+        return Expressions.and(
+            Expressions.greaterThanOrEqual(name, lowest),
+            Expressions.lessThanOrEqual(name, highest));
+      }
+      return values.isEmpty() ? null : Expressions.in(name, new ArrayList<>(values));
     }
-    return values.isEmpty() ? null : Expressions.in(column, new ArrayList<>(values));
   }
 
   private static boolean ordered(Object literal) {

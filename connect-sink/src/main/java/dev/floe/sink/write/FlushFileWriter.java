@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
@@ -42,7 +43,7 @@ final class FlushFileWriter {
   private final PartitionKey partitionKey;
   private final InternalRecordWrapper internal;
   private final Schema keySchema;
-  private final Map<String, List<Record>> keysByPartition = new HashMap<>();
+  private final Map<String, List<Object>> tagsByPartition = new HashMap<>();
   private final List<Record> deletedKeys = new ArrayList<>();
 
   /**
@@ -113,12 +114,12 @@ final class FlushFileWriter {
     data.write(row, table.spec(), partitionKey);
   }
 
-  /** Writes {@code row}, remembering where it goes by {@code key} ({@link #rowsAt}). */
-  void write(Record row, Record key) {
+  /** Writes {@code row}, remembered by {@code tag} ({@link #forEachRowAt}). */
+  void write(Record row, Object tag) {
     write(row);
     // an unpartitioned table's path is "", built anew per row when asked
     String path = table.spec().isUnpartitioned() ? "" : table.spec().partitionToPath(partitionKey);
-    keysByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(key);
+    tagsByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(tag);
   }
 
   /** The keys deleted by equality. */
@@ -127,33 +128,29 @@ final class FlushFileWriter {
   }
 
   /**
-   * Where the rows written with their key are, once complete: a data file's rows are in the order
-   * they were written. A partition whose rows filled more than one file is left out (which rows
-   * went to which file is not told). By the key objects written, not their values: the caller asks
-   * with the same objects, and a flush's 100,000 keys need not be hashed again.
+   * Where each row written with a tag is, once complete, handed to {@code rowAt} with its tag: a
+   * data file's rows are in the order they were written. Null for the rows of a partition that
+   * filled more than one file (which rows went to which file is not told). By tag, not by key: the
+   * caller hands in what it finds its rows by again without hashing a flush's 100,000 keys.
    */
-  Map<Record, KeyLocations.RowAt> rowsAt(WriteResult result) {
+  void forEachRowAt(WriteResult result, BiConsumer<Object, KeyLocations.RowAt> rowAt) {
     Map<String, List<DataFile>> filesByPartition = new HashMap<>();
     for (DataFile file : result.dataFiles()) {
       String path = table.specs().get(file.specId()).partitionToPath(file.partition());
       filesByPartition.computeIfAbsent(path, p -> new ArrayList<>()).add(file);
     }
-    int written = 0;
-    for (List<Record> keys : keysByPartition.values()) {
-      written += keys.size();
-    }
-    Map<Record, KeyLocations.RowAt> rows = new java.util.IdentityHashMap<>(written);
-    keysByPartition.forEach(
-        (path, keys) -> {
+    tagsByPartition.forEach(
+        (path, tags) -> {
           List<DataFile> files = filesByPartition.get(path);
-          if (files != null && files.size() == 1 && files.get(0).recordCount() == keys.size()) {
-            DataFile file = files.get(0).copyWithoutStats();
-            for (int position = 0; position < keys.size(); position++) {
-              rows.put(keys.get(position), new KeyLocations.RowAt(file, position));
-            }
+          DataFile file =
+              files != null && files.size() == 1 && files.get(0).recordCount() == tags.size()
+                  ? files.get(0).copyWithoutStats()
+                  : null;
+          for (int position = 0; position < tags.size(); position++) {
+            rowAt.accept(
+                tags.get(position), file == null ? null : new KeyLocations.RowAt(file, position));
           }
         });
-    return rows;
   }
 
   WriteResult complete() throws IOException {

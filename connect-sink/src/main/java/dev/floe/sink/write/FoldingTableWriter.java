@@ -55,9 +55,12 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final java.util.List<Record> deadRows = new java.util.ArrayList<>();
   private RowPositions flushPositions = RowPositions.NONE;
   private final KeyChangeStates keyChanges = new KeyChangeStates();
-  // where the rows of the flush being committed are, by the key objects written, for the key
-  // index once it commits
-  private Map<Record, KeyLocations.RowAt> rowsWritten;
+  // the files of the flush being committed, whose rows are tagged with their buffer entries: where
+  // each key's row is goes to the key index once the flush commits
+  private FlushFileWriter filesWritten;
+  private WriteResult resultWritten;
+  // the buffer's keys as a scan filter, collected as the flush writes them (null: not yet)
+  private org.apache.iceberg.expressions.Expression keysFilter;
   private List<Record> ownRowsDeleted = List.of();
   private List<Record> statesDeleted = List.of();
   // a state that a replay's change left: the key keeps its delete (an identity set of one)
@@ -197,6 +200,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   @SuppressWarnings("unchecked")
   protected org.apache.iceberg.expressions.Expression conflictFilter() {
     // the buffer's keys as they are (records of the key schema), not copied into a list
+    if (keysFilter != null) {
+      return keysFilter; // collected by writeBuffer, in its pass over the keys
+    }
     return KeyFilter.of(
         keySchema, (java.util.Collection<Record>) (java.util.Collection<?>) latestByKey.keySet());
   }
@@ -363,14 +369,16 @@ public final class FoldingTableWriter extends BufferedTableWriter {
             : RowPositions.NONE;
     int newKeys = 0;
     int byEquality = 0;
+    KeyFilter.Collector keys = new KeyFilter.Collector(keySchema);
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
+      keys.add(rowKey);
       if (held.containsKey(rowKey)) {
         KeyLocations.RowAt own = held.get(rowKey);
         List<KeyLocations.RowAt> rows =
             !byPositions ? null : own != null ? List.of(own) : located.of(rowKey);
         if (rows != null && rows.isEmpty() && change.getValue() == null && deadRow(rowKey)) {
-          files.write(beforeDelete.get(rowKey), rowKey);
+          files.write(beforeDelete.get(rowKey), rowKey); // tagged by its key: a dead row
           deadRows.add(rowKey);
         } else if (rows == null || (rows.isEmpty() && change.getValue() == null)) {
           files.deleteKey(rowKey);
@@ -383,9 +391,10 @@ public final class FoldingTableWriter extends BufferedTableWriter {
         index.add(rowKey); // in the table from this commit on; a rewrite of the flush deletes it
       }
       if (change.getValue() != null) {
-        files.write(change.getValue(), rowKey);
+        files.write(change.getValue(), change); // tagged by its entry: its place goes there
       }
     }
+    keysFilter = keys.filter();
     coverage.newKeys(newKeys);
     coverage.deletes(byPosition, byEquality);
     flushPositions = byPosition;
@@ -415,35 +424,47 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     KeyIndex index = indexes.of(table(), keySchema);
     if (index != null) {
       index.written(java.util.Arrays.asList(result.dataFiles()));
-      rowsWritten = files.rowsAt(result);
+      filesWritten = files;
+      resultWritten = result;
       ownRowsDeleted = files.deletedKeys();
     }
     if (!deadRows.isEmpty()) {
-      Map<Record, KeyLocations.RowAt> rows = files.rowsAt(result);
-      for (Record key : deadRows) {
-        KeyLocations.RowAt dead = rows.get(key);
-        if (dead == null) { // cannot be: deadRow() keeps the flush to one file per partition
-          throw new IllegalStateException(
-              "the dead row of a deleted key has no known position in " + table().name());
-        }
-        flushPositions.deleteWritten(dead);
-      }
+      files.forEachRowAt(
+          result,
+          (tag, dead) -> {
+            if (tag instanceof Record) { // a dead row, tagged by its key
+              if (dead == null) { // cannot be: deadRow() keeps the flush to one file per partition
+                throw new IllegalStateException(
+                    "the dead row of a deleted key has no known position in " + table().name());
+              }
+              flushPositions.deleteWritten(dead);
+            }
+          });
     }
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public void committed() {
     KeyMap<Record> flushed = latestByKey;
-    Map<Record, KeyLocations.RowAt> rows = rowsWritten;
-    rowsWritten = null;
+    FlushFileWriter files = filesWritten;
+    WriteResult result = resultWritten;
+    filesWritten = null;
+    resultWritten = null;
     super.committed(); // the next buffer is a new map
     KeyIndex index = indexes.of(table(), keySchema);
-    if (index != null && rows != null) {
-      // where each key's row is now: known for what was written, gone when deleted; the flushed
-      // buffer's map becomes the index's, so its keys are not hashed again
-      index.ownRowsCommitted(
-          flushed.replaceValues((key, state) -> state == null ? null : rows.get(key)),
-          ownRowsDeleted);
+    if (index != null && files != null) {
+      // where each key's row is now, put in its buffer entry (a deleted key's is null already):
+      // the flushed buffer's map becomes the index's, so its keys are not hashed again, and the
+      // rows are visited in the lists they were written to rather than looked up in the map
+      files.forEachRowAt(
+          result,
+          (tag, row) -> {
+            if (tag instanceof Map.Entry<?, ?> entry) {
+              ((Map.Entry<StructLike, Object>) entry).setValue(row);
+            }
+          });
+      index.ownRowsCommitted((KeyMap<KeyLocations.RowAt>) (KeyMap<?>) flushed, ownRowsDeleted);
     }
   }
 
@@ -471,6 +492,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     // sized as the last buffer: the next flush is most often as large, and growing a map of
     // 100,000 keys step by step hashes each of them again
     latestByKey = KeyMap.create(keySchema.asStruct(), latestByKey == null ? 0 : latestByKey.size());
+    keysFilter = null;
+    filesWritten = null;
+    resultWritten = null;
     beforeDelete = KeyMap.create(keySchema.asStruct());
     keyChanges.clear();
   }
