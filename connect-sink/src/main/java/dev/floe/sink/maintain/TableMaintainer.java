@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each table's maintenance on a thread of its own, off the path of records and commits. One
- * task maintains a table: the one that commits partition 0 of a topic feeding it (Kafka gives a
+ * Runs the tables' maintenance off the path of records and commits, on a few threads of its own: a
+ * clock that finds the tables due, and {@value #RUNNERS} runners, so that a large table's long
+ * compaction does not hold up the other tables' runs (a table never runs twice at once). One task
+ * maintains a table: the one that commits partition 0 of a topic feeding it (Kafka gives a
  * partition to one task at a time). Two maintainers of one table, for a moment during a rebalance
  * or when several topics feed it, cost work, not correctness: Iceberg's optimistic commits let one
  * rewrite win and the other fail validation.
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class TableMaintainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintainer.class);
   private static final long TICK_MS = 1_000;
+
+  /** Tables maintained at once, per task: most runs wait on the object store and the catalog. */
+  static final int RUNNERS = 2;
 
   /** Hears what each run found and did, for the task's metrics. */
   public interface Listener {
@@ -41,21 +46,18 @@ public final class TableMaintainer implements AutoCloseable {
   // when each table's orphan files are looked for next: a look walks every snapshot's manifests
   // and lists the table's location, so it runs on a cadence of its own (a day by default)
   private final Map<TableIdentifier, Long> orphansDueMs = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService thread;
+  private final ScheduledExecutorService clock;
+  private final java.util.concurrent.ExecutorService runners;
+  private final Set<TableIdentifier> running = ConcurrentHashMap.newKeySet();
 
   public TableMaintainer(Catalog catalog, MaintenanceSettings defaults, Listener listener) {
     this.catalog = catalog;
     this.defaults = defaults;
     this.listener = listener;
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "floe-table-maintenance");
-              t.setDaemon(true);
-              return t;
-            });
+    this.clock = Executors.newSingleThreadScheduledExecutor(daemon("floe-table-maintenance-clock"));
+    this.runners = Executors.newFixedThreadPool(RUNNERS, daemon("floe-table-maintenance"));
     if (defaults.enabled()) {
-      thread.scheduleWithFixedDelay(this::runDue, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+      clock.scheduleWithFixedDelay(this::runDue, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -84,45 +86,73 @@ public final class TableMaintainer implements AutoCloseable {
     }
   }
 
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Hands each table due, and not running already, to a runner. */
   private void runDue() {
     long now = System.currentTimeMillis();
     for (TableIdentifier id : maintained.keySet()) {
       Long due = nextRunMs.get(id);
-      if (due == null || due > now) {
+      if (due == null || due > now || !running.add(id)) {
         continue;
       }
-      long interval = defaults.intervalMs();
       try {
-        Table table = catalog.loadTable(id);
-        MaintenanceSettings settings = defaults.forTable(table.properties());
-        interval = settings.intervalMs();
-        if (settings.enabled()) {
-          boolean orphansDue = now >= orphansDueMs.getOrDefault(id, 0L);
-          MaintenanceRun run =
-              new MaintenanceRun(table, orphansDue ? settings : settings.withoutOrphanFiles());
-          TableFiles before = run.run(now);
-          if (run.lookedForOrphans()) {
-            orphansDueMs.put(id, now + settings.orphanIntervalMs());
-          }
-          listener.maintained(id.toString(), before, run);
-        }
-      } catch (NoSuchTableException gone) {
-        maintained.remove(id);
-      } catch (RuntimeException e) {
-        // maintenance never stops the sink: the next run tries again
-        LOG.warn("Maintenance of {} failed; it runs again in {} ms", id, interval, e);
-        listener.maintained(id.toString(), null, MaintenanceRun.failed(e));
+        runners.execute(
+            () -> {
+              try {
+                run(id);
+              } finally {
+                running.remove(id);
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        running.remove(id);
       }
-      long next = System.currentTimeMillis() + interval;
-      nextRunMs.computeIfPresent(id, (t, before) -> next);
     }
+  }
+
+  /** One run of one table's maintenance, on a runner. */
+  private void run(TableIdentifier id) {
+    long now = System.currentTimeMillis();
+    long interval = defaults.intervalMs();
+    try {
+      Table table = catalog.loadTable(id);
+      MaintenanceSettings settings = defaults.forTable(table.properties());
+      interval = settings.intervalMs();
+      if (settings.enabled()) {
+        boolean orphansDue = now >= orphansDueMs.getOrDefault(id, 0L);
+        MaintenanceRun run =
+            new MaintenanceRun(table, orphansDue ? settings : settings.withoutOrphanFiles());
+        TableFiles before = run.run(now);
+        if (run.lookedForOrphans()) {
+          orphansDueMs.put(id, now + settings.orphanIntervalMs());
+        }
+        listener.maintained(id.toString(), before, run);
+      }
+    } catch (NoSuchTableException gone) {
+      maintained.remove(id);
+    } catch (RuntimeException e) {
+      // maintenance never stops the sink: the next run tries again
+      LOG.warn("Maintenance of {} failed; it runs again in {} ms", id, interval, e);
+      listener.maintained(id.toString(), null, MaintenanceRun.failed(e));
+    }
+    long next = System.currentTimeMillis() + interval;
+    nextRunMs.computeIfPresent(id, (t, before) -> next);
   }
 
   @Override
   public void close() {
-    thread.shutdownNow();
+    clock.shutdownNow();
+    runners.shutdownNow();
     try {
-      thread.awaitTermination(30, TimeUnit.SECONDS);
+      clock.awaitTermination(30, TimeUnit.SECONDS);
+      runners.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

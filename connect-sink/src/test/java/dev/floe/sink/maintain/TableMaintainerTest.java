@@ -64,6 +64,47 @@ class TableMaintainerTest {
     assertTrue(TableFiles.of(table, table.currentSnapshot()).deletes().size() > 0);
   }
 
+  /** A long run of one table (a large compaction) does not hold up the other tables' runs. */
+  @Test
+  void aLongRunOfOneTableDoesNotHoldUpAnother() throws Exception {
+    Table items = tableWithDeletes();
+    catalog.createTable(
+        TableIdentifier.of("cdc", "other"),
+        new org.apache.iceberg.Schema(
+            org.apache.iceberg.types.Types.NestedField.required(
+                1, "id", org.apache.iceberg.types.Types.LongType.get())));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<String> otherRuns = new CopyOnWriteArrayList<>();
+    try (TableMaintainer maintainer =
+        new TableMaintainer(
+            catalog,
+            EVERY_SECOND,
+            (name, before, run) -> {
+              if (name.endsWith("public_items")) {
+                await(release); // the long run, until the other table has run twice
+              } else {
+                otherRuns.add(name);
+              }
+            })) {
+      maintainer.committed(items.name(), List.of(new TopicPartition("it.public.items", 0)));
+      maintainer.committed("mem.cdc.other", List.of(new TopicPartition("it.public.other", 0)));
+      long until = System.currentTimeMillis() + 15_000;
+      while (otherRuns.size() < 2 && System.currentTimeMillis() < until) {
+        Thread.sleep(100);
+      }
+      release.countDown();
+    }
+    assertTrue(otherRuns.size() >= 2, "the other table ran meanwhile: " + otherRuns);
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Test
   void orphanFilesAreLookedForAtTheFirstRunThenOncePerOrphanInterval() throws Exception {
     MaintenanceSettings hourlyOrphans =
