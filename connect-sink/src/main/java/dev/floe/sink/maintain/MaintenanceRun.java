@@ -24,18 +24,25 @@ public final class MaintenanceRun {
   private boolean lookedForOrphans;
   private RuntimeException failure;
 
-  MaintenanceRun(Table table, MaintenanceSettings settings) {
+  private final boolean orphansDue;
+
+  /**
+   * @param orphansDue whether this run looks for orphan files, if the settings have it do so: the
+   *     look has a cadence of its own ({@code orphan-files.interval.ms})
+   */
+  MaintenanceRun(Table table, MaintenanceSettings settings, boolean orphansDue) {
     this.table = table;
     this.settings = settings;
+    this.orphansDue = orphansDue;
   }
 
   /** A run of {@code table}'s maintenance as {@code settings} say (benchmarks, tools). */
   public static MaintenanceRun of(Table table, MaintenanceSettings settings) {
-    return new MaintenanceRun(table, settings);
+    return new MaintenanceRun(table, settings, true);
   }
 
   static MaintenanceRun failed(RuntimeException failure) {
-    MaintenanceRun run = new MaintenanceRun(null, null);
+    MaintenanceRun run = new MaintenanceRun(null, null, false);
     run.failure = failure;
     return run;
   }
@@ -90,7 +97,7 @@ public final class MaintenanceRun {
     if (settings.expireSnapshots()) {
       snapshotsExpired = SnapshotExpiry.run(table, settings, nowMs);
     }
-    if (settings.orphanFiles()) {
+    if (settings.orphanFiles() && orphansDue) {
       orphansDeleted = OrphanFiles.run(table, settings.orphanMinAgeMs(), nowMs);
       lookedForOrphans = true;
     }

@@ -141,25 +141,6 @@ public record MaintenanceSettings(
         Math.max(0, number(properties, ORPHAN_INTERVAL_MS, orphanIntervalMs)));
   }
 
-  /** These settings for a run that does not look for orphan files (they were looked for lately). */
-  public MaintenanceSettings withoutOrphanFiles() {
-    return new MaintenanceSettings(
-        enabled,
-        intervalMs,
-        compaction,
-        compactionMinDeleteFiles,
-        compactionMinSmallFiles,
-        compactionMaxBytes,
-        expireSnapshots,
-        snapshotMaxAgeMs,
-        snapshotsMinKeep,
-        rewriteManifests,
-        rewriteManifestsMinCount,
-        false,
-        orphanMinAgeMs,
-        orphanIntervalMs);
-  }
-
   private static boolean flag(Map<String, String> properties, String key, boolean otherwise) {
     String value = properties.get(TABLE_PROPERTY_PREFIX + key);
     return value == null ? otherwise : Boolean.parseBoolean(value.trim());

@@ -127,8 +127,7 @@ public final class TableMaintainer implements AutoCloseable {
       interval = settings.intervalMs();
       if (settings.enabled()) {
         boolean orphansDue = now >= orphansDueMs.getOrDefault(id, 0L);
-        MaintenanceRun run =
-            new MaintenanceRun(table, orphansDue ? settings : settings.withoutOrphanFiles());
+        MaintenanceRun run = new MaintenanceRun(table, settings, orphansDue);
         TableFiles before = run.run(now);
         if (run.lookedForOrphans()) {
           orphansDueMs.put(id, now + settings.orphanIntervalMs());

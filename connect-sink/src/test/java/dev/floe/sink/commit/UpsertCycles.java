@@ -30,6 +30,23 @@ public final class UpsertCycles {
   }
 
   /**
+   * Tables in format v2 with no key index and no finding of rows: every key written is deleted by
+   * equality first (the sink before its index, or with position deletes turned off).
+   */
+  public static CommitCycle byEquality(Catalog catalog) {
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2),
+            WriteMode.UPSERT,
+            table -> java.util.Map.of(),
+            dev.floe.sink.fill.FillSettings.DEFAULT,
+            dev.floe.sink.index.KeyIndexes.NONE,
+            1);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
+  }
+
+  /**
    * As {@link #of(Catalog, SchemaEvolver)}, retrying a failed commit for up to 30 s (commits that
    * race other tasks' commits).
    */

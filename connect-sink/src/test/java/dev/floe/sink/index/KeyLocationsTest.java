@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.commit.UpsertCycles;
-import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.KeyFilter;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,16 +81,7 @@ class KeyLocationsTest {
   @Test
   void aRowItsKeysEqualityDeleteRemovedIsNotFound() throws IOException {
     // no key index and no finding of rows: every key written is deleted by equality first
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2),
-            WriteMode.UPSERT,
-            table -> Map.of(),
-            FillSettings.DEFAULT,
-            KeyIndexes.NONE,
-            1);
-    CommitCycle task = CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
+    CommitCycle task = UpsertCycles.byEquality(catalog);
     for (int id = 1; id <= 20; id++) {
       task.apply(parse(record("c", id, "v" + id, offset++)));
     }

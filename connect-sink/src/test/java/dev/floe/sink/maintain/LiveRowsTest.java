@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.commit.CommitCycleBuilder;
-import dev.floe.sink.index.KeyIndexes;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
+import dev.floe.sink.commit.UpsertCycles;
 import dev.floe.sink.write.TableRows;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,16 +70,8 @@ class LiveRowsTest {
 
   /** Six flushes of ten new keys each, every flush also updating keys of earlier ones. */
   private Table sixFlushesWithEqualityDeletes() {
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2),
-            WriteMode.UPSERT,
-            table -> Map.of(),
-            dev.floe.sink.fill.FillSettings.DEFAULT,
-            KeyIndexes.NONE, // no index: every key written is deleted by equality first
-            1);
-    CommitCycle task = CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
+    // no key index: every key written is deleted by equality first
+    CommitCycle task = UpsertCycles.byEquality(catalog);
     long offset = 0;
     for (int flush = 0; flush < 6; flush++) {
       for (int id = flush * 10; id < flush * 10 + 10; id++) {

@@ -51,15 +51,10 @@ class MaintenanceTest {
   @Test
   void compactionLeavesNoDeleteFileAndTheSameRows() throws Exception {
     CommitCycle task = task();
-    Random random = new Random(7);
-    for (int flush = 0; flush < 6; flush++) {
-      changes(task, 0, random, 40);
-      task.commit();
-    }
-    Table table = catalog.loadTable(ITEMS);
+    Table table = flushes(task, new Random(7), 6, 40);
     assertFalse(TableFiles.of(table, table.currentSnapshot()).deletes().isEmpty());
 
-    MaintenanceRun run = new MaintenanceRun(table, EVERY_TIME);
+    MaintenanceRun run = MaintenanceRun.of(table, EVERY_TIME);
     run.run(System.currentTimeMillis());
 
     assertTrue(run.compacted());
@@ -80,12 +75,7 @@ class MaintenanceTest {
   void anUpsertCommittedDuringCompactionIsNeitherLostNorRevived(int formatVersion)
       throws Exception {
     CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true), formatVersion);
-    Random random = new Random(11);
-    for (int flush = 0; flush < 4; flush++) {
-      changes(task, 0, random, 30);
-      task.commit();
-    }
-    Table table = catalog.loadTable(ITEMS);
+    Table table = flushes(task, new Random(11), 4, 30);
     TableFiles planned = TableFiles.of(table, table.currentSnapshot());
     // while compaction reads, the sink commits an update, a delete and an insert
     int updated = expected.keySet().iterator().next();
@@ -121,12 +111,7 @@ class MaintenanceTest {
   @Test
   void aCompactionCatchesUpWithFlushAfterFlushUntilItLands() throws Exception {
     CommitCycle task = task();
-    Random random = new Random(5);
-    for (int flush = 0; flush < 3; flush++) {
-      changes(task, 0, random, 30);
-      task.commit();
-    }
-    Table table = catalog.loadTable(ITEMS);
+    Table table = flushes(task, new Random(5), 3, 30);
     TableFiles planned = TableFiles.of(table, table.currentSnapshot());
     List<Integer> keys = new ArrayList<>(expected.keySet());
     int[] flushes = {0};
@@ -234,6 +219,15 @@ class MaintenanceTest {
 
   private static RecordCoordinates at(int partition, long offset) {
     return RecordCoordinates.of(record("u", 1, "x", partition, offset, offset));
+  }
+
+  /** {@code flushes} commits of {@code each} random changes on partition 0: the table then. */
+  private Table flushes(CommitCycle task, Random random, int flushes, int each) {
+    for (int flush = 0; flush < flushes; flush++) {
+      changes(task, 0, random, each);
+      task.commit();
+    }
+    return catalog.loadTable(ITEMS);
   }
 
   /** {@code count} random inserts, updates and deletes on Kafka partition {@code partition}. */
