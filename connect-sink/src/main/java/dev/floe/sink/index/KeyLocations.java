@@ -126,13 +126,7 @@ public final class KeyLocations {
   }
 
   private static final java.util.concurrent.ExecutorService READS =
-      java.util.concurrent.Executors.newFixedThreadPool(
-          8,
-          runnable -> {
-            Thread thread = new Thread(runnable, "floe-key-locations");
-            thread.setDaemon(true);
-            return thread;
-          });
+      org.apache.iceberg.util.ThreadPools.newFixedThreadPool("floe-key-locations", 8);
 
   /** The snapshot the rows were found in. */
   public long snapshotId() {

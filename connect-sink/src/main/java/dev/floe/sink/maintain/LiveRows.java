@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.iceberg.FileScanTask;
@@ -25,6 +24,7 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.util.ThreadPools;
 
 /**
  * The rows of a compaction's data files that no delete removes, file after file in the order given.
@@ -41,13 +41,7 @@ final class LiveRows {
   static final int READ_AHEAD = 4;
 
   private static final ExecutorService READS =
-      Executors.newFixedThreadPool(
-          READ_AHEAD,
-          runnable -> {
-            Thread thread = new Thread(runnable, "floe-compaction-reads");
-            thread.setDaemon(true);
-            return thread;
-          });
+      ThreadPools.newFixedThreadPool("floe-compaction-reads", READ_AHEAD);
 
   private final Table table;
   private final Schema schema;

@@ -5,13 +5,13 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.util.ThreadPools;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +54,10 @@ public final class TableMaintainer implements AutoCloseable {
     this.catalog = catalog;
     this.defaults = defaults;
     this.listener = listener;
-    this.clock = Executors.newSingleThreadScheduledExecutor(daemon("floe-table-maintenance-clock"));
-    this.runners = Executors.newFixedThreadPool(RUNNERS, daemon("floe-table-maintenance"));
+    // Iceberg's pools: daemon threads, named, each started by (and with the class loader of) the
+    // thread that needs it
+    this.clock = ThreadPools.newScheduledPool("floe-table-maintenance-clock", 1);
+    this.runners = ThreadPools.newFixedThreadPool("floe-table-maintenance", RUNNERS);
     if (defaults.enabled()) {
       clock.scheduleWithFixedDelay(this::runDue, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
@@ -84,14 +86,6 @@ public final class TableMaintainer implements AutoCloseable {
         nextRunMs.remove(table);
       }
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** Hands each table due, and not running already, to a runner. */
