@@ -51,7 +51,7 @@ public final class KeyIndex {
   private long allKeys;
   private Long syncedSnapshotId;
   private final Set<String> ownFiles = new HashSet<>();
-  private final OwnRows ownRows;
+  private final OwnRowPlaces ownRows;
   private final KeyRange range = new KeyRange();
   private int builds;
 
@@ -69,12 +69,22 @@ public final class KeyIndex {
     this.keySchema = keySchema;
     this.keyBytes = KeyBytes.forKey(keySchema);
     this.budget = budget;
-    this.ownRows = new OwnRows();
+    this.ownRows = OwnRowPlaces.forKey(keySchema, budget);
   }
 
-  /** The memory its filters take. */
+  /** The memory its filters and the places of its own rows take. */
   long bytes() {
-    return bytes;
+    return bytes + ownRows.bytes();
+  }
+
+  /** The memory the places of its own rows take. */
+  long placeBytes() {
+    return ownRows.bytes();
+  }
+
+  /** Lets go of the places of its own rows, for a filter. */
+  void releasePlaces() {
+    ownRows.release();
   }
 
   /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
@@ -82,12 +92,26 @@ public final class KeyIndex {
     Snapshot current = table.currentSnapshot();
     boolean full = keys >= capacity;
     if (filters.isEmpty() || full && filters.size() == MAX_FILTERS || full && !addLargerFilter()) {
-      build(table, current); // one filter, in what the budget leaves once the old ones are gone
+      // one filter, in what the budget leaves once the old ones are gone; the places of this
+      // task's rows are kept if the commits since the last sync can be followed
+      boolean followed = !filters.isEmpty() && follow(table, current);
+      build(table, current, !followed);
       return;
     }
+    if (!follow(table, current)) {
+      build(table, current, true); // the snapshot it followed is gone (expired, rolled back)
+    }
+  }
+
+  /**
+   * Takes in the commits since the last sync, oldest first: their new keys, and what they make
+   * wrong in the places of this task's rows. False when the snapshot synced last is not an ancestor
+   * of {@code current} any more.
+   */
+  private boolean follow(Table table, Snapshot current) {
     Long target = current == null ? null : current.snapshotId();
     if (java.util.Objects.equals(target, syncedSnapshotId)) {
-      return;
+      return true;
     }
     List<Snapshot> newer = new ArrayList<>();
     boolean found = syncedSnapshotId == null;
@@ -101,8 +125,7 @@ public final class KeyIndex {
       }
     }
     if (!found) {
-      build(table, current); // the snapshot it followed is gone (expired, rolled back): again
-      return;
+      return false;
     }
     java.util.Collections.reverse(newer); // oldest first
     for (Snapshot snapshot : newer) {
@@ -114,12 +137,14 @@ public final class KeyIndex {
       if (!DataOperations.REPLACE.equals(snapshot.operation())) { // a rewrite adds no key
         for (DataFile file : snapshot.addedDataFiles(table.io())) {
           if (!ownFiles.remove(file.location())) {
-            addKeysOf(table, file); // another writer's rows: this task's of those keys may be gone
+            addKeysOf(
+                table, file, true); // another writer's rows: this task's of those keys may be gone
           }
         }
       }
     }
     syncedSnapshotId = target;
+    return true;
   }
 
   private static boolean removesDataFiles(Snapshot snapshot) {
@@ -195,7 +220,7 @@ public final class KeyIndex {
     return builds;
   }
 
-  private void build(Table table, Snapshot current) {
+  private void build(Table table, Snapshot current, boolean forgetOwnRows) {
     List<DataFile> files = new ArrayList<>();
     long rows = 0;
     if (current != null) {
@@ -221,9 +246,11 @@ public final class KeyIndex {
               + " bytes, over what iceberg.tables.key-index.max-bytes leaves");
     }
     ownFiles.clear();
-    ownRows.clear(); // what changed since cannot be told
+    if (forgetOwnRows) {
+      ownRows.clear(); // what changed since cannot be told
+    }
     for (DataFile file : files) {
-      addKeysOf(table, file);
+      addKeysOf(table, file, false); // the whole table: not another writer's commit
     }
     syncedSnapshotId = current == null ? null : current.snapshotId();
     builds++;
@@ -260,7 +287,11 @@ public final class KeyIndex {
         Math.max(BlockSplitBloomFilter.LOWER_BOUND_BYTES, (int) (bits / 8)));
   }
 
-  private void addKeysOf(Table table, DataFile file) {
+  /**
+   * Adds the keys of {@code file}; {@code anotherWriters}: a commit of another writer added it, so
+   * this task's rows of those keys may have been deleted with it.
+   */
+  private void addKeysOf(Table table, DataFile file, boolean anotherWriters) {
     if (file.format() != FileFormat.PARQUET) {
       throw new UnsupportedOperationException("data file " + file.location() + " is not Parquet");
     }
@@ -270,7 +301,9 @@ public final class KeyIndex {
         keySchema,
         row -> {
           add(row);
-          ownRows.forget(row);
+          if (anotherWriters) {
+            ownRows.forget(row);
+          }
         });
   }
 }

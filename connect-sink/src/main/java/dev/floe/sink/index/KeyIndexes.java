@@ -23,6 +23,7 @@ public final class KeyIndexes {
   private final long maxBytes;
   private final boolean locatesRows;
   private long usedBytes;
+  private long placeBytes; // of usedBytes: the places of rows
   private final Map<String, KeyIndex> byTable = new HashMap<>();
   private final Map<String, List<Integer>> keyOf = new HashMap<>();
 
@@ -63,6 +64,7 @@ public final class KeyIndexes {
       keyOf.put(table.name(), ids);
       KeyIndex old = byTable.put(table.name(), new KeyIndex(keySchema, this));
       if (old != null) {
+        old.releasePlaces();
         release(old.bytes());
       }
     }
@@ -101,12 +103,22 @@ public final class KeyIndexes {
   public synchronized void drop(Table table) {
     KeyIndex dropped = byTable.remove(table.name());
     if (dropped != null) {
+      dropped.releasePlaces();
       release(dropped.bytes());
     }
   }
 
-  /** Takes {@code bytes} of the budget for an index being built; false when they do not fit. */
+  /**
+   * Takes {@code bytes} of the budget for an index's filter; false when they do not fit. The places
+   * of rows give way to filters: a table without a filter gets an equality delete for every key,
+   * one without places only reads for its rows.
+   */
   synchronized boolean reserve(long bytes) {
+    if (usedBytes + bytes > maxBytes
+        && usedBytes - byTable.values().stream().mapToLong(KeyIndex::placeBytes).sum() + bytes
+            <= maxBytes) {
+      byTable.values().forEach(KeyIndex::releasePlaces);
+    }
     if (usedBytes + bytes > maxBytes) {
       return false;
     }
@@ -115,6 +127,24 @@ public final class KeyIndexes {
   }
 
   synchronized void release(long bytes) {
+    usedBytes -= bytes;
+  }
+
+  /**
+   * Takes {@code bytes} of the budget for the places of a table's own rows ({@link NumberKeyRows}),
+   * which all tables together may take half of; false when they do not fit.
+   */
+  synchronized boolean reservePlaces(long bytes) {
+    if (placeBytes + bytes > maxBytes / 2 || usedBytes + bytes > maxBytes) {
+      return false;
+    }
+    placeBytes += bytes;
+    usedBytes += bytes;
+    return true;
+  }
+
+  synchronized void releasePlaces(long bytes) {
+    placeBytes -= bytes;
     usedBytes -= bytes;
   }
 }

@@ -22,7 +22,7 @@ import org.apache.iceberg.StructLike;
  * the oldest flush's keys go first. A key's newest flush answers for it, an unknown place (null)
  * included, so an older flush's place of the key is never read.
  */
-final class OwnRows {
+final class OwnRows implements OwnRowPlaces {
   /** Entries kept per table: about 120 bytes each. */
   static final int MAX_ROWS = 200_000;
 
@@ -41,7 +41,8 @@ final class OwnRows {
     this.maxRows = maxRows;
   }
 
-  KeyLocations.RowAt of(StructLike key) {
+  @Override
+  public KeyLocations.RowAt of(StructLike key) {
     for (KeyMap<KeyLocations.RowAt> flush : flushes) {
       KeyLocations.RowAt row = flush.getOrDefault(key, NONE);
       if (row != NONE) {
@@ -55,7 +56,8 @@ final class OwnRows {
    * This task committed a flush of these keys: where each row is now, or null when unknown or the
    * key deleted. The map is kept as it is: the caller lets go of it.
    */
-  void committed(KeyMap<KeyLocations.RowAt> rows) {
+  @Override
+  public void committed(KeyMap<KeyLocations.RowAt> rows) {
     if (rows.isEmpty()) {
       return;
     }
@@ -81,7 +83,8 @@ final class OwnRows {
     return size;
   }
 
-  void forget(StructLike key) {
+  @Override
+  public void forget(StructLike key) {
     for (KeyMap<KeyLocations.RowAt> flush : flushes) {
       int before = flush.size();
       flush.remove(key);
@@ -93,7 +96,8 @@ final class OwnRows {
    * Data files that a commit removed: the rows in them are elsewhere now, or gone. Their places
    * become unknown rather than go, so that an older flush's place of the key is not read again.
    */
-  void removed(Collection<String> locations) {
+  @Override
+  public void removed(Collection<String> locations) {
     if (size > 0 && !locations.isEmpty()) {
       java.util.Set<String> gone = new java.util.HashSet<>(locations);
       for (KeyMap<KeyLocations.RowAt> flush : flushes) {
@@ -103,7 +107,8 @@ final class OwnRows {
     }
   }
 
-  void clear() {
+  @Override
+  public void clear() {
     flushes.clear();
     size = 0;
   }

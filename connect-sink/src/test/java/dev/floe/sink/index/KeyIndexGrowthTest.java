@@ -113,6 +113,36 @@ class KeyIndexGrowthTest {
     assertTrue(index.mayHold(key(-5)));
   }
 
+  /**
+   * A build for full filters reads the table's keys again, but the commits since the last sync are
+   * followed first: where this task's rows are stays known (updates of them are not looked for).
+   */
+  @Test
+  void aBuildForFullFiltersKeepsWhereThisTasksRowsAre() {
+    Table table = ItemsTable.empty();
+    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
+    index.sync(table);
+    org.apache.iceberg.DataFile file =
+        org.apache.iceberg.DataFiles.builder(org.apache.iceberg.PartitionSpec.unpartitioned())
+            .withPath("/warehouse/own.parquet")
+            .withFileSizeInBytes(100)
+            .withRecordCount(1)
+            .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+            .build();
+    KeyMap<KeyLocations.RowAt> own = KeyMap.create(KEY.asStruct());
+    own.put(key(7), new KeyLocations.RowAt(file, 3));
+    index.ownRowsCommitted(own, java.util.List.of());
+    long added = 0;
+    while (index.builds() == 1) {
+      for (int i = 0; i < 1_500; i++) {
+        index.add(key(1_000 + added++));
+      }
+      index.sync(table);
+    }
+    KeyLocations.RowAt row = index.ownRow(key(7));
+    assertTrue(row != null && row.position() == 3, "still known after the build: " + row);
+  }
+
   /** What the budget lends: all it has minus what one more reservation of the rest finds. */
   private static long budgetUsed(KeyIndexes budget, KeyIndex index) {
     long free = (1L << 30) - index.bytes();

@@ -1,0 +1,43 @@
+package dev.floe.sink.index;
+
+import java.util.Collection;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+
+/**
+ * Where this task's committed rows are, by key, as the key index keeps them (see {@link OwnRows}
+ * for what makes an entry go). Two forms: {@link NumberKeyRows} for a key of one whole-number
+ * column, compact enough to hold every row the task wrote; {@link OwnRows} for any other key, the
+ * flushes committed last.
+ */
+interface OwnRowPlaces {
+  /** The form for keys of {@code keySchema}. */
+  static OwnRowPlaces forKey(Schema keySchema, KeyIndexes budget) {
+    return NumberKeyRows.supports(keySchema) ? new NumberKeyRows(budget) : new OwnRows();
+  }
+
+  /** Where the row of {@code key} is; null when not known. */
+  KeyLocations.RowAt of(StructLike key);
+
+  /** A committed flush: where each key's row is now, null when unknown or deleted. */
+  void committed(KeyMap<KeyLocations.RowAt> rows);
+
+  /** The row of {@code key} may be gone or elsewhere. */
+  void forget(StructLike key);
+
+  /** Data files a commit removed: their rows are elsewhere now, or gone. */
+  void removed(Collection<String> locations);
+
+  /** Nothing is known any more. */
+  void clear();
+
+  /** The memory taken from the key index budget (read by the metrics). */
+  default long bytes() {
+    return 0;
+  }
+
+  /** Gives its memory back to the budget, knowing nothing from then on. */
+  default void release() {
+    clear();
+  }
+}
