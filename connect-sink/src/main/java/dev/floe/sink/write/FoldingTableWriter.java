@@ -43,6 +43,8 @@ public final class FoldingTableWriter extends BufferedTableWriter {
   private final ChangeMetadata.Columns metadata = new ChangeMetadata.Columns();
   private final boolean softDelete;
   private final KeyIndexes indexes;
+  // in a flush's keys the table may hold: a deleted key it certainly does not
+  private static final KeyLocations.RowAt NOT_HELD = new KeyLocations.RowAt(null, -1);
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(FoldingTableWriter.class);
   private final Set<String> valueColumns = new HashSet<>();
@@ -339,7 +341,12 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     Map<StructLike, KeyLocations.RowAt> held = new java.util.IdentityHashMap<>(latestByKey.size());
     for (Map.Entry<StructLike, Record> change : latestByKey.entrySet()) {
       Record rowKey = (Record) change.getKey();
-      if (change.getValue() == null || index == null || index.mayHold(rowKey)) {
+      boolean mayHold = index == null || index.mayHold(rowKey);
+      if (!mayHold && change.getValue() == null) {
+        // a delete of a key the table does not hold (inserted in this buffer): nothing to find,
+        // and one such key looked for read every file its bounds admit
+        held.put(rowKey, NOT_HELD);
+      } else if (mayHold) {
         KeyLocations.RowAt own = index == null ? null : index.ownRow(rowKey);
         held.put(rowKey, own);
         if (own == null) {
@@ -376,7 +383,9 @@ public final class FoldingTableWriter extends BufferedTableWriter {
       if (held.containsKey(rowKey)) {
         KeyLocations.RowAt own = held.get(rowKey);
         List<KeyLocations.RowAt> rows =
-            !byPositions ? null : own != null ? List.of(own) : located.of(rowKey);
+            !byPositions
+                ? null
+                : own == NOT_HELD ? List.of() : own != null ? List.of(own) : located.of(rowKey);
         if (rows != null && rows.isEmpty() && change.getValue() == null && deadRow(rowKey)) {
           files.write(beforeDelete.get(rowKey), rowKey); // tagged by its key: a dead row
           deadRows.add(rowKey);
