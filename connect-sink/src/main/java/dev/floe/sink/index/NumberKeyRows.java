@@ -17,10 +17,11 @@ import org.apache.iceberg.types.Type;
  * spread over a whole table of millions of rows read every data file's key column at each flush
  * otherwise (half the time of such a flush, growing with the table).
  *
- * <p>Kept as two arrays of longs (open addressing), the key and its row's place (data file number
- * and position), about 21 to 43 bytes a key, taken from the key index budget; when a larger table
- * would not fit in its share, everything is forgotten and it fills again from the next flush (those
- * keys are found by reading, as before). An entry goes as {@link OwnRows} says.
+ * <p>Kept in one array of longs (open addressing, linear probing), each key beside its row's place
+ * (data file number and position) so that a look costs one cache miss, not two: about 21 to 43
+ * bytes a key, taken from the key index budget; when a larger table would not fit in its share,
+ * everything is forgotten and it fills again from the next flush (those keys are found by reading,
+ * as before). An entry goes as {@link OwnRows} says.
  */
 final class NumberKeyRows implements OwnRowPlaces {
   static final int MIN_SLOTS = 1 << 14;
@@ -29,9 +30,10 @@ final class NumberKeyRows implements OwnRowPlaces {
   private static final int MAX_FILES = (1 << 23) - 1;
 
   private final KeyIndexes budget;
-  private long[] keys = new long[0];
-  // 0: an empty slot; else (file number + 1) << 40 | position
-  private long[] places = new long[0];
+  // pairs: the key at 2i, its place at 2i + 1 (0: an empty slot; else (file number + 1) << 40 |
+  // position)
+  private long[] table = new long[0];
+  private int slots;
   private int shift;
   private int size;
   private volatile long bytes; // read by the metrics
@@ -53,13 +55,12 @@ final class NumberKeyRows implements OwnRowPlaces {
 
   @Override
   public KeyLocations.RowAt of(StructLike rowKey) {
-    int slot = read(rowKey) ? find(key) : -1;
-    if (slot < 0) {
+    int slot = read(rowKey) ? slotOf(key) : -1;
+    if (slot < 0 || table[2 * slot + 1] == 0) {
       return null;
     }
-    long place = places[slot];
-    return new KeyLocations.RowAt(
-        files.file((int) (place >>> POSITION_BITS) - 1), place & POSITION_MASK);
+    long place = table[2 * slot + 1];
+    return new KeyLocations.RowAt(fileOf(place), place & POSITION_MASK);
   }
 
   @Override
@@ -90,14 +91,12 @@ final class NumberKeyRows implements OwnRowPlaces {
     if (gone.isEmpty()) {
       return;
     }
-    long[] oldKeys = keys;
-    long[] oldPlaces = places;
-    keys = new long[oldKeys.length];
-    places = new long[oldPlaces.length];
+    long[] old = table;
+    table = new long[old.length];
     size = 0;
-    for (int i = 0; i < oldPlaces.length; i++) {
-      if (oldPlaces[i] != 0 && !gone.contains((int) (oldPlaces[i] >>> POSITION_BITS) - 1)) {
-        insert(oldKeys[i], oldPlaces[i]);
+    for (int i = 0; i < old.length; i += 2) {
+      if (old[i + 1] != 0 && !gone.contains(numberOf(old[i + 1]))) {
+        insert(old[i], old[i + 1]);
       }
     }
     files.free(gone);
@@ -105,8 +104,7 @@ final class NumberKeyRows implements OwnRowPlaces {
 
   @Override
   public void clear() {
-    Arrays.fill(keys, 0);
-    Arrays.fill(places, 0);
+    Arrays.fill(table, 0);
     size = 0;
     files.clear();
   }
@@ -118,8 +116,8 @@ final class NumberKeyRows implements OwnRowPlaces {
 
   @Override
   public void release() {
-    keys = new long[0];
-    places = new long[0];
+    table = new long[0];
+    slots = 0;
     size = 0;
     files.clear();
     budget.releasePlaces(bytes);
@@ -144,55 +142,62 @@ final class NumberKeyRows implements OwnRowPlaces {
     return false;
   }
 
+  private static int numberOf(long place) {
+    return (int) (place >>> POSITION_BITS) - 1;
+  }
+
+  private DataFile fileOf(long place) {
+    return files.file(numberOf(place));
+  }
+
   private int home(long k) {
     return (int) ((k * 0x9E3779B97F4A7C15L) >>> shift); // Fibonacci hashing: serial keys spread
   }
 
-  private int find(long k) {
-    if (size == 0) {
+  /** The slot holding {@code k}, or the empty slot where it would go; -1 without slots. */
+  private int slotOf(long k) {
+    if (slots == 0) {
       return -1;
     }
-    int mask = places.length - 1;
-    for (int i = home(k); places[i] != 0; i = (i + 1) & mask) {
-      if (keys[i] == k) {
-        return i;
-      }
+    int mask = slots - 1;
+    int i = home(k);
+    while (table[2 * i + 1] != 0 && table[2 * i] != k) {
+      i = (i + 1) & mask;
     }
-    return -1;
+    return i;
   }
 
   private void put(long k, DataFile file, long position) {
-    int slot = find(k);
-    if (slot < 0 && (size + 1) * 4L > places.length * 3L && !grow()) {
-      if (places.length == 0) {
+    if ((size + 1) * 4L > slots * 3L && !grow()) {
+      if (slots == 0) {
         return; // no room at all: the key is found by reading
       }
-      clear(); // no room to grow: forget all, keep the slots
+      if (table[2 * slotOf(k) + 1] == 0) {
+        clear(); // a new key and no room to grow: forget all, keep the slots
+      }
     }
     int number = files.numberOf(file);
     if (number < 0) { // more files than a place can tell: start again
       clear();
-      slot = -1;
       number = files.numberOf(file);
     }
     files.taken(number); // before the old place's release: it may be the same file
-    long place = ((long) (number + 1) << POSITION_BITS) | position;
-    if (slot >= 0) {
-      files.released((int) (places[slot] >>> POSITION_BITS) - 1);
-      places[slot] = place;
+    int slot = slotOf(k);
+    long old = table[2 * slot + 1];
+    if (old != 0) {
+      files.released(numberOf(old));
     } else {
-      insert(k, place);
+      table[2 * slot] = k;
+      size++;
     }
+    table[2 * slot + 1] = ((long) (number + 1) << POSITION_BITS) | position;
   }
 
+  /** Adds {@code k}, which is not held, in a table with room for it. */
   private void insert(long k, long place) {
-    int mask = places.length - 1;
-    int i = home(k);
-    while (places[i] != 0) {
-      i = (i + 1) & mask;
-    }
-    keys[i] = k;
-    places[i] = place;
+    int slot = slotOf(k);
+    table[2 * slot] = k;
+    table[2 * slot + 1] = place;
     size++;
   }
 
@@ -200,42 +205,40 @@ final class NumberKeyRows implements OwnRowPlaces {
    * Removes {@code k} by shifting the entries after it back (linear probing keeps no tombstone).
    */
   private void remove(long k) {
-    int gap = find(k);
-    if (gap < 0) {
+    int gap = slotOf(k);
+    if (gap < 0 || table[2 * gap + 1] == 0) {
       return;
     }
-    files.released((int) (places[gap] >>> POSITION_BITS) - 1);
-    int mask = places.length - 1;
-    for (int j = (gap + 1) & mask; places[j] != 0; j = (j + 1) & mask) {
+    files.released(numberOf(table[2 * gap + 1]));
+    int mask = slots - 1;
+    for (int j = (gap + 1) & mask; table[2 * j + 1] != 0; j = (j + 1) & mask) {
       // the entry at j may fill the gap unless its home lies after the gap
-      if (((j - home(keys[j])) & mask) >= ((j - gap) & mask)) {
-        keys[gap] = keys[j];
-        places[gap] = places[j];
+      if (((j - home(table[2 * j])) & mask) >= ((j - gap) & mask)) {
+        table[2 * gap] = table[2 * j];
+        table[2 * gap + 1] = table[2 * j + 1];
         gap = j;
       }
     }
-    places[gap] = 0;
-    keys[gap] = 0;
+    table[2 * gap] = 0;
+    table[2 * gap + 1] = 0;
     size--;
   }
 
   /** Twice the slots, if the budget has room for them; false when it has not. */
   private boolean grow() {
-    int slots = Math.max(MIN_SLOTS, places.length * 2);
-    long more = 16L * slots - bytes;
-    if (slots <= 0 || !budget.reservePlaces(more)) {
+    int more = Math.max(MIN_SLOTS, 2 * slots);
+    if (more > 1 << 29 || !budget.reservePlaces(16L * more - bytes)) {
       return false;
     }
-    bytes += more;
-    long[] oldKeys = keys;
-    long[] oldPlaces = places;
-    keys = new long[slots];
-    places = new long[slots];
-    shift = 64 - Integer.numberOfTrailingZeros(slots);
+    bytes = 16L * more;
+    long[] old = table;
+    table = new long[2 * more];
+    slots = more;
+    shift = 64 - Integer.numberOfTrailingZeros(more);
     size = 0;
-    for (int i = 0; i < oldPlaces.length; i++) {
-      if (oldPlaces[i] != 0) {
-        insert(oldKeys[i], oldPlaces[i]);
+    for (int i = 0; i < old.length; i += 2) {
+      if (old[i + 1] != 0) {
+        insert(old[i], old[i + 1]);
       }
     }
     return true;
