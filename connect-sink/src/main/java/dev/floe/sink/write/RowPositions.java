@@ -47,6 +47,8 @@ public final class RowPositions {
   private final long taskId;
   private final Map<String, Rows> byFile = new LinkedHashMap<>();
   private int rows;
+  private DataFile lastFile;
+  private Rows lastRows;
   private final Set<String> written = new java.util.HashSet<>();
 
   /**
@@ -82,10 +84,13 @@ public final class RowPositions {
   }
 
   public void delete(KeyLocations.RowAt row) {
-    byFile
-        .computeIfAbsent(row.file().location(), path -> new Rows(row.file(), new ArrayList<>()))
-        .positions()
-        .add(row.position());
+    if (row.file() != lastFile) { // rows of a file share its object: its location is made once
+      lastFile = row.file();
+      lastRows =
+          byFile.computeIfAbsent(
+              row.file().location(), path -> new Rows(row.file(), new ArrayList<>()));
+    }
+    lastRows.positions().add(row.position());
     rows++;
   }
 
