@@ -316,7 +316,11 @@ public final class SinkConfig extends AbstractConfig {
             + " table when built; a table that grows past twice that gets a larger filter beside"
             + " the full one rather than a read of all its keys, up to about 5 bytes per key"
             + " before it is built again as one). A table whose index would not fit has none: its"
-            + " written keys get equality deletes (logged once per writer).",
+            + " written keys get equality deletes (logged once per writer). For a table keyed by"
+            + " one int, bigint or date column the index also keeps where each row the task wrote"
+            + " is, so updates of those rows read nothing (about 21-43 bytes a key; all tables'"
+            + " places together take at most half of this, forgotten and filled again when a"
+            + " table outgrows it, and given up first when a filter needs the room).",
         TABLES_GROUP,
         13,
         Width.SHORT,
