@@ -44,6 +44,8 @@ final class BenchConnectors {
             prefix + "_slot",
             "publication.name",
             prefix + "_publication"));
+    // the topics' partitions: one task of each sink per partition
+    config.put("topic.creation.default.partitions", String.valueOf(options.partitions()));
     config.putAll(options.sourceSettings());
     return config;
   }
@@ -59,7 +61,9 @@ final class BenchConnectors {
             "commit.interval.ms",
             String.valueOf(options.commitIntervalMs()),
             "errors.tolerance",
-            "none"));
+            "none",
+            "tasks.max",
+            String.valueOf(options.partitions())));
     return config;
   }
 

@@ -16,10 +16,12 @@ record BenchOptions(
     Path dataDir,
     int freshnessRate,
     int freshnessSeconds,
-    Map<String, String> sourceSettings) {
+    Map<String, String> sourceSettings,
+    int partitions) {
   static final String USAGE =
       "benchmarks/pipeline/run [--rows N (300000)] [--repeats R (3)] [--formats json,avro]"
-          + " [--sinks floe,apache] [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]"
+          + " [--sinks floe,apache] [--partitions N (1): the topic's partitions and each sink's tasks]"
+          + " [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]"
           + " [--freshness-rate ROWS_PER_S --freshness-seconds S (60)]: freshness at that offered"
           + " rate instead of throughput; [--source-set KEY=VALUE]...: a setting added to the"
           + " source connector's (Debezium's batch and queue sizes, producer.override.*)";
@@ -35,12 +37,14 @@ record BenchOptions(
     int freshnessRate = 0;
     int freshnessSeconds = 60;
     Map<String, String> sourceSettings = new LinkedHashMap<>();
+    int partitions = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         case "--repeats" -> repeats = Integer.parseInt(args[++i]);
         case "--formats" -> formats = List.of(args[++i].split(","));
         case "--sinks" -> sinks = List.of(args[++i].split(","));
+        case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--commit-interval-ms" -> interval = Integer.parseInt(args[++i]);
         case "--data-dir" -> dataDir = Path.of(args[++i]).toAbsolutePath();
         case "--freshness-rate" -> freshnessRate = Integer.parseInt(args[++i]);
@@ -72,7 +76,8 @@ record BenchOptions(
         dataDir,
         freshnessRate,
         freshnessSeconds,
-        sourceSettings);
+        sourceSettings,
+        partitions);
   }
 
   String version() {

@@ -110,7 +110,7 @@ final class PipelineRun implements AutoCloseable {
         "the table " + id + " holding every row",
         RUN_TIMEOUT,
         () -> {
-          if (lastRead[0] == 0 && TopicWatch.recordsLag(sink) == 0) {
+          if (lastRead[0] == 0 && TopicWatch.recordsLag(sink, options.partitions()) == 0) {
             lastRead[0] = System.currentTimeMillis();
           }
           return connectors.committedRows(id) >= options.rows();

@@ -89,9 +89,13 @@ record RunResult(
     }
     return out.append(
             String.format(
-                "(medians of %d runs, %d rows each, commit.interval.ms=%d; table right: floe verify"
+                "(medians of %d runs, %d rows each, %d partition(s) and sink task(s), commit.interval.ms=%d;"
+                    + " table right: floe verify"
                     + " EQUAL for Floe's, every key once for Apache's)",
-                options.repeats(), options.rows(), options.commitIntervalMs()))
+                options.repeats(),
+                options.rows(),
+                options.partitions(),
+                options.commitIntervalMs()))
         .toString();
   }
 

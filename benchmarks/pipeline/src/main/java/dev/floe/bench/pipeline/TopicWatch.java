@@ -31,16 +31,23 @@ final class TopicWatch implements AutoCloseable {
   }
 
   long endOffset(String topic) throws Exception {
-    TopicPartition partition = new TopicPartition(topic, 0);
     if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
       return 0;
     }
     try {
-      return admin
-          .listOffsets(Map.of(partition, OffsetSpec.latest()))
-          .partitionResult(partition)
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
           .get(10, TimeUnit.SECONDS)
-          .offset();
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      long sum = 0;
+      for (var offset : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values()) {
+        sum += offset.offset();
+      }
+      return sum; // over its partitions
     } catch (ExecutionException notYet) {
       return 0;
     }
@@ -59,33 +66,47 @@ final class TopicWatch implements AutoCloseable {
 
   /** A one-partition topic (the broker does not create topics on first use). */
   void create(String topic) throws Exception {
-    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    create(topic, 1);
+  }
+
+  void create(String topic, int partitions) throws Exception {
+    admin
+        .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
   }
 
   /**
-   * The sink consumer's lag on its partition (Kafka's consumer metric), or -1 before it has one.
+   * The sink consumers' largest lag over {@code partitions} partitions (Kafka's consumer metric, of
+   * each task's consumer), or -1 before every partition has one.
    */
-  static double recordsLag(String sink) throws Exception {
+  static double recordsLag(String sink, int partitions) throws Exception {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     Set<ObjectName> names =
         server.queryNames(
             new ObjectName(
                 "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=connector-consumer-"
                     + sink
-                    + "-0,*"),
+                    + "-*,*"),
             null);
+    double largest = 0;
+    int seen = 0;
     for (ObjectName name : names) {
       if (name.getKeyProperty("partition") != null) {
         // records-lag appears once the consumer has fetched from the partition
         for (MBeanAttributeInfo attribute : server.getMBeanInfo(name).getAttributes()) {
           if (attribute.getName().equals("records-lag")) {
             Object lag = server.getAttribute(name, "records-lag");
-            return lag instanceof Double d && !d.isNaN() ? d : -1;
+            if (!(lag instanceof Double d) || d.isNaN()) {
+              return -1;
+            }
+            largest = Math.max(largest, d);
+            seen++;
           }
         }
       }
     }
-    return -1;
+    return seen >= partitions ? largest : -1;
   }
 
   @Override
