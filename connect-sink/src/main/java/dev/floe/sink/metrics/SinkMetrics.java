@@ -207,7 +207,8 @@ public final class SinkMetrics {
               metrics,
               t,
               "key-index-bytes",
-              "Memory the table's key index takes on this task (0: no index).",
+              "Memory the table's key index takes on this task, its filters and the places of the"
+                  + " rows the task wrote (0: no index).",
               () -> keyIndexes.bytesOf(t));
           tableGauge(
               metrics,
