@@ -46,7 +46,8 @@ class NumberKeyRowsTest {
       KeyMap<KeyLocations.RowAt> committed = KeyMap.create(KEY.asStruct());
       for (int position = 0; position < 2_000; position++) {
         // keys from a small range collide in the slots, and are updated, deleted, forgotten
-        long id = random.nextInt(30_000) - 10_000L;
+        // half of them a multiple of 64: they share the first slot of their runs
+        long id = (random.nextInt(30_000) - 10_000L) * (random.nextBoolean() ? 1 : 64);
         KeyLocations.RowAt at =
             random.nextInt(10) == 0 ? null : new KeyLocations.RowAt(file, position);
         committed.put(key(id), at);
@@ -55,7 +56,7 @@ class NumberKeyRowsTest {
       committed.forEach((key, at) -> expected.put((Long) key.get(0, Long.class), at));
       expected.values().removeIf(at -> at == null);
       for (int i = 0; i < 100; i++) {
-        long id = random.nextInt(30_000) - 10_000L;
+        long id = (random.nextInt(30_000) - 10_000L) * (random.nextBoolean() ? 1 : 64);
         rows.forget(key(id));
         expected.remove(id);
       }
@@ -67,7 +68,12 @@ class NumberKeyRowsTest {
       }
       assertEquals(expected.size(), rows.size(), "after flush " + flush);
     }
+    java.util.Set<Long> ids = new java.util.HashSet<>(expected.keySet());
     for (long id = -10_000; id < 20_000; id++) {
+      ids.add(id);
+      ids.add(id * 64);
+    }
+    for (long id : ids) {
       KeyLocations.RowAt want = expected.get(id);
       KeyLocations.RowAt got = rows.of(key(id));
       if (want == null) {
