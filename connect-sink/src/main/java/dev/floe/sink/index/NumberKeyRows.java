@@ -150,15 +150,8 @@ final class NumberKeyRows implements OwnRowPlaces {
     return files.file(numberOf(place));
   }
 
-  /**
-   * The slot a key starts its probe at: eight keys in a row (k / 8 the same) share a run of eight
-   * slots (two cache lines), runs spread over the table by Fibonacci hashing. A flush of serial
-   * keys then fills runs slot after slot instead of touching a random slot of a table of hundreds
-   * of megabytes per key (a cache and a TLB miss each: 14% of a flush of inserts); keys a multiple
-   * of eight apart share a run's first slot and probe a few slots further, in the same cache lines.
-   */
   private int home(long k) {
-    return (int) (((k >>> 3) * 0x9E3779B97F4A7C15L) >>> shift) & ~7 | (int) (k & 7);
+    return (int) ((k * 0x9E3779B97F4A7C15L) >>> shift); // Fibonacci hashing: serial keys spread
   }
 
   /** The slot holding {@code k}, or the empty slot where it would go; -1 without slots. */
