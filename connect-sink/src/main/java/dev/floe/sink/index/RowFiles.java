@@ -101,11 +101,6 @@ final class RowFiles {
     free.clear();
   }
 
-  /** Files known. */
-  int size() {
-    return numbers.size();
-  }
-
   private void letGo(int number) {
     if (number == lastNumber) {
       lastFile = null;
