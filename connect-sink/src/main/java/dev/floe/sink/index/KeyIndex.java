@@ -32,8 +32,9 @@ import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
  * twice as selective, so the false positives of all of them stay under twice the first's; after
  * {@link #MAX_FILTERS} it is built again as one, which bounds its memory.
  *
- * <p>It also keeps where this task's own committed rows are ({@link OwnRows}), following the same
- * commits to drop what they make wrong.
+ * <p>It also keeps where this task's own committed rows are ({@link OwnRowPlaces}), following the
+ * same commits to drop what they make wrong; for a key of one whole-number column, where every live
+ * row of the table is, read with the keys when it is built ({@link LiveRowPlaces}).
  */
 public final class KeyIndex {
   private static final double FALSE_POSITIVES = 0.01;
@@ -221,13 +222,13 @@ public final class KeyIndex {
   }
 
   private void build(Table table, Snapshot current, boolean forgetOwnRows) {
-    List<DataFile> files = new ArrayList<>();
+    List<FileScanTask> tasks = new ArrayList<>();
     long rows = 0;
     if (current != null) {
-      try (CloseableIterable<FileScanTask> tasks =
+      try (CloseableIterable<FileScanTask> planned =
           table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
-        for (FileScanTask task : tasks) {
-          files.add(task.file());
+        for (FileScanTask task : planned) {
+          tasks.add(task);
           rows += task.file().recordCount();
         }
       } catch (IOException e) {
@@ -246,11 +247,22 @@ public final class KeyIndex {
               + " bytes, over what iceberg.tables.key-index.max-bytes leaves");
     }
     ownFiles.clear();
+    // what changed since cannot be told: the places are read again with the keys, where they can
+    // be held for the whole table
+    LiveRowPlaces places = null;
     if (forgetOwnRows) {
-      ownRows.clear(); // what changed since cannot be told
+      ownRows.clear();
+      places = ownRows.fillsFromTable() ? new LiveRowPlaces(table, keySchema, ownRows) : null;
     }
-    for (DataFile file : files) {
-      addKeysOf(table, file, false); // the whole table: not another writer's commit
+    for (FileScanTask task : tasks) {
+      if (places != null && task.file().format() == FileFormat.PARQUET) {
+        places.read(task, this::add);
+      } else {
+        addKeysOf(table, task.file(), false); // the whole table: not another writer's commit
+      }
+    }
+    if (places != null) {
+      places.done();
     }
     syncedSnapshotId = current == null ? null : current.snapshotId();
     builds++;

@@ -39,6 +39,8 @@ final class NumberKeyRows implements OwnRowPlaces {
   private volatile long bytes; // read by the metrics
   private final RowFiles files = new RowFiles(MAX_FILES);
   private long key; // the key read last by read()
+  // keys a read of the whole table found live more than once (rare: another writer's appends)
+  private final Set<Long> foundTwice = new java.util.HashSet<>();
 
   NumberKeyRows(KeyIndexes budget) {
     this.budget = budget;
@@ -76,6 +78,34 @@ final class NumberKeyRows implements OwnRowPlaces {
         put(key, at.file(), at.position());
       }
     }
+  }
+
+  @Override
+  public boolean fillsFromTable() {
+    return true;
+  }
+
+  @Override
+  public boolean found(StructLike rowKey, DataFile file, long position, boolean full) {
+    if (!read(rowKey) || foundTwice.contains(key)) {
+      return !full;
+    }
+    int slot = slotOf(key);
+    if (slot >= 0 && table[2 * slot + 1] != 0) { // a second live row: neither is the key's place
+      remove(key);
+      foundTwice.add(key);
+      return !full;
+    }
+    if (full || (size + 1) * 4L > slots * 3L && !grow() || files.numberOf(file) < 0) {
+      return false; // no room: put would forget what was found, and with it the keys found once
+    }
+    put(key, file, position);
+    return true;
+  }
+
+  @Override
+  public void filled() {
+    foundTwice.clear();
   }
 
   @Override

@@ -31,6 +31,26 @@ interface OwnRowPlaces {
   /** Nothing is known any more. */
   void clear();
 
+  /**
+   * Whether it holds the places of the table's live rows as a read of the whole table finds them
+   * ({@link LiveRowPlaces}), not only those of the rows this task writes.
+   */
+  default boolean fillsFromTable() {
+    return false;
+  }
+
+  /**
+   * A read of the whole table found a live row of {@code key} there; {@code full}: it had no room
+   * before, and now only unplaces a key found twice. False when it has no room for more.
+   */
+  default boolean found(
+      StructLike key, org.apache.iceberg.DataFile file, long position, boolean full) {
+    return false;
+  }
+
+  /** The read of the whole table is over. */
+  default void filled() {}
+
   /** The memory taken from the key index budget (read by the metrics). */
   default long bytes() {
     return 0;

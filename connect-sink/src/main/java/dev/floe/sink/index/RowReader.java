@@ -18,7 +18,6 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.GenericDeleteFilter;
@@ -153,35 +152,6 @@ final class RowReader {
       key.set(i, value instanceof ByteBuffer bytes ? ByteBuffers.copy(bytes) : value);
     }
     return key;
-  }
-
-  /** The first {@code size} fields of a row: its key columns, without copying them. */
-  private static final class KeyView implements StructLike {
-    private final int size;
-    private Record row;
-
-    KeyView(int size) {
-      this.size = size;
-    }
-
-    void of(Record current) {
-      this.row = current;
-    }
-
-    @Override
-    public int size() {
-      return size;
-    }
-
-    @Override
-    public <T> T get(int pos, Class<T> javaClass) {
-      return row.get(pos, javaClass);
-    }
-
-    @Override
-    public <T> void set(int pos, T value) {
-      throw new UnsupportedOperationException("a key view is read-only");
-    }
   }
 
   /** The wanted keys {@code delete} removes, read once per look. */

@@ -71,20 +71,110 @@ class KeyLookupsTest {
   }
 
   @Test
-  void aRowAnotherWriterPutThereIsReadFor() throws Exception {
+  void aRowAnotherWriterPutThereAfterTheTaskStartedIsReadFor() throws Exception {
+    CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    apply(task, "c", 1, "ours");
+    task.commit(); // its key index is built: it follows the table from here
     CommitCycle other = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
-    apply(other, "c", 1, "theirs");
     apply(other, "c", 3, "theirs");
     other.commit();
-    CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
     CountingFileIO.DATA_FILES_OPENED.clear();
 
     apply(task, "u", 3, "ours");
     task.commit();
 
-    assertEquals(1, CountingFileIO.DATA_FILES_OPENED.size(), "the other writer's file, read");
+    // once for its keys as the index follows the other writer's commit, once for the row
+    assertEquals(List.of(2), List.copyOf(CountingFileIO.DATA_FILES_OPENED.values()));
     Table table = catalog.loadTable(ITEMS);
-    assertEquals(List.of("1|theirs", "3|ours"), TableRows.of(table, "id", "name"));
+    assertEquals(List.of("1|ours", "3|ours"), TableRows.of(table, "id", "name"));
+  }
+
+  @Test
+  void aRestartedTaskKnowsWhereTheLiveRowsAreFromItsIndexBuild() throws Exception {
+    CommitCycle before = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    for (int id = 1; id < 100; id += 2) {
+      apply(before, "c", id, "one");
+    }
+    before.commit();
+    apply(before, "u", 7, "two"); // its first row dead by a deletion vector
+    apply(before, "d", 9, null);
+    before.commit();
+    CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    CountingFileIO.DATA_FILES_OPENED.clear();
+
+    apply(restarted, "u", 7, "three");
+    apply(restarted, "u", 11, "three");
+    restarted.commit();
+
+    // each data file once, for the index build: no look for the rows it deletes
+    assertEquals(
+        List.of(1, 1), List.copyOf(CountingFileIO.DATA_FILES_OPENED.values()), "data file opens");
+    Table table = catalog.loadTable(ITEMS);
+    List<String> rows = TableRows.of(table, "id", "name");
+    assertEquals(49, rows.size());
+    assertEquals(
+        List.of("11|three", "7|three"),
+        rows.stream().filter(row -> row.matches("(7|9|11)\\|.*")).toList());
+  }
+
+  @Test
+  void aKeyLiveTwiceInTheTableIsReadForAndBothRowsGo() throws Exception {
+    CommitCycle before = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    apply(before, "c", 1, "one");
+    apply(before, "c", 3, "one");
+    before.commit();
+    Table table = catalog.loadTable(ITEMS);
+    appendRow(table, 3, "appended"); // another writer's append: key 3 live twice
+    CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+
+    apply(restarted, "u", 3, "two");
+    apply(restarted, "u", 1, "two");
+    restarted.commit();
+
+    table.refresh();
+    assertEquals(List.of("1|two", "3|two"), TableRows.of(table, "id", "name"));
+  }
+
+  @Test
+  void theEqualityDeletesOfTheTableApplyToWhereTheLiveRowsAre() throws Exception {
+    CommitCycle byEquality = UpsertCycles.byEquality(catalog); // format v2: a delete per key
+    apply(byEquality, "c", 1, "one");
+    apply(byEquality, "c", 3, "one");
+    byEquality.commit();
+    apply(byEquality, "u", 3, "two"); // its first row dead by an equality delete
+    byEquality.commit();
+    CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 2);
+    CountingFileIO.DATA_FILES_OPENED.clear();
+
+    apply(restarted, "u", 3, "three");
+    apply(restarted, "u", 1, "three"); // in the file the equality delete applies to
+    restarted.commit();
+
+    // the two data files and the equality delete that applies, each once (for the index build)
+    assertEquals(
+        List.of(1, 1, 1), List.copyOf(CountingFileIO.DATA_FILES_OPENED.values()), "file opens");
+    Table table = catalog.loadTable(ITEMS);
+    assertEquals(List.of("1|three", "3|three"), TableRows.of(table, "id", "name"));
+  }
+
+  /** A row appended as a writer that deletes nothing would (Apache's sink, a batch job). */
+  private static void appendRow(Table table, int id, String name) throws Exception {
+    org.apache.iceberg.data.GenericRecord row =
+        org.apache.iceberg.data.GenericRecord.create(table.schema());
+    row.setField("id", id);
+    row.setField("name", name);
+    org.apache.iceberg.io.OutputFile out =
+        table.io().newOutputFile(table.locationProvider().newDataLocation("appended.parquet"));
+    org.apache.iceberg.io.DataWriter<org.apache.iceberg.data.Record> writer =
+        org.apache.iceberg.parquet.Parquet.writeData(out)
+            .schema(table.schema())
+            .createWriterFunc(org.apache.iceberg.data.parquet.GenericParquetWriter::create)
+            .withSpec(table.spec())
+            .build();
+    try (writer) {
+      writer.write(row);
+    }
+    table.newAppend().appendFile(writer.toDataFile()).commit();
   }
 
   private void apply(CommitCycle task, String op, int id, String name) {
@@ -92,7 +182,7 @@ class KeyLookupsTest {
     task.apply(parse(record(op, id, name, 0, at, 100 + at)));
   }
 
-  /** Hadoop's file IO, counting the data files opened by location. */
+  /** Hadoop's file IO, counting the Parquet files (data, equality deletes) opened by location. */
   public static final class CountingFileIO extends HadoopFileIO {
     static final Map<String, Integer> DATA_FILES_OPENED = new ConcurrentHashMap<>();
 
@@ -111,7 +201,7 @@ class KeyLookupsTest {
     }
 
     private static void count(String path) {
-      if (path.contains("/data/")) {
+      if (path.contains("/data/") && path.endsWith(".parquet")) {
         DATA_FILES_OPENED.merge(path, 1, Integer::sum);
       }
     }

@@ -124,6 +124,34 @@ class NumberKeyRowsTest {
   }
 
   @Test
+  void aReadOfTheTablePlacesKeysFoundOnceAndNoneFoundTwiceEvenWhenFull() {
+    KeyIndexes budget = new KeyIndexes(true, 2L * 16 * NumberKeyRows.MIN_SLOTS);
+    NumberKeyRows rows = new NumberKeyRows(budget);
+    DataFile one = file("one");
+    DataFile two = file("two");
+    int fits = NumberKeyRows.MIN_SLOTS * 3 / 4;
+    for (int id = 0; id < fits; id++) {
+      assertTrue(rows.found(key(id), one, id, false));
+    }
+    assertTrue(rows.found(key(5), two, 0, false), "a second live row of 5: room is made");
+    assertNull(rows.of(key(5)));
+    assertTrue(rows.found(key(5), two, 1, false), "a third: still none");
+    assertNull(rows.of(key(5)));
+    assertTrue(rows.found(key(5), two, 1, false));
+    assertTrue(rows.found(key(fits), two, 2, false), "the room 5 left");
+    assertFalse(rows.found(key(fits + 1), two, 3, false), "full: no room to grow");
+    assertFalse(rows.found(key(7), two, 4, true), "full, and 7 found twice");
+    assertNull(rows.of(key(7)));
+    rows.filled();
+
+    assertEquals(fits - 1, rows.size(), "every key found once but the last, none found twice");
+    assertEquals(6, rows.of(key(6)).position());
+    assertNull(rows.of(key(fits + 1)));
+    rows.committed(flush(two, 5, 1));
+    assertEquals(5, rows.of(key(5)).position(), "after the read, a flush's row is placed");
+  }
+
+  @Test
   void aFilterTakesThePlacesMemoryBackWhenTheBudgetIsShort() {
     long slots = 16L * NumberKeyRows.MIN_SLOTS; // the smallest table of places
     KeyIndexes budget = new KeyIndexes(true, 4 * slots);

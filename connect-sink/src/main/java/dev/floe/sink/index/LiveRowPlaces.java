@@ -1,0 +1,144 @@
+package dev.floe.sink.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetadataColumns;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.BaseDeleteLoader;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.deletes.PositionDeleteIndex;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.util.StructLikeSet;
+
+/**
+ * The key index's read of a whole table (at a task's start, or when it cannot follow the table)
+ * that also tells where each live row is: the key columns with each row's position, minus what the
+ * file's deletion vector or position deletes and the equality deletes of its keys remove. A
+ * restarted task then deletes the old row of any key by position without reading the table for it,
+ * as it does for the rows it wrote itself; without this every key written before the restart (and a
+ * rebalance restarts every task) was read for at its first update.
+ *
+ * <p>A place must be the key's only live row: a key found live twice (another writer appended it)
+ * gets none, and is read for as before. A data file with deletes this reader does not apply
+ * (equality deletes on other columns, or more deleted keys than it holds in memory) gives its keys
+ * to the filters only.
+ */
+final class LiveRowPlaces {
+  /** Keys of equality delete files held to tell a file's live rows; beyond, no places. */
+  static final long MAX_DELETED_KEYS = 1_000_000;
+
+  private final Table table;
+  private final Schema keySchema;
+  private final Schema projection;
+  private final int keySize;
+  private final OwnRowPlaces places;
+  private final BaseDeleteLoader positions;
+  private final Map<String, StructLikeSet> deletedKeys = new HashMap<>();
+  private long deletedKeysHeld;
+  private boolean full;
+
+  LiveRowPlaces(Table table, Schema keySchema, OwnRowPlaces places) {
+    this.table = table;
+    this.keySchema = keySchema;
+    this.projection = TypeUtil.join(keySchema, new Schema(MetadataColumns.ROW_POSITION));
+    this.keySize = keySchema.columns().size();
+    this.places = places;
+    this.positions = new BaseDeleteLoader(file -> ImmutableFiles.open(table, file));
+  }
+
+  /**
+   * Hands every row's key of {@code task}'s data file to {@code keys} (a reused record: copy what
+   * is kept), and puts where each live row is.
+   */
+  void read(FileScanTask task, Consumer<StructLike> keys) {
+    List<StructLikeSet> deletedByKey = new ArrayList<>();
+    List<DeleteFile> byPosition = new ArrayList<>();
+    boolean placed = true;
+    for (DeleteFile delete : task.deletes()) {
+      if (delete.content() == FileContent.POSITION_DELETES) {
+        byPosition.add(delete);
+      } else {
+        StructLikeSet deleted = keysOf(delete);
+        placed &= deleted != null;
+        if (deleted != null) {
+          deletedByKey.add(deleted);
+        }
+      }
+    }
+    PositionDeleteIndex dead =
+        !placed || byPosition.isEmpty()
+            ? null
+            : positions.loadPositionDeletes(byPosition, task.file().location());
+    DataFile file = task.file().copyWithoutStats(); // one object for all its places
+    KeyView key = new KeyView(keySize);
+    try (CloseableIterable<Record> rows =
+        Parquet.read(ImmutableFiles.open(table, task.file()))
+            .project(projection)
+            .createReaderFunc(
+                fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+            .reuseContainers()
+            .build()) {
+      for (Record row : rows) {
+        key.of(row);
+        keys.accept(key);
+        long position = (Long) row.get(keySize);
+        if (placed
+            && (dead == null || !dead.isDeleted(position))
+            && deletedByKey.stream().noneMatch(deleted -> deleted.contains(key))) {
+          full = !places.found(key, file, position, full);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The read is over: a key found twice stays without a place. */
+  void done() {
+    places.filled();
+  }
+
+  /**
+   * The keys {@code delete} removes, when it is an equality delete of the key columns this reader
+   * holds in memory; null otherwise.
+   */
+  private StructLikeSet keysOf(DeleteFile delete) {
+    Set<Integer> keyIds = new HashSet<>();
+    keySchema.columns().forEach(column -> keyIds.add(column.fieldId()));
+    if (delete.format() != FileFormat.PARQUET
+        || !keyIds.equals(new HashSet<>(delete.equalityFieldIds()))) {
+      return null;
+    }
+    StructLikeSet known = deletedKeys.get(delete.location());
+    if (known != null || deletedKeys.containsKey(delete.location())) {
+      return known;
+    }
+    StructLikeSet keys = null;
+    if (deletedKeysHeld + delete.recordCount() <= MAX_DELETED_KEYS) {
+      deletedKeysHeld += delete.recordCount();
+      StructLikeSet read = StructLikeSet.create(keySchema.asStruct());
+      KeyColumns.forEachRow(
+          table, delete, keySchema, row -> read.add(KeyColumns.keyOf(row, keySchema)));
+      keys = read;
+    }
+    deletedKeys.put(delete.location(), keys);
+    return keys;
+  }
+}
