@@ -82,6 +82,14 @@ public class SinkApplyBenchmark {
   @Param({"3"})
   public int formatVersion;
 
+  /**
+   * Whether each flush is the first of a restarted task (a new task, as after a rebalance or a
+   * worker's restart, on the same table): the timed flush then includes the key index's build from
+   * the whole table.
+   */
+  @Param({"false"})
+  public boolean restartEachFlush;
+
   private LocalWarehouse warehouse;
   private ChangeStream stream;
   private CommitCycle cycle;
@@ -92,6 +100,10 @@ public class SinkApplyBenchmark {
   public void openTable() {
     warehouse = new LocalWarehouse();
     stream = new ChangeStream(mix);
+    startTask();
+  }
+
+  private void startTask() {
     // the task's own wiring, with its defaults: upsert mode, no retries (a local disk
     // does not fail), no byte bound, so every flush is exactly flushSize events
     TableWriters writers =
@@ -112,6 +124,9 @@ public class SinkApplyBenchmark {
    */
   @Setup(Level.Invocation)
   public void makeFlush() {
+    if (restartEachFlush && handedIn > 0) {
+      startTask();
+    }
     nextFlush = stream.events(flushSize);
     handedIn += flushSize; // each setup is followed by its invocation
   }

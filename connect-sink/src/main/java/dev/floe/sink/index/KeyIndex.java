@@ -142,7 +142,16 @@ public final class KeyIndex {
                 table, file, true); // another writer's rows: this task's of those keys may be gone
           }
         }
+      } else if (ownRows.lostAny()) { // a compaction: the places it moved are in its new files
+        LiveRowPlaces moved = new LiveRowPlaces(table, keySchema, ownRows);
+        for (DataFile file : snapshot.addedDataFiles(table.io())) {
+          if (file.format() == FileFormat.PARQUET) {
+            moved.moved(file);
+          }
+        }
+        moved.done();
       }
+      ownRows.filled(); // a removal's lost places are not handed to a later commit's files
     }
     syncedSnapshotId = target;
     return true;

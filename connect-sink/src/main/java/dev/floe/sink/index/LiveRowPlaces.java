@@ -110,9 +110,38 @@ final class LiveRowPlaces {
     }
   }
 
+  /**
+   * A rewrite's new data file (a compaction, Floe's or another engine's): the rows whose places
+   * went with the files it replaced are here now. The rewrite copied only live rows, so the places
+   * of those keys are exact again without reading the table for them.
+   */
+  void moved(DataFile added) {
+    DataFile file = added.copyWithoutStats();
+    KeyView key = new KeyView(keySize);
+    try (CloseableIterable<Record> rows = readKeys(added)) {
+      for (Record row : rows) {
+        key.of(row);
+        if (places.lostPlace(key)) {
+          full = !places.found(key, file, (Long) row.get(keySize), full);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The read is over: a key found twice stays without a place. */
   void done() {
     places.filled();
+  }
+
+  /** The key columns and position of every row of {@code file}, in one reused record. */
+  private CloseableIterable<Record> readKeys(DataFile file) {
+    return Parquet.read(ImmutableFiles.open(table, file))
+        .project(projection)
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+        .reuseContainers()
+        .build();
   }
 
   /**

@@ -11,11 +11,12 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.types.Type;
 
 /**
- * Where this task's committed rows are, for a table keyed by one whole-number column (an int, a
- * bigint, a date: most primary keys): every row the task wrote, not only the last flushes', so an
- * update of any key it wrote deletes the old row by position without reading the table. Updates
- * spread over a whole table of millions of rows read every data file's key column at each flush
- * otherwise (half the time of such a flush, growing with the table).
+ * Where the table's live rows are, for a table keyed by one whole-number column (an int, a bigint,
+ * a date: most primary keys): every row the task wrote, not only the last flushes', and the rows
+ * the table held when the key index was built or a compaction moved ({@link LiveRowPlaces}), so an
+ * update of any key deletes the old row by position without reading the table. Updates spread over
+ * a whole table of millions of rows read every data file's key column at each flush otherwise (half
+ * the time of such a flush, growing with the table).
  *
  * <p>Kept in one array of longs (open addressing, linear probing), each key beside its row's place
  * (data file number and position) so that a look costs one cache miss, not two: about 21 to 43
@@ -41,6 +42,9 @@ final class NumberKeyRows implements OwnRowPlaces {
   private long key; // the key read last by read()
   // keys a read of the whole table found live more than once (rare: another writer's appends)
   private final Set<Long> foundTwice = new java.util.HashSet<>();
+  // the keys whose places the last removal of files let go, in order (a rewrite moved them)
+  private static final long[] NO_KEYS = new long[0];
+  private long[] lostKeys = NO_KEYS;
 
   NumberKeyRows(KeyIndexes budget) {
     this.budget = budget;
@@ -106,6 +110,7 @@ final class NumberKeyRows implements OwnRowPlaces {
   @Override
   public void filled() {
     foundTwice.clear();
+    lostKeys = NO_KEYS;
   }
 
   @Override
@@ -117,6 +122,7 @@ final class NumberKeyRows implements OwnRowPlaces {
 
   @Override
   public void removed(Collection<String> locations) {
+    lostKeys = NO_KEYS;
     Set<Integer> gone = files.numbersOf(locations);
     if (gone.isEmpty()) {
       return;
@@ -124,12 +130,34 @@ final class NumberKeyRows implements OwnRowPlaces {
     long[] old = table;
     table = new long[old.length];
     size = 0;
+    long[] lost = new long[16];
+    int lostCount = 0;
     for (int i = 0; i < old.length; i += 2) {
-      if (old[i + 1] != 0 && !gone.contains(numberOf(old[i + 1]))) {
+      if (old[i + 1] == 0) {
+        continue;
+      }
+      if (!gone.contains(numberOf(old[i + 1]))) {
         insert(old[i], old[i + 1]);
+      } else {
+        if (lostCount == lost.length) {
+          lost = Arrays.copyOf(lost, 2 * lostCount);
+        }
+        lost[lostCount++] = old[i];
       }
     }
     files.free(gone);
+    lostKeys = Arrays.copyOf(lost, lostCount);
+    Arrays.sort(lostKeys);
+  }
+
+  @Override
+  public boolean lostPlace(StructLike rowKey) {
+    return lostKeys.length > 0 && read(rowKey) && Arrays.binarySearch(lostKeys, key) >= 0;
+  }
+
+  @Override
+  public boolean lostAny() {
+    return lostKeys.length > 0;
   }
 
   @Override

@@ -48,8 +48,21 @@ interface OwnRowPlaces {
     return false;
   }
 
-  /** The read of the whole table is over. */
+  /** The read of the whole table, or of a rewrite's new files, is over. */
   default void filled() {}
+
+  /**
+   * Whether the last {@link #removed} let go of {@code key}'s place: a rewrite's new files have its
+   * row now ({@link #fillsFromTable} only).
+   */
+  default boolean lostPlace(StructLike key) {
+    return false;
+  }
+
+  /** Whether the last {@link #removed} let go of any place. */
+  default boolean lostAny() {
+    return false;
+  }
 
   /** The memory taken from the key index budget (read by the metrics). */
   default long bytes() {

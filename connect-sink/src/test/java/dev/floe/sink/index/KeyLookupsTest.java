@@ -157,6 +157,80 @@ class KeyLookupsTest {
     assertEquals(List.of("1|three", "3|three"), TableRows.of(table, "id", "name"));
   }
 
+  @Test
+  void aCompactionHandsThePlacesOfTheRowsItMovedOn() throws Exception {
+    CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    for (int id = 1; id < 100; id += 2) {
+      apply(task, "c", id, "one");
+    }
+    task.commit();
+    apply(task, "u", 7, "two");
+    task.commit();
+    Table table = catalog.loadTable(ITEMS);
+    String compacted = compact(table); // as another engine would: live rows into one file
+    CountingFileIO.DATA_FILES_OPENED.clear();
+
+    apply(task, "u", 11, "two");
+    task.commit();
+    apply(task, "u", 13, "two");
+    task.commit();
+
+    // read once as the index follows the rewrite, not for each flush's rows
+    assertEquals(Map.of(compacted, 1), CountingFileIO.DATA_FILES_OPENED);
+    table.refresh();
+    List<String> rows = TableRows.of(table, "id", "name");
+    assertEquals(50, rows.size());
+    assertEquals(
+        List.of("11|two", "13|two", "7|two"),
+        rows.stream().filter(row -> row.endsWith("|two")).toList());
+  }
+
+  @Test
+  void aRowAnotherWriterAppendedBeforeACompactionIsNotLeftBehind() throws Exception {
+    CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    apply(task, "c", 1, "one");
+    apply(task, "c", 3, "one");
+    task.commit();
+    Table table = catalog.loadTable(ITEMS);
+    appendRow(table, 3, "appended"); // key 3 live twice, then both rows moved
+    compact(table);
+
+    apply(task, "u", 3, "two");
+    apply(task, "u", 1, "two");
+    task.commit();
+
+    table.refresh();
+    assertEquals(List.of("1|two", "3|two"), TableRows.of(table, "id", "name"));
+  }
+
+  /** Rewrites the whole table's live rows into one data file; returns its location. */
+  private static String compact(Table table) throws Exception {
+    org.apache.iceberg.io.OutputFile out =
+        table.io().newOutputFile(table.locationProvider().newDataLocation("compacted.parquet"));
+    org.apache.iceberg.io.DataWriter<org.apache.iceberg.data.Record> writer =
+        org.apache.iceberg.parquet.Parquet.writeData(out)
+            .schema(table.schema())
+            .createWriterFunc(org.apache.iceberg.data.parquet.GenericParquetWriter::create)
+            .withSpec(table.spec())
+            .build();
+    try (writer;
+        org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> live =
+            org.apache.iceberg.data.IcebergGenerics.read(table).build()) {
+      live.forEach(writer::write);
+    }
+    org.apache.iceberg.RewriteFiles rewrite =
+        table.newRewrite().validateFromSnapshot(table.currentSnapshot().snapshotId());
+    try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.FileScanTask> tasks =
+        table.newScan().planFiles()) {
+      for (org.apache.iceberg.FileScanTask task : tasks) {
+        rewrite.deleteFile(task.file());
+        task.deletes().forEach(rewrite::deleteFile);
+      }
+    }
+    rewrite.addFile(writer.toDataFile()).commit();
+    return writer.toDataFile().location();
+  }
+
   /** A row appended as a writer that deletes nothing would (Apache's sink, a batch job). */
   private static void appendRow(Table table, int id, String name) throws Exception {
     org.apache.iceberg.data.GenericRecord row =
