@@ -83,12 +83,14 @@ public class SinkApplyBenchmark {
   public int formatVersion;
 
   /**
-   * Whether each flush is the first of a restarted task (a new task, as after a rebalance or a
-   * worker's restart, on the same table): the timed flush then includes the key index's build from
-   * the whole table.
+   * Every how many flushes the task restarts (a new task on the same table, as after a rebalance or
+   * a worker's restart; 0: never): the first flush after a restart includes the key index's build
+   * from the whole table.
    */
-  @Param({"false"})
-  public boolean restartEachFlush;
+  @Param({"0"})
+  public int restartEvery;
+
+  private int flushes;
 
   private LocalWarehouse warehouse;
   private ChangeStream stream;
@@ -124,7 +126,7 @@ public class SinkApplyBenchmark {
    */
   @Setup(Level.Invocation)
   public void makeFlush() {
-    if (restartEachFlush && handedIn > 0) {
+    if (restartEvery > 0 && flushes++ % restartEvery == restartEvery - 1) {
       startTask();
     }
     nextFlush = stream.events(flushSize);

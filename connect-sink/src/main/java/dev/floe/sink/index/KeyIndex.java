@@ -233,12 +233,19 @@ public final class KeyIndex {
   private void build(Table table, Snapshot current, boolean forgetOwnRows) {
     List<FileScanTask> tasks = new ArrayList<>();
     long rows = 0;
+    long live = 0; // of the rows: those no deletion vector removes
     if (current != null) {
       try (CloseableIterable<FileScanTask> planned =
           table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
         for (FileScanTask task : planned) {
           tasks.add(task);
           rows += task.file().recordCount();
+          live += task.file().recordCount();
+          for (org.apache.iceberg.DeleteFile delete : task.deletes()) {
+            if (org.apache.iceberg.util.ContentFileUtil.isDV(delete)) {
+              live -= delete.recordCount(); // its deleted positions
+            }
+          }
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -262,6 +269,9 @@ public final class KeyIndex {
     if (forgetOwnRows) {
       ownRows.clear();
       places = ownRows.fillsFromTable() ? new LiveRowPlaces(table, keySchema, ownRows) : null;
+      if (places != null) {
+        ownRows.expect(live); // grown once, not doubling (and moving every place) as it fills
+      }
     }
     for (FileScanTask task : tasks) {
       if (places != null && task.file().format() == FileFormat.PARQUET) {

@@ -99,9 +99,7 @@ final class LiveRowPlaces {
         key.of(row);
         keys.accept(key);
         long position = (Long) row.get(keySize);
-        if (placed
-            && (dead == null || !dead.isDeleted(position))
-            && deletedByKey.stream().noneMatch(deleted -> deleted.contains(key))) {
+        if (placed && (dead == null || !dead.isDeleted(position)) && !deleted(deletedByKey, key)) {
           full = !places.found(key, file, position, full);
         }
       }
@@ -128,6 +126,15 @@ final class LiveRowPlaces {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static boolean deleted(List<StructLikeSet> deletedByKey, StructLike key) {
+    for (StructLikeSet deleted : deletedByKey) { // mostly none: a loop, not a stream per row
+      if (deleted.contains(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The read is over: a key found twice stays without a place. */

@@ -90,6 +90,13 @@ final class NumberKeyRows implements OwnRowPlaces {
   }
 
   @Override
+  public void expect(long rows) {
+    while ((rows + 1) * 4L > slots * 3L && grow()) {
+      // each doubling of an empty table only allocates
+    }
+  }
+
+  @Override
   public boolean found(StructLike rowKey, DataFile file, long position, boolean full) {
     if (!read(rowKey) || foundTwice.contains(key)) {
       return !full;

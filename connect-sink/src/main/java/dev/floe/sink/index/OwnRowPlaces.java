@@ -39,6 +39,9 @@ interface OwnRowPlaces {
     return false;
   }
 
+  /** A read of the whole table of about {@code rows} rows begins: room for them now, if it can. */
+  default void expect(long rows) {}
+
   /**
    * A read of the whole table found a live row of {@code key} there; {@code full}: it had no room
    * before, and now only unplaces a key found twice. False when it has no room for more.
