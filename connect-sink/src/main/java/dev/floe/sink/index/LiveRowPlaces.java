@@ -25,7 +25,6 @@ import org.apache.iceberg.deletes.PositionDeleteIndex;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * The key index's read of a whole table (at a task's start, or when it cannot follow the table)
@@ -41,7 +40,10 @@ import org.apache.iceberg.util.StructLikeSet;
  * to the filters only.
  */
 final class LiveRowPlaces {
-  /** Keys of equality delete files held to tell a file's live rows; beyond, no places. */
+  /**
+   * Keys of equality delete files held to tell a file's live rows (8 bytes each, while the index is
+   * built); beyond, no places.
+   */
   static final long MAX_DELETED_KEYS = 1_000_000;
 
   private final Table table;
@@ -50,7 +52,7 @@ final class LiveRowPlaces {
   private final int keySize;
   private final OwnRowPlaces places;
   private final BaseDeleteLoader positions;
-  private final Map<String, StructLikeSet> deletedKeys = new HashMap<>();
+  private final Map<String, long[]> deletedKeys = new HashMap<>();
   private long deletedKeysHeld;
   private boolean full;
 
@@ -68,14 +70,14 @@ final class LiveRowPlaces {
    * is kept), and puts where each live row is.
    */
   void read(FileScanTask task, Consumer<StructLike> keys) {
-    List<StructLikeSet> deletedByKey = new ArrayList<>();
+    List<long[]> deletedByKey = new ArrayList<>();
     List<DeleteFile> byPosition = new ArrayList<>();
     boolean placed = true;
     for (DeleteFile delete : task.deletes()) {
       if (delete.content() == FileContent.POSITION_DELETES) {
         byPosition.add(delete);
       } else {
-        StructLikeSet deleted = keysOf(delete);
+        long[] deleted = keysOf(delete);
         placed &= deleted != null;
         if (deleted != null) {
           deletedByKey.add(deleted);
@@ -128,9 +130,13 @@ final class LiveRowPlaces {
     }
   }
 
-  private static boolean deleted(List<StructLikeSet> deletedByKey, StructLike key) {
-    for (StructLikeSet deleted : deletedByKey) { // mostly none: a loop, not a stream per row
-      if (deleted.contains(key)) {
+  private static boolean deleted(List<long[]> deletedByKey, StructLike key) {
+    if (deletedByKey.isEmpty()) {
+      return false;
+    }
+    long number = NumberKeyRows.numberOf(key);
+    for (long[] deleted : deletedByKey) {
+      if (java.util.Arrays.binarySearch(deleted, number) >= 0) {
         return true;
       }
     }
@@ -155,24 +161,33 @@ final class LiveRowPlaces {
    * The keys {@code delete} removes, when it is an equality delete of the key columns this reader
    * holds in memory; null otherwise.
    */
-  private StructLikeSet keysOf(DeleteFile delete) {
+  private long[] keysOf(DeleteFile delete) {
     Set<Integer> keyIds = new HashSet<>();
     keySchema.columns().forEach(column -> keyIds.add(column.fieldId()));
     if (delete.format() != FileFormat.PARQUET
         || !keyIds.equals(new HashSet<>(delete.equalityFieldIds()))) {
       return null;
     }
-    StructLikeSet known = deletedKeys.get(delete.location());
-    if (known != null || deletedKeys.containsKey(delete.location())) {
-      return known;
+    if (deletedKeys.containsKey(delete.location())) {
+      return deletedKeys.get(delete.location());
     }
-    StructLikeSet keys = null;
+    long[] keys = null;
     if (deletedKeysHeld + delete.recordCount() <= MAX_DELETED_KEYS) {
       deletedKeysHeld += delete.recordCount();
-      StructLikeSet read = StructLikeSet.create(keySchema.asStruct());
+      long[] read = new long[(int) delete.recordCount()];
+      int[] count = {0};
       KeyColumns.forEachRow(
-          table, delete, keySchema, row -> read.add(KeyColumns.keyOf(row, keySchema)));
-      keys = read;
+          table,
+          delete,
+          keySchema,
+          row -> {
+            if (count[0] == read.length) {
+              throw new IllegalStateException(delete.location() + " holds more rows than it says");
+            }
+            read[count[0]++] = NumberKeyRows.numberOf(row);
+          });
+      keys = java.util.Arrays.copyOf(read, count[0]);
+      java.util.Arrays.sort(keys);
     }
     deletedKeys.put(delete.location(), keys);
     return keys;

@@ -193,6 +193,15 @@ final class NumberKeyRows implements OwnRowPlaces {
     return size;
   }
 
+  /** The number of a key of {@link #supports supported} type (a null key: the least long). */
+  static long numberOf(StructLike rowKey) {
+    Object value = rowKey.get(0, Object.class);
+    if (value instanceof LocalDate date) {
+      return date.toEpochDay();
+    }
+    return value == null ? Long.MIN_VALUE : ((Number) value).longValue();
+  }
+
   /** Reads {@code rowKey}'s number into {@link #key}; false when it is not a whole number. */
   private boolean read(StructLike rowKey) {
     Object value = rowKey.get(0, Object.class);
