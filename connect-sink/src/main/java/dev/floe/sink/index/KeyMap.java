@@ -2,8 +2,8 @@ package dev.floe.sink.index;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -18,6 +18,11 @@ import org.apache.iceberg.util.StructLikeWrapper;
  * {@code StructLikeMap} copies its entries into a new {@code HashSet} on each of those calls,
  * hashing every key and every value (a whole row, for a flush's buffer): with four passes over a
  * 100,000-row buffer per flush that was 15% of the flush's time.
+ *
+ * <p>Its entries are visited in the order their keys first came (a {@code LinkedHashMap}): a flush
+ * writes its rows in about the order they were buffered, and so made, which the memory system reads
+ * ahead; in hash order a flush of updates spread over a table jumped between rows made far apart
+ * (3-12% of such a flush, docs/benchmarks.md).
  *
  * <p>Not for concurrent use, as a {@code HashMap}.
  */
@@ -36,12 +41,12 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
 
   /** An empty map keyed by structs of {@code keyType}. */
   public static <V> KeyMap<V> create(Types.StructType keyType) {
-    return new KeyMap<>(keyType, new HashMap<>());
+    return new KeyMap<>(keyType, new LinkedHashMap<>());
   }
 
   /** An empty map keyed by structs of {@code keyType}, with room for {@code expected} keys. */
   public static <V> KeyMap<V> create(Types.StructType keyType, int expected) {
-    return new KeyMap<>(keyType, new HashMap<>((int) (expected / 0.75f) + 1));
+    return new KeyMap<>(keyType, new LinkedHashMap<>((int) (expected / 0.75f) + 1));
   }
 
   private StructLikeWrapper wrap(StructLike key) {
