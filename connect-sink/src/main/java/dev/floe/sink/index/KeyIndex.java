@@ -16,47 +16,26 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
-import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 
 /**
- * Which keys one table may hold, as a Bloom filter (Parquet's): a key it has never seen is
- * certainly not in the table, so its row needs no equality delete. It is built from the key columns
- * of the table's data files, kept in step with every commit since (this task's, other tasks',
- * another writer's) by reading the key columns of the data files they added, and built again when
- * it cannot follow (its snapshot expired, the table went back). Deleted keys stay in it: a key it
- * says may be there only costs a look for its row.
- *
- * <p>When its keys outgrow it, a larger filter is added beside it (a scalable Bloom filter): the
- * keys it holds are not read from the table again, which for a table loaded from empty (a first
- * snapshot of millions of rows) was a read of every key at each doubling. Each added filter is
- * twice as selective, so the false positives of all of them stay under twice the first's; after
- * {@link #MAX_FILTERS} it is built again as one, which bounds its memory.
- *
- * <p>It also keeps where this task's own committed rows are ({@link OwnRowPlaces}), following the
- * same commits to drop what they make wrong; for a key of one whole-number column, where every live
- * row of the table is, read with the keys when it is built ({@link LiveRowPlaces}).
+ * What a task knows of one table's keys: which keys it may hold ({@link KeyFilters}: a key it has
+ * never seen is certainly not in the table, so its row needs no equality delete), and where rows
+ * are ({@link OwnRowPlaces}: deleted by position without a read). Built from the key columns of the
+ * table's data files, kept in step with every commit since (this task's, other tasks', another
+ * writer's) by reading the key columns of the data files they added, and built again when it cannot
+ * follow (its snapshot expired, the table went back) or its filters are full. For a key of one
+ * whole-number column the build also reads where every live row is ({@link LiveRowPlaces}), and a
+ * compaction's new files give the rows it moved their places.
  */
 public final class KeyIndex {
-  private static final double FALSE_POSITIVES = 0.01;
   private static final long MIN_KEYS = 100_000;
-  static final int MAX_FILTERS = 4;
 
-  private final long minKeys;
   private final Schema keySchema;
-  private final KeyBytes keyBytes;
-  // the last one takes the keys added; a key may be in any
-  private final List<BlockSplitBloomFilter> filters = new ArrayList<>();
-  private volatile long bytes; // read by the metrics
-  private long capacity; // of the last filter
-  private long keys; // in the last filter
-  private long allKeys;
+  private final KeyFilters filters;
   private Long syncedSnapshotId;
   private final Set<String> ownFiles = new HashSet<>();
   private final OwnRowPlaces ownRows;
-  private final KeyRange range = new KeyRange();
   private int builds;
-
-  private final KeyIndexes budget;
 
   KeyIndex(Schema keySchema, KeyIndexes budget) {
     this(keySchema, budget, MIN_KEYS);
@@ -66,16 +45,14 @@ public final class KeyIndex {
    * @param minKeys the keys its smallest filter has room for
    */
   KeyIndex(Schema keySchema, KeyIndexes budget, long minKeys) {
-    this.minKeys = minKeys;
     this.keySchema = keySchema;
-    this.keyBytes = KeyBytes.forKey(keySchema);
-    this.budget = budget;
+    this.filters = new KeyFilters(KeyBytes.forKey(keySchema), budget, minKeys);
     this.ownRows = OwnRowPlaces.forKey(keySchema, budget);
   }
 
   /** The memory its filters and the places of its own rows take. */
   long bytes() {
-    return bytes + ownRows.bytes();
+    return filters.bytes() + ownRows.bytes();
   }
 
   /** The memory the places of its own rows take. */
@@ -91,11 +68,11 @@ public final class KeyIndex {
   /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
   public void sync(Table table) {
     Snapshot current = table.currentSnapshot();
-    boolean full = keys >= capacity;
-    if (filters.isEmpty() || full && filters.size() == MAX_FILTERS || full && !addLargerFilter()) {
+    boolean built = filters.count() > 0;
+    if (filters.needsBuild()) {
       // one filter, in what the budget leaves once the old ones are gone; the places of this
       // task's rows are kept if the commits since the last sync can be followed
-      boolean followed = !filters.isEmpty() && follow(table, current);
+      boolean followed = built && follow(table, current);
       build(table, current, !followed);
       return;
     }
@@ -183,36 +160,12 @@ public final class KeyIndex {
 
   /** False only when {@code key} is certainly not in the table (as of the last sync). */
   public boolean mayHold(StructLike key) {
-    if (range.excludes(key)) {
-      return false;
-    }
-    if (!keyBytes.fill(key)) {
-      return true;
-    }
-    long hash = keyBytes.hash();
-    for (int i = filters.size() - 1; i >= 0; i--) { // the newest keys are the likeliest
-      if (filters.get(i).findHash(hash)) {
-        return true;
-      }
-    }
-    return false;
+    return filters.mayHold(key);
   }
 
   /** {@code key} is written by this task's flush (it may be in the table from then on). */
   public void add(StructLike key) {
-    range.widen(key);
-    if (keyBytes.fill(key)) {
-      if (keys >= capacity && filters.size() < MAX_FILTERS) {
-        // full: the larger filter now, not at the next sync. A filter given a whole flush more
-        // than it was sized for is overloaded for good: twice its keys made ~15% of new keys
-        // "may hold", each then looked for in the table's files. Without room in the budget the
-        // keys go on into the full one, and the next sync builds the index again.
-        addLargerFilter();
-      }
-      filters.get(filters.size() - 1).insertHash(keyBytes.hash());
-      keys++;
-      allKeys++;
-    }
+    filters.add(key);
   }
 
   /** Data files of this task's flush: their keys are in already, a sync need not read them. */
@@ -222,7 +175,7 @@ public final class KeyIndex {
 
   /** Its Bloom filters now. */
   int filters() {
-    return filters.size();
+    return filters.count();
   }
 
   /** How many times the index was built from the whole table. */
@@ -251,17 +204,7 @@ public final class KeyIndex {
         throw new UncheckedIOException(e);
       }
     }
-    budget.release(bytes);
-    bytes = 0;
-    filters.clear();
-    range.clear();
-    allKeys = 0;
-    if (!addFilter(2 * rows, FALSE_POSITIVES)) {
-      throw new UnsupportedOperationException(
-          "its key index would take "
-              + filterBytes(2 * rows, FALSE_POSITIVES)
-              + " bytes, over what iceberg.tables.key-index.max-bytes leaves");
-    }
+    filters.reset(rows);
     ownFiles.clear();
     // what changed since cannot be told: the places are read again with the keys, where they can
     // be held for the whole table
@@ -285,37 +228,6 @@ public final class KeyIndex {
     }
     syncedSnapshotId = current == null ? null : current.snapshotId();
     builds++;
-  }
-
-  /**
-   * The next filter of a scalable Bloom filter: room for twice all keys, at half the previous
-   * filter's rate; false when the budget has no room for it.
-   */
-  private boolean addLargerFilter() {
-    return addFilter(2 * allKeys, FALSE_POSITIVES / (1L << filters.size()));
-  }
-
-  /**
-   * A new filter for the keys added from now on: room for {@code expected}, at this rate; false
-   * when the budget has no room for it.
-   */
-  private boolean addFilter(long expected, double falsePositives) {
-    int size = filterBytes(expected, falsePositives);
-    if (!budget.reserve(size)) {
-      return false;
-    }
-    filters.add(new BlockSplitBloomFilter(size, BlockSplitBloomFilter.UPPER_BOUND_BYTES));
-    bytes += size;
-    capacity = Math.max(minKeys, expected);
-    keys = 0;
-    return true;
-  }
-
-  private int filterBytes(long expected, double falsePositives) {
-    long bits = BlockSplitBloomFilter.optimalNumOfBits(Math.max(minKeys, expected), falsePositives);
-    return Math.min(
-        BlockSplitBloomFilter.UPPER_BOUND_BYTES,
-        Math.max(BlockSplitBloomFilter.LOWER_BOUND_BYTES, (int) (bits / 8)));
   }
 
   /**

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * An index whose keys outgrow it takes a larger filter beside the full one instead of reading every
  * key of the table again, never loses a key it was given, keeps its false positives near the first
- * filter's rate, and is built again as one filter after {@link KeyIndex#MAX_FILTERS}.
+ * filter's rate, and is built again as one filter after {@link KeyFilters#MAX_FILTERS}.
  */
 class KeyIndexGrowthTest {
   private static final Schema KEY = ItemsTable.KEY;
@@ -48,7 +48,7 @@ class KeyIndexGrowthTest {
             falsePositives + " false positives in 20,000 with " + filters + " filters");
       }
     }
-    assertEquals(KeyIndex.MAX_FILTERS, filters, "built again only once the last filter was full");
+    assertEquals(KeyFilters.MAX_FILTERS, filters, "built again only once the last filter was full");
     assertEquals(1, index.filters(), "built again as one filter");
     assertEquals(index.bytes(), budgetUsed(budget, index));
   }
