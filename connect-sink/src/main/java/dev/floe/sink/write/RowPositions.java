@@ -2,7 +2,6 @@ package dev.floe.sink.write;
 
 import dev.floe.sink.index.KeyLocations;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ public final class RowPositions {
   /** No row deleted by position. */
   public static final RowPositions NONE = new RowPositions(-1, Map.of(), Set.of(), 0, 0);
 
-  private record Rows(DataFile file, List<Long> positions) {}
+  private record Rows(DataFile file, DeletedPositions positions) {}
 
   private final long readSnapshotId;
   private final Map<String, List<DeleteFile>> deletesRead;
@@ -88,7 +87,7 @@ public final class RowPositions {
       lastFile = row.file();
       lastRows =
           byFile.computeIfAbsent(
-              row.file().location(), path -> new Rows(row.file(), new ArrayList<>()));
+              row.file().location(), path -> new Rows(row.file(), new DeletedPositions()));
     }
     lastRows.positions().add(row.position());
     rows++;
@@ -176,8 +175,7 @@ public final class RowPositions {
         byFile.forEach(
             (path, rows) -> {
               PartitionSpec spec = table.specs().get(rows.file().specId());
-              rows.positions()
-                  .forEach(pos -> writer.delete(path, pos, spec, rows.file().partition()));
+              writer.delete(path, rows.positions(), spec, rows.file().partition());
             });
       }
       return writer.result();
