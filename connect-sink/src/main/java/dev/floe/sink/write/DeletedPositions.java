@@ -7,8 +7,9 @@ import org.apache.iceberg.deletes.PositionDeleteIndex;
 /**
  * The positions a flush deletes in one data file, in the order found, as a list of longs that
  * Iceberg's deletion vector writer takes whole ({@code DVFileWriter.delete(path, index, ...)},
- * which only iterates it): given one position at a time, the writer looked its data file up and
- * made a lambda per position, 8% of a flush of updates.
+ * which only iterates it). Given one boxed position at a time, the writer looked its data file up
+ * and made a lambda per position (56 of 697 JFR samples of a flush of updates); the throughput did
+ * not change measurably, the garbage is less.
  */
 final class DeletedPositions implements PositionDeleteIndex {
   private long[] positions = new long[8];
