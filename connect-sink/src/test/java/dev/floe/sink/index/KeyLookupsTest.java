@@ -14,11 +14,20 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.hadoop.HadoopFileIO;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.parquet.Parquet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,12 +121,8 @@ class KeyLookupsTest {
 
   @Test
   void aKeyLiveTwiceInTheTableIsReadForAndBothRowsGo() throws Exception {
-    CommitCycle before = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
-    apply(before, "c", 1, "one");
-    apply(before, "c", 3, "one");
-    before.commit();
-    Table table = catalog.loadTable(ITEMS);
-    appendRow(table, 3, "appended"); // another writer's append: key 3 live twice
+    Table table =
+        oneAndThreeThenThreeAppended(UpsertCycles.of(catalog, new SchemaEvolver(true), 3));
     CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
 
     apply(restarted, "u", 3, "two");
@@ -175,12 +180,8 @@ class KeyLookupsTest {
   @Test
   void aRowAnotherWriterAppendedBeforeACompactionIsNotLeftBehind() throws Exception {
     CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
-    apply(task, "c", 1, "one");
-    apply(task, "c", 3, "one");
-    task.commit();
-    Table table = catalog.loadTable(ITEMS);
-    appendRow(table, 3, "appended"); // key 3 live twice, then both rows moved
-    compact(table);
+    Table table = oneAndThreeThenThreeAppended(task);
+    compact(table); // both rows of 3 moved
 
     apply(task, "u", 3, "two");
     apply(task, "u", 1, "two");
@@ -208,24 +209,15 @@ class KeyLookupsTest {
 
   /** Rewrites the whole table's live rows into one data file; returns its location. */
   private static String compact(Table table) throws Exception {
-    org.apache.iceberg.io.OutputFile out =
-        table.io().newOutputFile(table.locationProvider().newDataLocation("compacted.parquet"));
-    org.apache.iceberg.io.DataWriter<org.apache.iceberg.data.Record> writer =
-        org.apache.iceberg.parquet.Parquet.writeData(out)
-            .schema(table.schema())
-            .createWriterFunc(org.apache.iceberg.data.parquet.GenericParquetWriter::create)
-            .withSpec(table.spec())
-            .build();
+    DataWriter<Record> writer = dataWriter(table, "compacted.parquet");
     try (writer;
-        org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> live =
-            org.apache.iceberg.data.IcebergGenerics.read(table).build()) {
+        CloseableIterable<Record> live = IcebergGenerics.read(table).build()) {
       live.forEach(writer::write);
     }
-    org.apache.iceberg.RewriteFiles rewrite =
+    RewriteFiles rewrite =
         table.newRewrite().validateFromSnapshot(table.currentSnapshot().snapshotId());
-    try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.FileScanTask> tasks =
-        table.newScan().planFiles()) {
-      for (org.apache.iceberg.FileScanTask task : tasks) {
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
         rewrite.deleteFile(task.file());
         task.deletes().forEach(rewrite::deleteFile);
       }
@@ -234,24 +226,36 @@ class KeyLookupsTest {
     return writer.toDataFile().location();
   }
 
+  /** Keys 1 and 3 committed by {@code task}, then 3 appended by another writer: live twice. */
+  private Table oneAndThreeThenThreeAppended(CommitCycle task) throws Exception {
+    apply(task, "c", 1, "one");
+    apply(task, "c", 3, "one");
+    task.commit();
+    Table table = catalog.loadTable(ITEMS);
+    appendRow(table, 3, "appended");
+    return table;
+  }
+
   /** A row appended as a writer that deletes nothing would (Apache's sink, a batch job). */
   private static void appendRow(Table table, int id, String name) throws Exception {
-    org.apache.iceberg.data.GenericRecord row =
-        org.apache.iceberg.data.GenericRecord.create(table.schema());
+    GenericRecord row = GenericRecord.create(table.schema());
     row.setField("id", id);
     row.setField("name", name);
-    org.apache.iceberg.io.OutputFile out =
-        table.io().newOutputFile(table.locationProvider().newDataLocation("appended.parquet"));
-    org.apache.iceberg.io.DataWriter<org.apache.iceberg.data.Record> writer =
-        org.apache.iceberg.parquet.Parquet.writeData(out)
-            .schema(table.schema())
-            .createWriterFunc(org.apache.iceberg.data.parquet.GenericParquetWriter::create)
-            .withSpec(table.spec())
-            .build();
+    DataWriter<Record> writer = dataWriter(table, "appended.parquet");
     try (writer) {
       writer.write(row);
     }
     table.newAppend().appendFile(writer.toDataFile()).commit();
+  }
+
+  /** A Parquet data file of the table's schema, written as another engine would. */
+  private static DataWriter<Record> dataWriter(Table table, String name) throws Exception {
+    return Parquet.writeData(
+            table.io().newOutputFile(table.locationProvider().newDataLocation(name)))
+        .schema(table.schema())
+        .createWriterFunc(GenericParquetWriter::create)
+        .withSpec(table.spec())
+        .build();
   }
 
   private void apply(CommitCycle task, String op, int id, String name) {
