@@ -54,7 +54,6 @@ final class LiveRowPlaces {
   private final BaseDeleteLoader positions;
   private final Map<String, long[]> deletedKeys = new HashMap<>();
   private long deletedKeysHeld;
-  private boolean full;
 
   LiveRowPlaces(Table table, Schema keySchema, OwnRowPlaces places) {
     this.table = table;
@@ -102,7 +101,7 @@ final class LiveRowPlaces {
         keys.accept(key);
         long position = (Long) row.get(keySize);
         if (placed && (dead == null || !dead.isDeleted(position)) && !deleted(deletedByKey, key)) {
-          full = !places.found(key, file, position, full);
+          places.found(key, file, position);
         }
       }
     } catch (IOException e) {
@@ -122,7 +121,7 @@ final class LiveRowPlaces {
       for (Record row : rows) {
         key.of(row);
         if (places.lostPlace(key)) {
-          full = !places.found(key, file, (Long) row.get(keySize), full);
+          places.found(key, file, (Long) row.get(keySize));
         }
       }
     } catch (IOException e) {

@@ -45,6 +45,12 @@ final class NumberKeyRows implements OwnRowPlaces {
   // the keys whose places the last removal of files let go, in order (a rewrite moved them)
   private static final long[] NO_KEYS = new long[0];
   private long[] lostKeys = NO_KEYS;
+  // rows a read of the table found, put in slot order a chunk at a time (see putFound)
+  static final int FOUND_CHUNK = 1 << 19;
+  private long[] foundKeys = NO_KEYS;
+  private long[] foundPlaces = NO_KEYS;
+  private int foundCount;
+  private boolean fillFull; // no room for more places in this read
 
   NumberKeyRows(KeyIndexes budget) {
     this.budget = budget;
@@ -97,27 +103,77 @@ final class NumberKeyRows implements OwnRowPlaces {
   }
 
   @Override
-  public boolean found(StructLike rowKey, DataFile file, long position, boolean full) {
-    if (!read(rowKey) || foundTwice.contains(key)) {
-      return !full;
+  public void found(StructLike rowKey, DataFile file, long position) {
+    if (!read(rowKey) || fillFull && size == 0) {
+      return; // nothing placed that a second live row could make wrong
     }
-    int slot = slotOf(key);
-    if (slot >= 0 && table[2 * slot + 1] != 0) { // a second live row: neither is the key's place
-      remove(key);
-      foundTwice.add(key);
-      return !full;
+    int number = fillFull ? -1 : files.numberOf(file);
+    if (number < 0) {
+      fillFull = true; // more files than a place can tell: only second rows are looked for
     }
-    if (full || (size + 1) * 4L > slots * 3L && !grow() || files.numberOf(file) < 0) {
-      return false; // no room: put would forget what was found, and with it the keys found once
+    if (foundCount == foundKeys.length) {
+      foundKeys = Arrays.copyOf(foundKeys, Math.max(1024, 2 * foundCount));
+      foundPlaces = Arrays.copyOf(foundPlaces, foundKeys.length);
     }
-    put(key, file, position);
-    return true;
+    foundKeys[foundCount] = key;
+    foundPlaces[foundCount++] = number < 0 ? 0 : ((long) (number + 1) << POSITION_BITS) | position;
+    if (foundCount == FOUND_CHUNK) {
+      putFound();
+    }
   }
 
   @Override
   public void filled() {
+    putFound();
+    foundKeys = NO_KEYS;
+    foundPlaces = NO_KEYS;
+    fillFull = false;
     foundTwice.clear();
     lostKeys = NO_KEYS;
+  }
+
+  /**
+   * Puts the rows found since the last call in slot order, so that the table is swept once rather
+   * than hit at a random slot per row (a restarted task's build places every live row: millions). A
+   * key found again where it has a place is a second live row: neither is its place.
+   */
+  private void putFound() {
+    long[] order = new long[foundCount];
+    for (int i = 0; i < foundCount; i++) {
+      order[i] = slots == 0 ? i : ((long) home(foundKeys[i]) << 32) | i;
+    }
+    Arrays.sort(order);
+    for (long next : order) {
+      int i = (int) next;
+      placeFound(foundKeys[i], foundPlaces[i]);
+    }
+    foundCount = 0;
+  }
+
+  private void placeFound(long k, long place) {
+    if (!foundTwice.isEmpty() && foundTwice.contains(k)) {
+      return;
+    }
+    int slot = slotOf(k);
+    if (slot >= 0 && table[2 * slot + 1] != 0) {
+      remove(k);
+      foundTwice.add(k);
+      return;
+    }
+    if (fillFull || place == 0) {
+      return;
+    }
+    if ((size + 1) * 4L > slots * 3L) {
+      if (!grow()) {
+        fillFull = true; // no room: putting would forget what was found, and the keys found once
+        return;
+      }
+      slot = slotOf(k);
+    }
+    files.taken(numberOf(place));
+    table[2 * slot] = k;
+    table[2 * slot + 1] = place;
+    size++;
   }
 
   @Override

@@ -43,13 +43,11 @@ interface OwnRowPlaces {
   default void expect(long rows) {}
 
   /**
-   * A read of the whole table found a live row of {@code key} there; {@code full}: it had no room
-   * before, and now only unplaces a key found twice. False when it has no room for more.
+   * A read of the whole table (or of a rewrite's new files) found a live row of {@code key} there.
+   * Held until {@link #filled}; a key found twice gets no place, and when there is no room for more
+   * the keys not placed yet stay unknown.
    */
-  default boolean found(
-      StructLike key, org.apache.iceberg.DataFile file, long position, boolean full) {
-    return false;
-  }
+  default void found(StructLike key, org.apache.iceberg.DataFile file, long position) {}
 
   /** The read of the whole table, or of a rewrite's new files, is over. */
   default void filled() {}
