@@ -186,6 +186,7 @@ final class NumberKeyRows implements OwnRowPlaces {
   @Override
   public void removed(Collection<String> locations) {
     lostKeys = NO_KEYS;
+    dropFound();
     Set<Integer> gone = files.numbersOf(locations);
     if (gone.isEmpty()) {
       return;
@@ -228,6 +229,14 @@ final class NumberKeyRows implements OwnRowPlaces {
     Arrays.fill(table, 0);
     size = 0;
     files.clear();
+    dropFound();
+  }
+
+  /** Forgets what a read that did not finish (it failed) found: the next read starts afresh. */
+  private void dropFound() {
+    foundCount = 0;
+    fillFull = false;
+    foundTwice.clear();
   }
 
   @Override
