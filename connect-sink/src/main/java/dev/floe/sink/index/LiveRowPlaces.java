@@ -50,6 +50,7 @@ final class LiveRowPlaces {
   private final Schema keySchema;
   private final Schema projection;
   private final int keySize;
+  private final Set<Integer> keyIds = new HashSet<>();
   private final OwnRowPlaces places;
   private final BaseDeleteLoader positions;
   private final Map<String, long[]> deletedKeys = new HashMap<>();
@@ -60,6 +61,7 @@ final class LiveRowPlaces {
     this.keySchema = keySchema;
     this.projection = TypeUtil.join(keySchema, new Schema(MetadataColumns.ROW_POSITION));
     this.keySize = keySchema.columns().size();
+    keySchema.columns().forEach(column -> keyIds.add(column.fieldId()));
     this.places = places;
     this.positions = new BaseDeleteLoader(file -> ImmutableFiles.open(table, file));
   }
@@ -89,13 +91,7 @@ final class LiveRowPlaces {
             : positions.loadPositionDeletes(byPosition, task.file().location());
     DataFile file = task.file().copyWithoutStats(); // one object for all its places
     KeyView key = new KeyView(keySize);
-    try (CloseableIterable<Record> rows =
-        Parquet.read(ImmutableFiles.open(table, task.file()))
-            .project(projection)
-            .createReaderFunc(
-                fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
-            .reuseContainers()
-            .build()) {
+    try (CloseableIterable<Record> rows = readKeys(task.file())) {
       for (Record row : rows) {
         key.of(row);
         keys.accept(key);
@@ -161,8 +157,6 @@ final class LiveRowPlaces {
    * holds in memory; null otherwise.
    */
   private long[] keysOf(DeleteFile delete) {
-    Set<Integer> keyIds = new HashSet<>();
-    keySchema.columns().forEach(column -> keyIds.add(column.fieldId()));
     if (delete.format() != FileFormat.PARQUET
         || !keyIds.equals(new HashSet<>(delete.equalityFieldIds()))) {
       return null;
