@@ -77,6 +77,17 @@ final class KeyFilters {
     }
   }
 
+  /** Gives all its filters back to the budget: it holds no key (built again by {@link #reset}). */
+  void release() {
+    budget.release(bytes);
+    bytes = 0;
+    filters.clear();
+    range.clear();
+    allKeys = 0;
+    keys = 0;
+    capacity = 0;
+  }
+
   /** False only when {@code key} is certainly not among the keys added. */
   boolean mayHold(StructLike key) {
     if (range.excludes(key)) {

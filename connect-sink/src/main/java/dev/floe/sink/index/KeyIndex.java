@@ -26,6 +26,11 @@ import org.apache.iceberg.util.SnapshotUtil;
  * follow (its snapshot expired, the table went back) or its filters are full. For a key of one
  * whole-number column the build also reads where every live row is ({@link LiveRowPlaces}), and a
  * compaction's new files give the rows it moved their places.
+ *
+ * <p>Where those places have room for the whole table they hold every live key, and answer {@link
+ * #mayHold} without Bloom filters: exactly (a deleted key is not "may hold"), and without hashing
+ * every key into a filter at the build and at each new key. A task that started with it falls back
+ * to filters, built from the table, when the places run out of room.
  */
 public final class KeyIndex {
   private static final long MIN_KEYS = 100_000;
@@ -35,19 +40,25 @@ public final class KeyIndex {
   private Long syncedSnapshotId;
   private final Set<String> ownFiles = new HashSet<>();
   private final OwnRowPlaces ownRows;
+  // this task's data files of the flush being committed: own once the commit is known to have
+  // landed (ownRowsCommitted), as the places hold only what a commit said
+  private final Set<String> pendingFiles = new HashSet<>();
+  private boolean placesHoldAll; // may the places hold every key (else: filters)
   private int builds;
 
   KeyIndex(Schema keySchema, KeyIndexes budget) {
-    this(keySchema, budget, MIN_KEYS);
+    this(keySchema, budget, MIN_KEYS, true);
   }
 
   /**
    * @param minKeys the keys its smallest filter has room for
+   * @param placesHoldAll whether places that have room for the whole table stand for the filters
    */
-  KeyIndex(Schema keySchema, KeyIndexes budget, long minKeys) {
+  KeyIndex(Schema keySchema, KeyIndexes budget, long minKeys, boolean placesHoldAll) {
     this.keySchema = keySchema;
     this.filters = new KeyFilters(KeyBytes.forKey(keySchema), budget, minKeys);
     this.ownRows = OwnRowPlaces.forKey(keySchema, budget);
+    this.placesHoldAll = placesHoldAll;
   }
 
   /** The memory its filters and the places of its own rows take. */
@@ -60,14 +71,31 @@ public final class KeyIndex {
     return ownRows.bytes();
   }
 
-  /** Lets go of the places of its own rows, for a filter. */
+  /**
+   * Lets go of the places of its own rows, for another table's filter: if they held every key, its
+   * next sync builds filters from the table (and keeps to them, so two tables do not take the
+   * memory from each other at every flush).
+   */
   void releasePlaces() {
+    if (ownRows.holdsAll()) {
+      placesHoldAll = false;
+    }
     ownRows.release();
   }
 
   /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
   public void sync(Table table) {
     Snapshot current = table.currentSnapshot();
+    if (ownRows.holdsAll()) {
+      boolean followed = follow(table, current);
+      if (!ownRows.holdsAll()) {
+        placesHoldAll = false; // out of room: filters from now on, read from the table
+        build(table, current, true);
+      } else if (!followed) {
+        build(table, current, true);
+      }
+      return;
+    }
     boolean built = filters.count() > 0;
     if (filters.needsBuild()) {
       // one filter, in what the budget leaves once the old ones are gone; the places of this
@@ -119,7 +147,7 @@ public final class KeyIndex {
                 table, file, true); // another writer's rows: this task's of those keys may be gone
           }
         }
-      } else if (ownRows.lostAny()) { // a compaction: the places it moved are in its new files
+      } else if (ownRows.lostAny()) { // a rewrite: the places it moved are in its new files
         LiveRowPlaces moved = new LiveRowPlaces(table, keySchema, ownRows);
         for (DataFile file : snapshot.addedDataFiles(table.io())) {
           if (file.format() == FileFormat.PARQUET) {
@@ -154,23 +182,44 @@ public final class KeyIndex {
    */
   public void ownRowsCommitted(
       KeyMap<KeyLocations.RowAt> rows, Iterable<? extends StructLike> deletedByEquality) {
+    ownFiles.addAll(pendingFiles);
+    pendingFiles.clear();
     deletedByEquality.forEach(ownRows::forget);
     ownRows.committed(rows);
   }
 
+  /** This task committed rows of these keys where it was not told (and its keys are in). */
+  public void writtenWithoutPlaces(Iterable<? extends StructLike> keys) {
+    keys.forEach(ownRows::otherRow);
+  }
+
   /** False only when {@code key} is certainly not in the table (as of the last sync). */
   public boolean mayHold(StructLike key) {
-    return filters.mayHold(key);
+    return ownRows.holdsAll() ? ownRows.holds(key) : filters.mayHold(key);
   }
 
-  /** {@code key} is written by this task's flush (it may be in the table from then on). */
+  /**
+   * {@code key} is written by this task's flush (it may be in the table from then on). Places that
+   * hold every key take it when the commit says where it went.
+   */
   public void add(StructLike key) {
-    filters.add(key);
+    if (!ownRows.holdsAll()) {
+      filters.add(key);
+    }
   }
 
-  /** Data files of this task's flush: their keys are in already, a sync need not read them. */
+  /**
+   * Data files of this task's flush (the last attempt's): their keys are in already, a sync need
+   * not read them. Places that hold every key have them once the commit is known to have landed;
+   * until then, a sync that finds them reads them as another writer's.
+   */
   public void written(Iterable<DataFile> files) {
-    files.forEach(file -> ownFiles.add(file.location()));
+    if (ownRows.holdsAll()) {
+      pendingFiles.clear(); // an earlier attempt's files never landed, or are read if they did
+      files.forEach(file -> pendingFiles.add(file.location()));
+    } else {
+      files.forEach(file -> ownFiles.add(file.location()));
+    }
   }
 
   /** Its Bloom filters now. */
@@ -204,8 +253,28 @@ public final class KeyIndex {
         throw new UncheckedIOException(e);
       }
     }
-    filters.reset(rows);
     ownFiles.clear();
+    pendingFiles.clear();
+    if (forgetOwnRows && placesHoldAll && ownRows.holdAll(live)) {
+      filters.release(); // the places answer for the keys
+      LiveRowPlaces places = new LiveRowPlaces(table, keySchema, ownRows);
+      for (FileScanTask task : tasks) {
+        if (task.file().format() != FileFormat.PARQUET) {
+          throw new UnsupportedOperationException(
+              "data file " + task.file().location() + " is not Parquet");
+        }
+        places.read(task, null);
+      }
+      places.done();
+      syncedSnapshotId = current == null ? null : current.snapshotId();
+      builds++;
+      if (!ownRows.holdsAll()) { // out of room while reading: filters, read again
+        placesHoldAll = false;
+        build(table, current, true);
+      }
+      return;
+    }
+    filters.reset(rows);
     // what changed since cannot be told: the places are read again with the keys, where they can
     // be held for the whole table
     LiveRowPlaces places = null;
@@ -243,10 +312,10 @@ public final class KeyIndex {
         file,
         keySchema,
         row -> {
-          add(row);
           if (anotherWriters) {
-            ownRows.forget(row);
+            ownRows.otherRow(row);
           }
+          add(row);
         });
   }
 }

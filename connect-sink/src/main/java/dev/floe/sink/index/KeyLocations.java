@@ -30,7 +30,10 @@ import org.apache.iceberg.util.StructLikeSet;
  */
 public final class KeyLocations {
   /** A live row: its data file and its position in it. */
-  public record RowAt(DataFile file, long position) {}
+  public record RowAt(DataFile file, long position) {
+    /** A row written where it cannot be told (no file): the key is live, its place unknown. */
+    public static final RowAt UNPLACED = new RowAt(null, -1);
+  }
 
   private final long snapshotId;
   private final KeyMap<List<RowAt>> byKey;

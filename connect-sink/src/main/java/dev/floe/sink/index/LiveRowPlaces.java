@@ -68,7 +68,8 @@ final class LiveRowPlaces {
 
   /**
    * Hands every row's key of {@code task}'s data file to {@code keys} (a reused record: copy what
-   * is kept), and puts where each live row is.
+   * is kept), and puts where each live row is. With {@code keys} null the places hold every key: a
+   * file whose live rows cannot be told gives each of its keys without a place.
    */
   void read(FileScanTask task, Consumer<StructLike> keys) {
     List<long[]> deletedByKey = new ArrayList<>();
@@ -94,7 +95,11 @@ final class LiveRowPlaces {
     try (CloseableIterable<Record> rows = readKeys(task.file())) {
       for (Record row : rows) {
         key.of(row);
-        keys.accept(key);
+        if (keys != null) {
+          keys.accept(key);
+        } else if (!placed) {
+          places.found(key, null, -1);
+        }
         long position = (Long) row.get(keySize);
         if (placed && (dead == null || !dead.isDeleted(position)) && !deleted(deletedByKey, key)) {
           places.found(key, file, position);

@@ -23,12 +23,20 @@ import org.apache.iceberg.types.Type;
  * bytes a key, taken from the key index budget; when a larger table would not fit in its share,
  * everything is forgotten and it fills again from the next flush (those keys are found by reading,
  * as before). An entry goes as {@link OwnRows} says.
+ *
+ * <p>Built from the whole table with room for all its rows ({@link #holdAll}), it holds every live
+ * key of the table, with its place or, where the place is not known (a key live twice, another
+ * writer's row, a rewrite it could not follow), as {@link #UNPLACED}: a key it does not hold is
+ * then certainly not in the table, and the key index needs no Bloom filter. It stops holding all
+ * (and the key index builds its filters) when it has no room left.
  */
 final class NumberKeyRows implements OwnRowPlaces {
   static final int MIN_SLOTS = 1 << 14;
   private static final int POSITION_BITS = 40;
   private static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
   private static final int MAX_FILES = (1 << 23) - 1;
+  // a live key whose row's place is not known: read for (no real place has all its bits set)
+  private static final long UNPLACED = -1L;
 
   private final KeyIndexes budget;
   // pairs: the key at 2i, its place at 2i + 1 (0: an empty slot; else (file number + 1) << 40 |
@@ -40,8 +48,7 @@ final class NumberKeyRows implements OwnRowPlaces {
   private volatile long bytes; // read by the metrics
   private final RowFiles files = new RowFiles(MAX_FILES);
   private long key; // the key read last by read()
-  // keys a read of the whole table found live more than once (rare: another writer's appends)
-  private final Set<Long> foundTwice = new java.util.HashSet<>();
+  private boolean holdsAll; // every live key of the table is here, placed or not
   // the keys whose places the last removal of files let go, in order (a rewrite moved them)
   private static final long[] NO_KEYS = new long[0];
   private long[] lostKeys = NO_KEYS;
@@ -68,11 +75,33 @@ final class NumberKeyRows implements OwnRowPlaces {
   @Override
   public KeyLocations.RowAt of(StructLike rowKey) {
     int slot = read(rowKey) ? slotOf(key) : -1;
-    if (slot < 0 || table[2 * slot + 1] == 0) {
+    long place = slot < 0 ? 0 : table[2 * slot + 1];
+    if (place == 0 || place == UNPLACED) {
       return null;
     }
-    long place = table[2 * slot + 1];
     return new KeyLocations.RowAt(fileOf(place), place & POSITION_MASK);
+  }
+
+  @Override
+  public boolean holdsAll() {
+    return holdsAll;
+  }
+
+  @Override
+  public boolean holds(StructLike rowKey) {
+    if (!read(rowKey)) {
+      return true;
+    }
+    int slot = slotOf(key);
+    return slot >= 0 && table[2 * slot + 1] != 0;
+  }
+
+  @Override
+  public boolean holdAll(long rows) {
+    clear();
+    expect(rows);
+    holdsAll = (rows + 1) * 4L <= slots * 3L;
+    return holdsAll;
   }
 
   @Override
@@ -83,7 +112,9 @@ final class NumberKeyRows implements OwnRowPlaces {
       }
       KeyLocations.RowAt at = row.getValue();
       if (at == null) {
-        remove(key);
+        remove(key); // deleted: its rows are gone
+      } else if (at.file() == null) {
+        otherRow(key); // written, where not told
       } else {
         put(key, at.file(), at.position());
       }
@@ -107,16 +138,20 @@ final class NumberKeyRows implements OwnRowPlaces {
     if (!read(rowKey) || fillFull && size == 0) {
       return; // nothing placed that a second live row could make wrong
     }
-    int number = fillFull ? -1 : files.numberOf(file);
-    if (number < 0) {
-      fillFull = true; // more files than a place can tell: only second rows are looked for
+    long place = UNPLACED;
+    if (file != null) {
+      int number = fillFull ? -1 : files.numberOf(file);
+      if (number < 0) {
+        fillFull(); // more files than a place can tell: only second rows are looked for
+      }
+      place = number < 0 ? 0 : ((long) (number + 1) << POSITION_BITS) | position;
     }
     if (foundCount == foundKeys.length) {
       foundKeys = Arrays.copyOf(foundKeys, Math.max(1024, 2 * foundCount));
       foundPlaces = Arrays.copyOf(foundPlaces, foundKeys.length);
     }
     foundKeys[foundCount] = key;
-    foundPlaces[foundCount++] = number < 0 ? 0 : ((long) (number + 1) << POSITION_BITS) | position;
+    foundPlaces[foundCount++] = place;
     if (foundCount == FOUND_CHUNK) {
       putFound();
     }
@@ -125,11 +160,26 @@ final class NumberKeyRows implements OwnRowPlaces {
   @Override
   public void filled() {
     putFound();
+    if (holdsAll) {
+      // a lost place not found in the rewrite's new files (a removal that was no rewrite, or a
+      // rewrite that moved it twice): the key may still be live, where is not known
+      for (long k : lostKeys) {
+        int slot = slotOf(k);
+        if (slot < 0 || table[2 * slot + 1] == 0) {
+          markUnplaced(k);
+        }
+      }
+    }
     foundKeys = NO_KEYS;
     foundPlaces = NO_KEYS;
     fillFull = false;
-    foundTwice.clear();
     lostKeys = NO_KEYS;
+  }
+
+  /** No room for the places of this read: the rest stay unknown, and it does not hold all keys. */
+  private void fillFull() {
+    fillFull = true;
+    holdsAll = false;
   }
 
   /**
@@ -151,13 +201,9 @@ final class NumberKeyRows implements OwnRowPlaces {
   }
 
   private void placeFound(long k, long place) {
-    if (!foundTwice.isEmpty() && foundTwice.contains(k)) {
-      return;
-    }
     int slot = slotOf(k);
     if (slot >= 0 && table[2 * slot + 1] != 0) {
-      remove(k);
-      foundTwice.add(k);
+      unplace(slot); // found again: neither row is the key's only one
       return;
     }
     if (fillFull || place == 0) {
@@ -165,21 +211,60 @@ final class NumberKeyRows implements OwnRowPlaces {
     }
     if ((size + 1) * 4L > slots * 3L) {
       if (!grow()) {
-        fillFull = true; // no room: putting would forget what was found, and the keys found once
+        fillFull(); // no room: putting would forget what was found, and the keys found once
         return;
       }
       slot = slotOf(k);
     }
-    files.taken(numberOf(place));
+    if (place != UNPLACED) {
+      files.taken(numberOf(place));
+    }
     table[2 * slot] = k;
     table[2 * slot + 1] = place;
     size++;
+  }
+
+  /** The key's row at {@code slot} (held) is live, where is not known. */
+  private void unplace(int slot) {
+    long old = table[2 * slot + 1];
+    if (old != UNPLACED) {
+      files.released(numberOf(old));
+      table[2 * slot + 1] = UNPLACED;
+    }
   }
 
   @Override
   public void forget(StructLike rowKey) {
     if (read(rowKey)) {
       remove(key);
+    }
+  }
+
+  @Override
+  public void otherRow(StructLike rowKey) {
+    if (read(rowKey)) {
+      otherRow(key);
+    }
+  }
+
+  /** A live row of {@code k} whose place is not known. */
+  private void otherRow(long k) {
+    if (holdsAll) {
+      markUnplaced(k);
+    } else {
+      remove(k); // only a place is worth a slot
+    }
+  }
+
+  /** Holds {@code k} without a place; when there is no room, it stops holding all keys. */
+  private void markUnplaced(long k) {
+    int slot = slotOf(k);
+    if (slot >= 0 && table[2 * slot + 1] != 0) {
+      unplace(slot);
+    } else if ((size + 1) * 4L <= slots * 3L || grow()) {
+      insert(k, UNPLACED);
+    } else {
+      holdsAll = false;
     }
   }
 
@@ -200,7 +285,7 @@ final class NumberKeyRows implements OwnRowPlaces {
       if (old[i + 1] == 0) {
         continue;
       }
-      if (!gone.contains(numberOf(old[i + 1]))) {
+      if (old[i + 1] == UNPLACED || !gone.contains(numberOf(old[i + 1]))) {
         insert(old[i], old[i + 1]);
       } else {
         if (lostCount == lost.length) {
@@ -230,13 +315,13 @@ final class NumberKeyRows implements OwnRowPlaces {
     size = 0;
     files.clear();
     dropFound();
+    holdsAll = false;
   }
 
   /** Forgets what a read that did not finish (it failed) found: the next read starts afresh. */
   private void dropFound() {
     foundCount = 0;
     fillFull = false;
-    foundTwice.clear();
   }
 
   @Override
@@ -246,6 +331,7 @@ final class NumberKeyRows implements OwnRowPlaces {
 
   @Override
   public void release() {
+    holdsAll = false;
     table = new long[0];
     slots = 0;
     size = 0;
@@ -323,9 +409,9 @@ final class NumberKeyRows implements OwnRowPlaces {
     files.taken(number); // before the old place's release: it may be the same file
     int slot = slotOf(k);
     long old = table[2 * slot + 1];
-    if (old != 0) {
+    if (old != 0 && old != UNPLACED) {
       files.released(numberOf(old));
-    } else {
+    } else if (old == 0) {
       table[2 * slot] = k;
       size++;
     }
@@ -348,7 +434,9 @@ final class NumberKeyRows implements OwnRowPlaces {
     if (gap < 0 || table[2 * gap + 1] == 0) {
       return;
     }
-    files.released(numberOf(table[2 * gap + 1]));
+    if (table[2 * gap + 1] != UNPLACED) {
+      files.released(numberOf(table[2 * gap + 1]));
+    }
     int mask = slots - 1;
     for (int j = (gap + 1) & mask; table[2 * j + 1] != 0; j = (j + 1) & mask) {
       // the entry at j may fill the gap unless its home lies after the gap

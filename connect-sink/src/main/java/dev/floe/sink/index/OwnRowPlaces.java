@@ -25,6 +25,36 @@ interface OwnRowPlaces {
   /** The row of {@code key} may be gone or elsewhere. */
   void forget(StructLike key);
 
+  /**
+   * A live row of {@code key} whose place it is not told (another writer's, or one written where it
+   * cannot tell): the key's place, if it had one, is not its only row any more.
+   */
+  default void otherRow(StructLike key) {
+    forget(key);
+  }
+
+  /**
+   * Whether it holds every live key of the table (as of the key index's last sync), with a place or
+   * without: a key it does not hold is then certainly not in the table.
+   */
+  default boolean holdsAll() {
+    return false;
+  }
+
+  /** Whether it holds {@code key}, placed or not (meaningful while it {@link #holdsAll}). */
+  default boolean holds(StructLike key) {
+    return true;
+  }
+
+  /**
+   * Forgets all, for a read of the whole table of about {@code rows} live rows after which it is to
+   * hold every live key; false when it has no room for them (it holds nothing then).
+   */
+  default boolean holdAll(long rows) {
+    clear();
+    return false;
+  }
+
   /** Data files a commit removed: their rows are elsewhere now, or gone. */
   void removed(Collection<String> locations);
 
@@ -43,9 +73,9 @@ interface OwnRowPlaces {
   default void expect(long rows) {}
 
   /**
-   * A read of the whole table (or of a rewrite's new files) found a live row of {@code key} there.
-   * Held until {@link #filled}; a key found twice gets no place, and when there is no room for more
-   * the keys not placed yet stay unknown.
+   * A read of the whole table (or of a rewrite's new files) found a live row of {@code key} there
+   * ({@code file} null: a live row, where is not told). Held until {@link #filled}; a key found
+   * twice gets no place, and when there is no room for more the keys not placed yet stay unknown.
    */
   default void found(StructLike key, org.apache.iceberg.DataFile file, long position) {}
 

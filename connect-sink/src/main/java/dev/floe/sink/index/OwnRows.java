@@ -46,15 +46,16 @@ final class OwnRows implements OwnRowPlaces {
     for (KeyMap<KeyLocations.RowAt> flush : flushes) {
       KeyLocations.RowAt row = flush.getOrDefault(key, NONE);
       if (row != NONE) {
-        return row;
+        return row == KeyLocations.RowAt.UNPLACED ? null : row;
       }
     }
     return null;
   }
 
   /**
-   * This task committed a flush of these keys: where each row is now, or null when unknown or the
-   * key deleted. The map is kept as it is: the caller lets go of it.
+   * This task committed a flush of these keys: where each row is now, null when the key was
+   * deleted, {@link KeyLocations.RowAt#UNPLACED} when not known. The map is kept as it is: the
+   * caller lets go of it.
    */
   @Override
   public void committed(KeyMap<KeyLocations.RowAt> rows) {
@@ -102,7 +103,10 @@ final class OwnRows implements OwnRowPlaces {
       java.util.Set<String> gone = new java.util.HashSet<>(locations);
       for (KeyMap<KeyLocations.RowAt> flush : flushes) {
         flush.replaceAll(
-            (key, row) -> row != null && gone.contains(row.file().location()) ? null : row);
+            (key, row) ->
+                row != null && row.file() != null && gone.contains(row.file().location())
+                    ? null
+                    : row);
       }
     }
   }

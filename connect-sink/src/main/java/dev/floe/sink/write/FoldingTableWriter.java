@@ -267,7 +267,7 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     KeyIndex index = indexes.of(table(), keySchema);
     if (index != null) {
       // the old keys' rows were deleted by equality and written again: where is not kept
-      index.ownRowsCommitted(KeyMap.create(keySchema.asStruct()), statesDeleted);
+      index.writtenWithoutPlaces(statesDeleted);
     }
   }
 
@@ -470,7 +470,8 @@ public final class FoldingTableWriter extends BufferedTableWriter {
           result,
           (tag, row) -> {
             if (tag instanceof Map.Entry<?, ?> entry) {
-              ((Map.Entry<StructLike, Object>) entry).setValue(row);
+              ((Map.Entry<StructLike, Object>) entry)
+                  .setValue(row == null ? KeyLocations.RowAt.UNPLACED : row);
             }
           });
       index.ownRowsCommitted((KeyMap<KeyLocations.RowAt>) (KeyMap<?>) flushed, ownRowsDeleted);

@@ -29,6 +29,20 @@ public final class UpsertCycles {
     return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).evolver(evolver).build();
   }
 
+  /** As {@link #of(Catalog, SchemaEvolver, int)} in format v3, with these key indexes. */
+  public static CommitCycle withIndexes(Catalog catalog, dev.floe.sink.index.KeyIndexes indexes) {
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 3),
+            WriteMode.UPSERT,
+            table -> java.util.Map.of(),
+            dev.floe.sink.fill.FillSettings.DEFAULT,
+            indexes,
+            1);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
+  }
+
   /**
    * Tables in format v2 with no key index and no finding of rows: every key written is deleted by
    * equality first (the sink before its index, or with position deletes turned off).

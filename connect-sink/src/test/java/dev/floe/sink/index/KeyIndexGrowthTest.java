@@ -21,7 +21,7 @@ class KeyIndexGrowthTest {
   void fullFiltersGetALargerOneBesideThemThenOneBuiltAgain() {
     Table table = ItemsTable.empty();
     KeyIndexes budget = new KeyIndexes(true, 1L << 30);
-    KeyIndex index = new KeyIndex(KEY, budget, 1_000);
+    KeyIndex index = new KeyIndex(KEY, budget, 1_000, false);
     index.sync(table);
     assertEquals(1, index.builds());
 
@@ -62,7 +62,7 @@ class KeyIndexGrowthTest {
   @Test
   void aFlushThatStartsWithTheFilterExactlyFullGoesIntoANewOne() {
     Table table = ItemsTable.empty();
-    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
+    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000, false);
     index.sync(table);
     long added = 0;
     for (int flush = 1; flush <= 8 && index.builds() == 1; flush++) {
@@ -88,7 +88,7 @@ class KeyIndexGrowthTest {
   @Test
   void newKeysAboveEveryKeyItHoldsAreNeverMayHold() {
     Table table = ItemsTable.empty();
-    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
+    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000, false);
     index.sync(table);
     for (long id = 1_000; id < 50_000; id += 2) { // the odd ids in the range are absent
       index.add(key(id));
@@ -120,7 +120,7 @@ class KeyIndexGrowthTest {
   @Test
   void aBuildForFullFiltersKeepsWhereThisTasksRowsAre() {
     Table table = ItemsTable.empty();
-    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000);
+    KeyIndex index = new KeyIndex(KEY, new KeyIndexes(true, 1L << 30), 1_000, false);
     index.sync(table);
     org.apache.iceberg.DataFile file =
         org.apache.iceberg.DataFiles.builder(org.apache.iceberg.PartitionSpec.unpartitioned())

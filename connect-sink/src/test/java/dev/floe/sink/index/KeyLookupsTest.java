@@ -191,6 +191,57 @@ class KeyLookupsTest {
     assertEquals(List.of("1|two", "3|two"), TableRows.of(table, "id", "name"));
   }
 
+  @Test
+  void aKeyDeletedBeforeARestartIsInsertedAgainWithoutARead() throws Exception {
+    oddKeysThenSevenUpdatedAndNineDeleted();
+    CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    CountingFileIO.DATA_FILES_OPENED.clear();
+
+    apply(restarted, "c", 9, "again"); // its old row is dead: the places know it is not there
+    apply(restarted, "u", 11, "again");
+    restarted.commit();
+
+    assertEquals(
+        List.of(1, 1), List.copyOf(CountingFileIO.DATA_FILES_OPENED.values()), "data file opens");
+    Table table = catalog.loadTable(ITEMS);
+    List<String> rows = TableRows.of(table, "id", "name");
+    assertEquals(50, rows.size());
+    assertEquals(
+        List.of("11|again", "9|again"),
+        rows.stream().filter(row -> row.endsWith("|again")).toList());
+  }
+
+  @Test
+  void placesThatRunOutOfRoomGiveWayToFiltersAndLoseNoRow() throws Exception {
+    KeyIndexes budget = new KeyIndexes(true, 2L * 16 * NumberKeyRows.MIN_SLOTS);
+    CommitCycle task = UpsertCycles.withIndexes(catalog, budget);
+    int fits = NumberKeyRows.MIN_SLOTS * 3 / 4;
+    for (int id = 0; id < 10; id++) {
+      apply(task, "c", id, "one");
+    }
+    task.commit(); // the places hold every key
+    for (int id = 10; id <= fits + 10; id++) { // more than they have room for
+      apply(task, "c", id, "one");
+    }
+    task.commit();
+    long builds = budget.buildsOf(ITEMS.toString());
+
+    apply(task, "u", 3, "two"); // before the room ran out
+    apply(task, "u", fits, "two"); // after
+    apply(task, "d", 5, null);
+    apply(task, "c", fits + 20, "new");
+    task.commit();
+
+    assertEquals(builds + 1, budget.buildsOf(ITEMS.toString()), "filters built from the table");
+    Table table = catalog.loadTable(ITEMS);
+    List<String> rows = TableRows.of(table, "id", "name");
+    assertEquals(fits + 11, rows.size());
+    assertEquals(
+        List.of(fits + "|two", (fits + 20) + "|new", "3|two"),
+        rows.stream().filter(row -> !row.endsWith("|one")).sorted().toList());
+    assertEquals(false, rows.stream().anyMatch(row -> row.startsWith("5|")));
+  }
+
   /**
    * A task's two flushes: keys 1, 3, ..., 99 in one file, then 7 updated and 9 deleted (their rows
    * in it dead by a deletion vector). Returns the task.

@@ -136,19 +136,25 @@ class NumberKeyRowsTest {
     }
     rows.found(key(5), two, 0); // a second live row of 5, and a third
     rows.found(key(5), two, 1);
-    rows.found(key(fits), two, 2); // room only if a key found twice went first (slot order)
+    rows.found(key(fits), two, 2); // no room for these two: some keys stay without a place
     rows.found(key(fits + 1), two, 3);
     rows.found(key(7), two, 4); // 7 found twice too
     rows.filled();
 
     assertNull(rows.of(key(5)));
     assertNull(rows.of(key(7)));
-    for (int id = 0; id < fits; id++) {
-      if (id != 5 && id != 7) {
-        assertEquals(id, rows.of(key(id)).position(), "placed: " + id);
+    int placed = 0;
+    for (int id = 0; id < fits + 2; id++) {
+      KeyLocations.RowAt at = rows.of(key(id));
+      if (at != null) {
+        assertTrue(id != 5 && id != 7, "a key found twice placed: " + id);
+        assertEquals((id < fits ? one : two).location(), at.file().location(), "file of " + id);
+        assertEquals(id < fits ? id : id - fits + 2, at.position(), "place of " + id);
+        placed++;
       }
     }
-    assertTrue(rows.size() >= fits - 2 && rows.size() <= fits, "no more than fit: " + rows.size());
+    assertTrue(placed >= fits - 4 && rows.size() <= fits, placed + " placed, " + rows.size());
+    assertFalse(rows.holdsAll(), "it was never asked to");
     rows.committed(flush(two, 5, 1));
     assertEquals(5, rows.of(key(5)).position(), "after the read, a flush's row is placed");
   }
@@ -167,7 +173,7 @@ class NumberKeyRowsTest {
     rows.found(key(count - 1), two, 1); // and of the second
     rows.filled();
 
-    assertEquals(count - 2, rows.size());
+    assertEquals(count, rows.size(), "the keys found twice held, without a place");
     assertNull(rows.of(key(3)));
     assertNull(rows.of(key(count - 1)));
     assertEquals(count - 2, rows.of(key(count - 2)).position());
@@ -194,6 +200,70 @@ class NumberKeyRowsTest {
     assertNull(index.ownRow(key(3)));
     assertEquals(0, index.bytes());
     assertEquals(10, alone.size(), "the budget cannot take back what it does not know");
+  }
+
+  @Test
+  void holdingAllItSaysWhichKeysTheTableHoldsPlacedOrNot() {
+    NumberKeyRows rows = new NumberKeyRows(new KeyIndexes(true));
+    DataFile one = file("one");
+    DataFile two = file("two");
+    assertTrue(rows.holdAll(10));
+    for (int id = 0; id < 10; id++) {
+      rows.found(key(id), one, id);
+    }
+    rows.found(key(3), two, 0); // live twice
+    rows.found(key(20), null, -1); // in a file whose live rows cannot be told
+    rows.filled();
+
+    assertTrue(rows.holdsAll());
+    assertEquals(2, rows.of(key(2)).position());
+    assertTrue(rows.holds(key(3)) && rows.of(key(3)) == null, "live twice: held, not placed");
+    assertTrue(rows.holds(key(20)) && rows.of(key(20)) == null, "no place told: held");
+    assertFalse(rows.holds(key(11)), "never found: not in the table");
+
+    KeyMap<KeyLocations.RowAt> flush = KeyMap.create(KEY.asStruct());
+    flush.put(key(4), null); // deleted
+    flush.put(key(11), new KeyLocations.RowAt(two, 1));
+    flush.put(key(12), KeyLocations.RowAt.UNPLACED); // written where the flush cannot tell
+    rows.committed(flush);
+    rows.otherRow(key(5)); // another writer's rows: its place is not the only one
+    rows.otherRow(key(30));
+
+    assertFalse(rows.holds(key(4)), "deleted");
+    assertEquals(1, rows.of(key(11)).position());
+    for (int id : new int[] {5, 12, 30}) {
+      assertTrue(rows.holds(key(id)) && rows.of(key(id)) == null, "held, not placed: " + id);
+    }
+
+    rows.removed(List.of(one.location())); // a rewrite of file one: 6 is in its new file
+    assertTrue(rows.lostPlace(key(6)));
+    rows.found(key(6), file("three"), 0);
+    rows.filled();
+    assertEquals("/warehouse/three.parquet", rows.of(key(6)).file().location());
+    assertTrue(rows.holds(key(7)) && rows.of(key(7)) == null, "lost, not found: held");
+    assertFalse(rows.holds(key(4)));
+    assertEquals(1, rows.of(key(11)).position(), "in a file kept");
+    assertTrue(rows.holdsAll());
+  }
+
+  @Test
+  void withoutRoomForEveryKeyItStopsHoldingAll() {
+    // room for the smallest table of places only
+    NumberKeyRows rows = new NumberKeyRows(new KeyIndexes(true, 2L * 16 * NumberKeyRows.MIN_SLOTS));
+    assertFalse(rows.holdAll(NumberKeyRows.MIN_SLOTS), "no room for that many rows");
+    assertFalse(rows.holdsAll());
+    assertTrue(rows.holdAll(10));
+    int fits = NumberKeyRows.MIN_SLOTS * 3 / 4;
+    for (int id = 0; id < fits; id++) {
+      rows.otherRow(key(id));
+    }
+    assertTrue(rows.holdsAll(), "as many keys as fit");
+    rows.otherRow(key(fits));
+    assertFalse(rows.holdsAll(), "one more: it cannot say a key is not in the table");
+
+    assertTrue(rows.holdAll(10));
+    rows.committed(flush(file("one"), 0, fits + 1)); // no room for a flush's places
+    assertFalse(rows.holdsAll());
   }
 
   @Test
