@@ -294,14 +294,15 @@ public final class SinkConfig extends AbstractConfig {
         Type.BOOLEAN,
         true,
         Importance.LOW,
-        "Keep an index of the keys each table holds (a Bloom filter per table and task, about 1.2"
-            + " bytes per key, with the smallest and largest value of the first key column when it"
-            + " is a number or text; built from the table's key columns at the first flush and kept"
-            + " in step with every commit), so a row of a key the table certainly does not hold is"
-            + " written without an equality delete, and its earlier row is not looked for: an"
-            + " insert-mostly table leaves readers little to join, and a serial key's new values,"
-            + " above every key held, are never taken for held ones. False writes an equality"
-            + " delete for every key written.",
+        "Keep an index of the keys each table holds, built from the table's key columns at the"
+            + " first flush and kept in step with every commit: for a key of one int, bigint or"
+            + " date column, where every live row is (16 bytes a slot, while all of the table fits"
+            + " in half of key-index.max-bytes: exact, a deleted key is not held); else a Bloom"
+            + " filter per table and task (about 1.2 bytes per key, with the smallest and largest"
+            + " value of the first key column when it is a number or text). A row of a key the"
+            + " table certainly does not hold is written without an equality delete, and its"
+            + " earlier row is not looked for: an insert-mostly table leaves readers little to"
+            + " join. False writes an equality delete for every key written.",
         TABLES_GROUP,
         12,
         Width.SHORT,

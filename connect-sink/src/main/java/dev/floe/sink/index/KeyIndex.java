@@ -44,6 +44,7 @@ public final class KeyIndex {
   // landed (ownRowsCommitted), as the places hold only what a commit said
   private final Set<String> pendingFiles = new HashSet<>();
   private boolean placesHoldAll; // may the places hold every key (else: filters)
+  private boolean heldAll; // the last build made the places hold every key
   private int builds;
 
   KeyIndex(Schema keySchema, KeyIndexes budget) {
@@ -77,19 +78,18 @@ public final class KeyIndex {
    * memory from each other at every flush).
    */
   void releasePlaces() {
-    if (ownRows.holdsAll()) {
-      placesHoldAll = false;
-    }
     ownRows.release();
   }
 
   /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
   public void sync(Table table) {
     Snapshot current = table.currentSnapshot();
-    if (ownRows.holdsAll()) {
-      boolean followed = follow(table, current);
+    if (heldAll) {
+      boolean followed = ownRows.holdsAll() && follow(table, current);
       if (!ownRows.holdsAll()) {
-        placesHoldAll = false; // out of room: filters from now on, read from the table
+        // out of room (as it followed, at a commit, or given to another table's filter): filters
+        // from now on, so that a table near the budget is not read whole at every turn
+        placesHoldAll = false;
         build(table, current, true);
       } else if (!followed) {
         build(table, current, true);
@@ -268,12 +268,14 @@ public final class KeyIndex {
       places.done();
       syncedSnapshotId = current == null ? null : current.snapshotId();
       builds++;
-      if (!ownRows.holdsAll()) { // out of room while reading: filters, read again
+      heldAll = ownRows.holdsAll();
+      if (!heldAll) { // out of room while reading: filters, read again
         placesHoldAll = false;
         build(table, current, true);
       }
       return;
     }
+    heldAll = false;
     filters.reset(rows);
     // what changed since cannot be told: the places are read again with the keys, where they can
     // be held for the whole table
