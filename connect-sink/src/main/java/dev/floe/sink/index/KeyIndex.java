@@ -1,7 +1,5 @@
 package dev.floe.sink.index;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +12,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
@@ -233,39 +230,15 @@ public final class KeyIndex {
   }
 
   private void build(Table table, Snapshot current, boolean forgetOwnRows) {
-    List<FileScanTask> tasks = new ArrayList<>();
-    long rows = 0;
-    long live = 0; // of the rows: those no deletion vector removes
-    if (current != null) {
-      try (CloseableIterable<FileScanTask> planned =
-          table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
-        for (FileScanTask task : planned) {
-          tasks.add(task);
-          rows += task.file().recordCount();
-          live += task.file().recordCount();
-          for (org.apache.iceberg.DeleteFile delete : task.deletes()) {
-            if (org.apache.iceberg.util.ContentFileUtil.isDV(delete)) {
-              live -= delete.recordCount(); // its deleted positions
-            }
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    PlannedFiles planned = PlannedFiles.of(table, current);
+    List<FileScanTask> tasks = planned.tasks();
+    long rows = planned.rows();
+    long live = planned.liveRows();
     ownFiles.clear();
     pendingFiles.clear();
     if (forgetOwnRows && placesHoldAll && ownRows.holdAll(live)) {
       filters.release(); // the places answer for the keys
-      LiveRowPlaces places = new LiveRowPlaces(table, keySchema, ownRows);
-      for (FileScanTask task : tasks) {
-        if (task.file().format() != FileFormat.PARQUET) {
-          throw new UnsupportedOperationException(
-              "data file " + task.file().location() + " is not Parquet");
-        }
-        places.read(task, null);
-      }
-      places.done();
+      new LiveRowPlaces(table, keySchema, ownRows).readAll(tasks);
       syncedSnapshotId = current == null ? null : current.snapshotId();
       builds++;
       heldAll = ownRows.holdsAll();

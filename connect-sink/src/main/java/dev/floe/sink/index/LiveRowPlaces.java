@@ -67,6 +67,23 @@ final class LiveRowPlaces {
   }
 
   /**
+   * Reads every data file of a snapshot into places that are to hold every key: each live row's
+   * place, and the keys of a file whose live rows cannot be told without one.
+   *
+   * @throws UnsupportedOperationException for a data file not in Parquet (its keys are not read)
+   */
+  void readAll(List<FileScanTask> tasks) {
+    for (FileScanTask task : tasks) {
+      if (task.file().format() != FileFormat.PARQUET) {
+        throw new UnsupportedOperationException(
+            "data file " + task.file().location() + " is not Parquet");
+      }
+      read(task, null);
+    }
+    done();
+  }
+
+  /**
    * Hands every row's key of {@code task}'s data file to {@code keys} (a reused record: copy what
    * is kept), and puts where each live row is. With {@code keys} null the places hold every key: a
    * file whose live rows cannot be told gives each of its keys without a place.
