@@ -54,6 +54,7 @@ final class NumberKeyRows implements OwnRowPlaces {
   private long[] lostKeys = NO_KEYS;
   // rows a read of the table found, put in slot order a chunk at a time (see putFound)
   static final int FOUND_CHUNK = 1 << 19;
+  private static final int REGION_BITS = 10;
   private long[] foundKeys = NO_KEYS;
   private long[] foundPlaces = NO_KEYS;
   private int foundCount;
@@ -183,21 +184,44 @@ final class NumberKeyRows implements OwnRowPlaces {
   }
 
   /**
-   * Puts the rows found since the last call in slot order, so that the table is swept once rather
-   * than hit at a random slot per row (a restarted task's build places every live row: millions). A
-   * key found again where it has a place is a second live row: neither is its place.
+   * Puts the rows found since the last call region by region of the table, so that each region is
+   * visited once and stays in the cache while it is, rather than a random slot hit per row (a
+   * restarted task's build places every live row: millions). A key found again where it has a place
+   * is a second live row: neither is its place.
    */
   private void putFound() {
-    long[] order = new long[foundCount];
-    for (int i = 0; i < foundCount; i++) {
-      order[i] = slots == 0 ? i : ((long) home(foundKeys[i]) << 32) | i;
-    }
-    Arrays.sort(order);
-    for (long next : order) {
-      int i = (int) next;
+    for (int i : byRegion(foundKeys, foundCount)) {
       placeFound(foundKeys[i], foundPlaces[i]);
     }
     foundCount = 0;
+  }
+
+  /**
+   * The indexes of the first {@code count} keys, grouped by the region of the table their home slot
+   * is in (a counting sort on the slot's top bits: two passes, where a sort by slot took a third of
+   * a build). A region is 1/1024 of the table: 128 KB of a table of 8 million slots.
+   */
+  private int[] byRegion(long[] keys, int count) {
+    int[] order = new int[count];
+    int slotBits = 64 - shift;
+    if (slots == 0 || slotBits <= REGION_BITS) {
+      Arrays.setAll(order, i -> i);
+      return order;
+    }
+    int regionShift = slotBits - REGION_BITS;
+    int[] regions = new int[count];
+    int[] next = new int[(1 << REGION_BITS) + 1];
+    for (int i = 0; i < count; i++) {
+      regions[i] = home(keys[i]) >>> regionShift;
+      next[regions[i] + 1]++;
+    }
+    for (int r = 1; r < next.length; r++) {
+      next[r] += next[r - 1]; // where region r - 1's indexes begin
+    }
+    for (int i = 0; i < count; i++) {
+      order[next[regions[i]]++] = i;
+    }
+    return order;
   }
 
   private void placeFound(long k, long place) {
