@@ -78,8 +78,27 @@ public final class KeyIndex {
     ownRows.release();
   }
 
-  /** Brings the index up to {@code table}'s current snapshot (the table is refreshed already). */
+  /**
+   * Brings the index up to {@code table}'s current snapshot (the table is refreshed already). A
+   * read that fails midway (the object store, a file gone) leaves part of a build or of a commit
+   * followed: the index then forgets everything and is built afresh at the next sync, rather than
+   * trusting keys and places that may miss some.
+   */
   public void sync(Table table) {
+    try {
+      syncOrBuild(table);
+    } catch (RuntimeException failed) {
+      filters.release();
+      ownRows.clear();
+      ownFiles.clear();
+      pendingFiles.clear();
+      heldAll = false;
+      syncedSnapshotId = null;
+      throw failed;
+    }
+  }
+
+  private void syncOrBuild(Table table) {
     Snapshot current = table.currentSnapshot();
     if (heldAll) {
       boolean followed = ownRows.holdsAll() && follow(table, current);

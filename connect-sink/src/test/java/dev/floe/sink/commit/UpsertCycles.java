@@ -31,16 +31,7 @@ public final class UpsertCycles {
 
   /** As {@link #of(Catalog, SchemaEvolver, int)} in format v3, with these key indexes. */
   public static CommitCycle withIndexes(Catalog catalog, dev.floe.sink.index.KeyIndexes indexes) {
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 3),
-            WriteMode.UPSERT,
-            table -> java.util.Map.of(),
-            dev.floe.sink.fill.FillSettings.DEFAULT,
-            indexes,
-            1);
-    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
+    return withIndexes(catalog, 3, indexes);
   }
 
   /**
@@ -48,14 +39,19 @@ public final class UpsertCycles {
    * equality first (the sink before its index, or with position deletes turned off).
    */
   public static CommitCycle byEquality(Catalog catalog) {
+    return withIndexes(catalog, 2, dev.floe.sink.index.KeyIndexes.NONE);
+  }
+
+  private static CommitCycle withIndexes(
+      Catalog catalog, int formatVersion, dev.floe.sink.index.KeyIndexes indexes) {
     TableWriters writers =
         new TableWriters(
             new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2),
+            new TableProvisioner(catalog, true, formatVersion),
             WriteMode.UPSERT,
             table -> java.util.Map.of(),
             dev.floe.sink.fill.FillSettings.DEFAULT,
-            dev.floe.sink.index.KeyIndexes.NONE,
+            indexes,
             1);
     return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).build();
   }

@@ -55,6 +55,7 @@ class KeyLookupsTest {
             CatalogProperties.FILE_IO_IMPL,
             CountingFileIO.class.getName()));
     CountingFileIO.DATA_FILES_OPENED.clear();
+    CountingFileIO.FAIL_ONCE.set(null);
   }
 
   @Test
@@ -100,19 +101,9 @@ class KeyLookupsTest {
 
   @Test
   void aRestartedTaskKnowsWhereTheLiveRowsAreFromItsIndexBuild() throws Exception {
-    oddKeysThenSevenUpdatedAndNineDeleted();
-    CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
-    CountingFileIO.DATA_FILES_OPENED.clear();
-
-    apply(restarted, "u", 7, "three");
-    apply(restarted, "u", 11, "three");
-    restarted.commit();
-
     // each data file once, for the index build: no look for the rows it deletes
-    assertEquals(
-        List.of(1, 1), List.copyOf(CountingFileIO.DATA_FILES_OPENED.values()), "data file opens");
-    Table table = catalog.loadTable(ITEMS);
-    List<String> rows = TableRows.of(table, "id", "name");
+    List<String> rows = afterARestartOpeningEachFileOnce("u", 7, "u", 11, "three");
+
     assertEquals(49, rows.size());
     assertEquals(
         List.of("11|three", "7|three"),
@@ -178,6 +169,27 @@ class KeyLookupsTest {
   }
 
   @Test
+  void aReadThatFailsWhileFollowingACompactionLosesNoKey() throws Exception {
+    oddKeysThenSevenUpdatedAndNineDeleted();
+    CommitCycle restarted = UpsertCycles.retrying(catalog, 3);
+    apply(restarted, "u", 13, "two");
+    restarted.commit(); // its index built: the places of the rows written before it started
+    Table table = catalog.loadTable(ITEMS);
+    CountingFileIO.FAIL_ONCE.set(compact(table)); // the places it moved are read there, and fail
+
+    apply(restarted, "u", 11, "two"); // its place went with the compaction
+    restarted.commit(); // retried: the index built afresh, not followed from half a hand-over
+
+    assertEquals(null, CountingFileIO.FAIL_ONCE.get(), "the read failed once");
+    table.refresh();
+    List<String> rows = TableRows.of(table, "id", "name");
+    assertEquals(
+        List.of("11|two", "13|two", "7|two"),
+        rows.stream().filter(row -> row.endsWith("|two")).toList());
+    assertEquals(49, rows.size(), "no second row of 11");
+  }
+
+  @Test
   void aRowAnotherWriterAppendedBeforeACompactionIsNotLeftBehind() throws Exception {
     CommitCycle task = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
     Table table = oneAndThreeThenThreeAppended(task);
@@ -193,18 +205,9 @@ class KeyLookupsTest {
 
   @Test
   void aKeyDeletedBeforeARestartIsInsertedAgainWithoutARead() throws Exception {
-    oddKeysThenSevenUpdatedAndNineDeleted();
-    CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
-    CountingFileIO.DATA_FILES_OPENED.clear();
+    // 9's old row is dead: the places know it is not there
+    List<String> rows = afterARestartOpeningEachFileOnce("c", 9, "u", 11, "again");
 
-    apply(restarted, "c", 9, "again"); // its old row is dead: the places know it is not there
-    apply(restarted, "u", 11, "again");
-    restarted.commit();
-
-    assertEquals(
-        List.of(1, 1), List.copyOf(CountingFileIO.DATA_FILES_OPENED.values()), "data file opens");
-    Table table = catalog.loadTable(ITEMS);
-    List<String> rows = TableRows.of(table, "id", "name");
     assertEquals(50, rows.size());
     assertEquals(
         List.of("11|again", "9|again"),
@@ -256,6 +259,24 @@ class KeyLookupsTest {
     apply(task, "d", 9, null);
     task.commit();
     return task;
+  }
+
+  /**
+   * After {@link #oddKeysThenSevenUpdatedAndNineDeleted}, a new task (a restart) commits two
+   * changes in one flush, opening each of the two data files once (for its index build, none for
+   * the rows it deletes); returns the table's rows.
+   */
+  private List<String> afterARestartOpeningEachFileOnce(
+      String op, int id, String nextOp, int nextId, String name) throws Exception {
+    oddKeysThenSevenUpdatedAndNineDeleted();
+    CommitCycle restarted = UpsertCycles.of(catalog, new SchemaEvolver(true), 3);
+    CountingFileIO.DATA_FILES_OPENED.clear();
+    apply(restarted, op, id, name);
+    apply(restarted, nextOp, nextId, name);
+    restarted.commit();
+    assertEquals(
+        List.of(1, 1), List.copyOf(CountingFileIO.DATA_FILES_OPENED.values()), "data file opens");
+    return TableRows.of(catalog.loadTable(ITEMS), "id", "name");
   }
 
   /** Rewrites the whole table's live rows into one data file; returns its location. */
@@ -314,9 +335,14 @@ class KeyLookupsTest {
     task.apply(parse(record(op, id, name, 0, at, 100 + at)));
   }
 
-  /** Hadoop's file IO, counting the Parquet files (data, equality deletes) opened by location. */
+  /**
+   * Hadoop's file IO, counting the Parquet files (data, equality deletes) opened by location; the
+   * next open of the file at {@link #FAIL_ONCE} fails (a passing object store error).
+   */
   public static final class CountingFileIO extends HadoopFileIO {
     static final Map<String, Integer> DATA_FILES_OPENED = new ConcurrentHashMap<>();
+    static final java.util.concurrent.atomic.AtomicReference<String> FAIL_ONCE =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     public CountingFileIO() {}
 
@@ -333,6 +359,10 @@ class KeyLookupsTest {
     }
 
     private static void count(String path) {
+      String failing = FAIL_ONCE.get();
+      if (path.equals(failing) && FAIL_ONCE.compareAndSet(failing, null)) {
+        throw new org.apache.iceberg.exceptions.RuntimeIOException("injected: %s", path);
+      }
       if (path.contains("/data/") && path.endsWith(".parquet")) {
         DATA_FILES_OPENED.merge(path, 1, Integer::sum);
       }
