@@ -42,7 +42,7 @@ final class PositionDeleteCommit {
     Map<String, List<DeleteFile>> previous =
         base != null && base.snapshotId() == rows.readSnapshotId() && rows.deletesRead() != null
             ? rows.deletesRead()
-            : fileScopedDeletesNow(table, flush, base);
+            : deletesNow(table, flush, base);
     DeleteWriteResult written;
     try {
       written = rows.write(table, previous);
@@ -67,8 +67,19 @@ final class PositionDeleteCommit {
   /**
    * The deletes scoped to each data file of the flush's rows in {@code base} (a deletion vector, or
    * v2 file-scoped position delete files): the new delete file takes them in and replaces them.
-   * Fails with a commit failure that writes the flush again when one of those files is gone.
+   * Fails with a commit failure that writes the flush again when one of those files is gone. Read
+   * from the delete manifests ({@link FileScopedDeletes}) when the commits since the rows were
+   * found can be followed, else from a scan planned for the flush's keys.
    */
+  private static Map<String, List<DeleteFile>> deletesNow(
+      Table table, TableFlush flush, Snapshot base) {
+    RowPositions rows = flush.deletedRows();
+    Map<String, List<DeleteFile>> read =
+        FileScopedDeletes.of(table, base, rows.readSnapshotId(), rows.existingDataFiles());
+    return read != null ? read : fileScopedDeletesNow(table, flush, base);
+  }
+
+  /** As {@link #deletesNow}, from a scan of {@code base} planned for the flush's keys. */
   private static Map<String, List<DeleteFile>> fileScopedDeletesNow(
       Table table, TableFlush flush, Snapshot base) {
     Set<String> wanted = flush.deletedRows().existingDataFiles();
