@@ -16,6 +16,7 @@ import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.ContentFileUtil;
@@ -96,7 +97,8 @@ final class FileScopedDeletes {
       if (removed != null && Long.parseLong(removed) == 0) {
         continue; // removed no data file
       }
-      for (DataFile file : snapshot.removedDataFiles(table.io())) {
+      for (DataFile file :
+          SnapshotChanges.builderFor(table).snapshot(snapshot).build().removedDataFiles()) {
         if (dataFiles.contains(file.location())) {
           throw new org.apache.iceberg.exceptions.CommitFailedException(
               "%s: a data file holding rows this flush deletes was rewritten since it found them"

@@ -10,6 +10,7 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -151,13 +152,15 @@ public final class KeyIndex {
     }
     java.util.Collections.reverse(newer); // oldest first
     for (Snapshot snapshot : newer) {
+      // read with the table's specs (a snapshot's own readers warn once per manifest without them)
+      SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(snapshot).build();
       if (removesDataFiles(snapshot)) { // a compaction, a truncate: rows moved or gone
         List<String> removed = new ArrayList<>();
-        snapshot.removedDataFiles(table.io()).forEach(file -> removed.add(file.location()));
+        changes.removedDataFiles().forEach(file -> removed.add(file.location()));
         ownRows.removed(removed);
       }
       if (!DataOperations.REPLACE.equals(snapshot.operation())) { // a rewrite adds no key
-        for (DataFile file : snapshot.addedDataFiles(table.io())) {
+        for (DataFile file : changes.addedDataFiles()) {
           if (!ownFiles.remove(file.location())) {
             addKeysOf(
                 table, file, true); // another writer's rows: this task's of those keys may be gone
@@ -165,7 +168,7 @@ public final class KeyIndex {
         }
       } else if (ownRows.lostAny()) { // a rewrite: the places it moved are in its new files
         LiveRowPlaces moved = new LiveRowPlaces(table, keySchema, ownRows);
-        for (DataFile file : snapshot.addedDataFiles(table.io())) {
+        for (DataFile file : changes.addedDataFiles()) {
           if (file.format() == FileFormat.PARQUET) {
             moved.moved(file);
           }

@@ -17,6 +17,7 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.BaseDeleteLoader;
@@ -88,16 +89,17 @@ final class LaterDeletes {
     }
     Map<String, java.util.Set<Long>> deletedNow = new HashMap<>();
     for (Snapshot snapshot : newer) {
-      for (DataFile removed : snapshot.removedDataFiles(table.io())) {
+      SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(snapshot).build();
+      for (DataFile removed : changes.removedDataFiles()) {
         if (rewritten.containsKey(removed.location())) {
           return false;
         }
       }
-      for (DeleteFile removed : snapshot.removedDeleteFiles(table.io())) {
+      for (DeleteFile removed : changes.removedDeleteFiles()) {
         toRemove.remove(id(removed));
         gone.add(id(removed)); // a vector replaced by a later one
       }
-      for (DeleteFile added : snapshot.addedDeleteFiles(table.io())) {
+      for (DeleteFile added : changes.addedDeleteFiles()) {
         if (added.content() != FileContent.POSITION_DELETES) {
           continue; // an equality delete applies to the rewritten rows by sequence number
         }
