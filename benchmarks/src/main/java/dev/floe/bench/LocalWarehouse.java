@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 
 /**
@@ -14,6 +16,12 @@ import org.apache.iceberg.hadoop.HadoopCatalog;
  * files on the local disk), removed when closed. Real files make the numbers include Parquet
  * encoding, compression and the commit's manifest writing, which an in-memory catalog would hide;
  * what they leave out is S3's latency.
+ *
+ * <p>Files are written by Hadoop's raw local file system with no checksum files and no permission
+ * change: without Hadoop's native library, its local file system sets each new file's permissions
+ * by running {@code chmod} in a new process, which cost about a tenth of a flush (in JFR, forks of
+ * the benchmark's JVM at each manifest, metadata and delete file). An object store has neither, and
+ * every benchmark on this warehouse (Floe's and Apache Iceberg's sink alike) is spared both.
  */
 final class LocalWarehouse implements AutoCloseable {
   private final Path directory;
@@ -26,7 +34,10 @@ final class LocalWarehouse implements AutoCloseable {
   /** A warehouse in {@code directory}, which {@link #close()} deletes. */
   LocalWarehouse(Path directory) {
     this.directory = directory;
-    catalog = new HadoopCatalog(new Configuration(), directory.toUri().toString());
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", PlainLocalFiles.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    catalog = new HadoopCatalog(conf, directory.toUri().toString());
   }
 
   private static Path temporaryDirectory() {
@@ -61,6 +72,14 @@ final class LocalWarehouse implements AutoCloseable {
         dev.floe.sink.schema.TypeMapping.toIcebergSchema(OrderEvents.ROW, java.util.Set.of("id")),
         org.apache.iceberg.PartitionSpec.unpartitioned(),
         java.util.Map.of(org.apache.iceberg.TableProperties.FORMAT_VERSION, "2"));
+  }
+
+  /** The local disk without a {@code chmod} per file (public: Hadoop makes it by reflection). */
+  public static final class PlainLocalFiles extends RawLocalFileSystem {
+    @Override
+    public void setPermission(org.apache.hadoop.fs.Path path, FsPermission permission) {
+      // the files' permissions are the process's defaults; a benchmark's files are its own
+    }
   }
 
   @Override
