@@ -1,18 +1,8 @@
 package dev.floe.bench;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.connect.IcebergSinkConfig;
-import org.apache.iceberg.connect.data.IcebergWriterResult;
-import org.apache.iceberg.connect.data.SinkWriter;
-import org.apache.iceberg.hadoop.HadoopCatalog;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,16 +19,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The peer: Apache Iceberg's own Kafka Connect sink (1.12), its task-side {@link SinkWriter} driven
- * in-process on the inserts-only stream, then its data files committed in one {@link AppendFiles},
- * which is what its coordinator does once the control topic has gathered every task's files. The
+ * The peer: Apache Iceberg's own Kafka Connect sink (1.12), driven in-process as {@link PeerSink}
+ * (its task-side writer, then the append its coordinator commits) on the inserts-only stream. The
  * Kafka control-topic round trip is left out, as Floe's Kafka side is in {@link
  * SinkApplyBenchmark}.
  *
  * <p>Inserts only, because that sink appends: it has no upsert or delete of a key in 1.12, so the
- * update and delete mixes have no peer. It reads flat rows, so each event is given as Debezium's
- * {@code ExtractNewRecordState} would leave it (the {@code after} row); the table is created up
- * front with the schema Floe gives it, so both write the same Parquet columns.
+ * update and delete mixes have no peer.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -56,8 +43,7 @@ public class IcebergSinkPeerBenchmark {
   public int flushSize;
 
   private LocalWarehouse warehouse;
-  private Table table;
-  private SinkWriter writer;
+  private PeerSink peer;
   private ChangeStream stream;
   private long handedIn;
   private List<SinkRecord> nextFlush;
@@ -66,59 +52,28 @@ public class IcebergSinkPeerBenchmark {
   public void openTable() {
     warehouse = new LocalWarehouse();
     stream = new ChangeStream(ChangeMix.INSERTS);
-    table = warehouse.createOrdersTable(TABLE);
-    // its config insists on catalog settings; they describe the catalog it is handed
-    IcebergSinkConfig config =
-        new IcebergSinkConfig(
-            Map.of(
-                "name",
-                "peer",
-                "iceberg.tables",
-                TABLE,
-                "iceberg.catalog.catalog-impl",
-                HadoopCatalog.class.getName(),
-                "iceberg.catalog.warehouse",
-                warehouse.location()));
-    writer = new SinkWriter(warehouse.catalog(), config);
+    peer = new PeerSink(warehouse, TABLE);
   }
 
   /** The next flush's records, flattened to their {@code after} rows outside the timed part. */
   @Setup(Level.Invocation)
   public void makeFlush() {
     handedIn += flushSize; // each setup is followed by its invocation
-    nextFlush = new ArrayList<>(flushSize);
-    for (SinkRecord change : stream.records(flushSize)) {
-      Struct after = ((Struct) change.value()).getStruct("after");
-      nextFlush.add(
-          change.newRecord(
-              change.topic(),
-              change.kafkaPartition(),
-              change.keySchema(),
-              change.key(),
-              OrderEvents.ROW,
-              after,
-              change.timestamp()));
-    }
+    nextFlush = PeerSink.flatten(stream.records(flushSize));
   }
 
   @Benchmark
   public void writeOneFlush(RowCounter counter) {
-    writer.save(nextFlush);
-    AppendFiles append = table.newAppend();
-    for (IcebergWriterResult written : writer.completeWrite().writerResults()) {
-      for (DataFile file : written.dataFiles()) {
-        append.appendFile(file);
-      }
-    }
-    append.commit();
+    peer.save(nextFlush);
+    peer.commit();
     counter.events += nextFlush.size();
   }
 
   @TearDown(Level.Trial)
   public void dropTable() throws IOException {
     try {
-      WrittenCheck.rowsAppended(table, handedIn);
-      writer.close();
+      WrittenCheck.rowsAppended(peer.table(), handedIn);
+      peer.close();
     } finally {
       warehouse.close(); // also when the check fails
     }

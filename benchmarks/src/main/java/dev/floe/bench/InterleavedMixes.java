@@ -23,8 +23,12 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * commit (the last event) are reported apart, as medians per block of ten flushes. At the end each
  * table is checked to hold what its stream made.
  *
+ * <p>{@code APACHE} stands for Apache Iceberg's sink on the inserts ({@link PeerSink}): its
+ * "buffering" is its writer saving the rows into Parquet as they come, its flush the files' append.
+ *
  * <pre>
  * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS UPDATES
+ * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS APACHE
  * </pre>
  */
 public final class InterleavedMixes {
@@ -35,75 +39,153 @@ public final class InterleavedMixes {
 
   public static void main(String[] args) throws Exception {
     int flushes = Integer.parseInt(args[0]);
-    List<ChangeMix> mixes = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      mixes.add(ChangeMix.valueOf(args[i]));
-    }
-    List<LocalWarehouse> warehouses = new ArrayList<>();
-    List<ChangeStream> streams = new ArrayList<>();
-    List<CommitCycle> tasks = new ArrayList<>();
-    for (ChangeMix mix : mixes) {
-      LocalWarehouse warehouse = new LocalWarehouse();
-      warehouses.add(warehouse);
-      streams.add(new ChangeStream(mix));
-      tasks.add(task(warehouse));
-    }
-    long[][] buffering = new long[mixes.size()][BLOCK];
-    long[][] flushing = new long[mixes.size()][BLOCK];
+    List<Side> sides = new ArrayList<>();
     try {
+      for (int i = 1; i < args.length; i++) {
+        sides.add(args[i].equals("APACHE") ? new Apache() : new Floe(ChangeMix.valueOf(args[i])));
+      }
+      long[][] buffering = new long[sides.size()][BLOCK];
+      long[][] flushing = new long[sides.size()][BLOCK];
       for (int f = 0; f < flushes; f++) {
-        for (int m = 0; m < mixes.size(); m++) {
-          List<ChangeEvent> events = streams.get(m).events(FLUSH);
+        for (int s = 0; s < sides.size(); s++) {
+          Side side = sides.get(s);
+          side.prepare();
           System.gc(); // the events just made, and the last flush's garbage, not in the timing
           long start = System.nanoTime();
-          for (int i = 0; i < events.size() - 1; i++) {
-            tasks.get(m).apply(events.get(i));
-          }
+          side.buffer();
           long buffered = System.nanoTime();
-          tasks.get(m).apply(events.get(events.size() - 1)); // reaches the bound: flush, commit
-          tasks.get(m).commit();
-          buffering[m][f % BLOCK] = buffered - start;
-          flushing[m][f % BLOCK] = System.nanoTime() - buffered;
+          side.flush();
+          buffering[s][f % BLOCK] = buffered - start;
+          flushing[s][f % BLOCK] = System.nanoTime() - buffered;
         }
         if (f % BLOCK == BLOCK - 1) {
-          for (int m = 0; m < mixes.size(); m++) {
-            long buffer = median(buffering[m]);
-            long flush = median(flushing[m]);
+          for (int s = 0; s < sides.size(); s++) {
+            long buffer = median(buffering[s]);
+            long flush = median(flushing[s]);
             System.out.printf(
                 "flushes %3d-%3d %-24s buffering %4d ms  flush and commit %4d ms  %,9d events/s%n",
                 f - BLOCK + 1,
                 f,
-                mixes.get(m),
+                args[s + 1],
                 buffer / 1_000_000,
                 flush / 1_000_000,
                 FLUSH * 1_000_000_000L / (buffer + flush));
           }
         }
       }
-      for (LocalWarehouse warehouse : warehouses) { // each table holds what it was handed
-        WrittenCheck.eventsCommitted(
-            warehouse.catalog().loadTable(TableIdentifier.of("cdc", "public_orders")),
-            (long) flushes * FLUSH);
+      for (Side side : sides) {
+        side.check((long) flushes * FLUSH); // each table holds what it was handed
       }
     } finally {
-      for (LocalWarehouse warehouse : warehouses) {
-        warehouse.close();
+      for (Side side : sides) {
+        side.close();
       }
     }
   }
 
-  /** A task with the connector's defaults, as {@link SinkApplyBenchmark} wires it. */
-  private static CommitCycle task(LocalWarehouse warehouse) {
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(warehouse.catalog(), true, 3),
-            WriteMode.UPSERT,
-            table -> Map.of(),
-            FillSettings.DEFAULT,
-            new KeyIndexes(true, KeyIndexes.DEFAULT_MAX_BYTES, true),
-            0);
-    return CommitCycleBuilder.of(writers, "bench").flushMaxRecords(FLUSH).build();
+  /** One sink on its own table, a flush at a time. */
+  private interface Side extends AutoCloseable {
+    /** Makes the next flush's records, outside the timing. */
+    void prepare();
+
+    /** Hands in the flush's records but the last one. */
+    void buffer();
+
+    /** Hands in the last one, which flushes and commits. */
+    void flush();
+
+    void check(long handedIn);
+
+    @Override
+    void close() throws java.io.IOException;
+  }
+
+  /** Floe's task with the connector's defaults, as {@link SinkApplyBenchmark} wires it. */
+  private static final class Floe implements Side {
+    private final LocalWarehouse warehouse = new LocalWarehouse();
+    private final ChangeStream stream;
+    private final CommitCycle task;
+    private List<ChangeEvent> events;
+
+    Floe(ChangeMix mix) {
+      stream = new ChangeStream(mix);
+      TableWriters writers =
+          new TableWriters(
+              new TableRouter("cdc"),
+              new TableProvisioner(warehouse.catalog(), true, 3),
+              WriteMode.UPSERT,
+              table -> Map.of(),
+              FillSettings.DEFAULT,
+              new KeyIndexes(true, KeyIndexes.DEFAULT_MAX_BYTES, true),
+              0);
+      task = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(FLUSH).build();
+    }
+
+    @Override
+    public void prepare() {
+      events = stream.events(FLUSH);
+    }
+
+    @Override
+    public void buffer() {
+      for (int i = 0; i < events.size() - 1; i++) {
+        task.apply(events.get(i));
+      }
+    }
+
+    @Override
+    public void flush() {
+      task.apply(events.get(events.size() - 1)); // reaches the bound: flush, commit
+      task.commit();
+    }
+
+    @Override
+    public void check(long handedIn) {
+      WrittenCheck.eventsCommitted(
+          warehouse.catalog().loadTable(TableIdentifier.of("cdc", "public_orders")), handedIn);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      warehouse.close();
+    }
+  }
+
+  /** Apache Iceberg's sink on the inserts, as {@link IcebergSinkPeerBenchmark} drives it. */
+  private static final class Apache implements Side {
+    private final LocalWarehouse warehouse = new LocalWarehouse();
+    private final ChangeStream stream = new ChangeStream(ChangeMix.INSERTS);
+    private final PeerSink peer = new PeerSink(warehouse, "cdc.peer_orders");
+    private List<org.apache.kafka.connect.sink.SinkRecord> rows;
+
+    @Override
+    public void prepare() {
+      rows = PeerSink.flatten(stream.records(FLUSH));
+    }
+
+    @Override
+    public void buffer() {
+      peer.save(rows);
+    }
+
+    @Override
+    public void flush() {
+      peer.commit();
+    }
+
+    @Override
+    public void check(long handedIn) {
+      WrittenCheck.rowsAppended(peer.table(), handedIn);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      try {
+        peer.close();
+      } finally {
+        warehouse.close();
+      }
+    }
   }
 
   private static long median(long[] values) {
