@@ -37,7 +37,16 @@ final class LocalWarehouse implements AutoCloseable {
     Configuration conf = new Configuration();
     conf.set("fs.file.impl", PlainLocalFiles.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
-    catalog = new HadoopCatalog(conf, directory.toUri().toString());
+    catalog = new HadoopCatalog();
+    catalog.setConf(conf);
+    // with Iceberg's manifest cache, as Floe's connector opens every catalog (CatalogLoader)
+    catalog.initialize(
+        "bench",
+        java.util.Map.of(
+            org.apache.iceberg.CatalogProperties.WAREHOUSE_LOCATION,
+            directory.toUri().toString(),
+            org.apache.iceberg.CatalogProperties.IO_MANIFEST_CACHE_ENABLED,
+            "true"));
   }
 
   private static Path temporaryDirectory() {

@@ -73,7 +73,9 @@ public final class TableScanRows implements CommittedRows {
 
   private static List<FileScanTask> plan(Table table, long snapshotId, Expression filter) {
     try (CloseableIterable<FileScanTask> tasks =
-        table.newScan().useSnapshot(snapshotId).filter(filter).planFiles()) {
+        dev.floe.sink.index.SmallPlans.scan(table, table.snapshot(snapshotId))
+            .filter(filter)
+            .planFiles()) {
       List<FileScanTask> planned = new ArrayList<>();
       tasks.forEach(planned::add);
       return planned;

@@ -1,13 +1,18 @@
 package dev.floe.sink.index;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableScan;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * Scans and commits that plan in the calling thread when there is little to plan. Iceberg hands a
@@ -26,12 +31,53 @@ public final class SmallPlans {
 
   private SmallPlans() {}
 
-  /** A scan of {@code table} at {@code snapshot}, planned in the calling thread if small. */
+  /**
+   * A scan of {@code table} at {@code snapshot}, planned in the calling thread if small, or if its
+   * manifests fit Iceberg's manifest cache (on by default in Floe's catalogs): then all but the few
+   * written since the last plan are read from memory, and the pool's polling, 10 ms per wait, costs
+   * more than the reads (a fill's plan on a table of 40 flushes' manifests: ~15% of the flush).
+   * Only the first plan after a start reads them all, one after another.
+   */
   public static TableScan scan(Table table, Snapshot snapshot) {
     TableScan scan = table.newScan().useSnapshot(snapshot.snapshotId());
-    return snapshot.allManifests(table.io()).size() <= MAX_INLINE_MANIFESTS
+    List<ManifestFile> manifests = snapshot.allManifests(table.io());
+    return manifests.size() <= MAX_INLINE_MANIFESTS || cached(table.io(), manifests)
         ? scan.planWith(CALLING_THREAD)
         : scan;
+  }
+
+  /** Whether {@code io} keeps manifests in Iceberg's cache, and these fit it. */
+  private static boolean cached(FileIO io, List<ManifestFile> manifests) {
+    Map<String, String> properties;
+    try {
+      properties = io.properties();
+    } catch (UnsupportedOperationException noProperties) {
+      return false; // Iceberg's cache does not take such a FileIO either
+    }
+    if (!PropertyUtil.propertyAsBoolean(
+        properties,
+        CatalogProperties.IO_MANIFEST_CACHE_ENABLED,
+        CatalogProperties.IO_MANIFEST_CACHE_ENABLED_DEFAULT)) {
+      return false;
+    }
+    long maxLength =
+        PropertyUtil.propertyAsLong(
+            properties,
+            CatalogProperties.IO_MANIFEST_CACHE_MAX_CONTENT_LENGTH,
+            CatalogProperties.IO_MANIFEST_CACHE_MAX_CONTENT_LENGTH_DEFAULT);
+    long room =
+        PropertyUtil.propertyAsLong(
+            properties,
+            CatalogProperties.IO_MANIFEST_CACHE_MAX_TOTAL_BYTES,
+            CatalogProperties.IO_MANIFEST_CACHE_MAX_TOTAL_BYTES_DEFAULT);
+    long total = 0;
+    for (ManifestFile manifest : manifests) {
+      if (manifest.length() > maxLength) {
+        return false; // never cached: read from the store at every plan
+      }
+      total += manifest.length();
+    }
+    return total <= room;
   }
 
   /**
