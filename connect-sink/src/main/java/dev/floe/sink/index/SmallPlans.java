@@ -40,10 +40,13 @@ public final class SmallPlans {
    */
   public static TableScan scan(Table table, Snapshot snapshot) {
     TableScan scan = table.newScan().useSnapshot(snapshot.snapshotId());
+    return inline(table, snapshot) ? scan.planWith(CALLING_THREAD) : scan;
+  }
+
+  /** Whether a scan of {@code snapshot} is planned in the calling thread. */
+  static boolean inline(Table table, Snapshot snapshot) {
     List<ManifestFile> manifests = snapshot.allManifests(table.io());
-    return manifests.size() <= MAX_INLINE_MANIFESTS || cached(table.io(), manifests)
-        ? scan.planWith(CALLING_THREAD)
-        : scan;
+    return manifests.size() <= MAX_INLINE_MANIFESTS || cached(table.io(), manifests);
   }
 
   /** Whether {@code io} keeps manifests in Iceberg's cache, and these fit it. */

@@ -1,78 +1,79 @@
 package dev.floe.sink.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import org.apache.iceberg.DataFile;
+import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableScan;
-import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 /**
- * A scan planned in the calling thread finds the files Iceberg's own planning finds, filter and
- * all, and a commit with its manifest work in the calling thread commits what it is given.
+ * Which scans are planned in the calling thread rather than on Iceberg's pool, whose consumer polls
+ * every 10 ms: few manifests, or manifests that Iceberg's manifest cache holds.
  */
 class SmallPlansTest {
-  private static final Schema ROW = ItemsTable.ROW;
+  private static final Schema SCHEMA =
+      new Schema(Types.NestedField.required(1, "id", Types.IntegerType.get()));
 
   @Test
-  void aSmallScanPlansTheSameFilesInTheCallingThread() throws IOException {
-    Table table = ItemsTable.empty();
-    for (int commit = 0; commit < 4; commit++) { // a manifest each: Iceberg would use its pool
-      SmallPlans.inCallingThread(table.newRowDelta()).addRows(file(commit)).commit();
-    }
-    assertEquals(4, table.currentSnapshot().allManifests(table.io()).size());
-
-    TableScan inline = SmallPlans.scan(table, table.currentSnapshot());
-    assertEquals(planned(table.newScan()), planned(inline));
-    assertEquals(4, planned(inline).size());
-    assertEquals(
-        planned(table.newScan().filter(Expressions.greaterThanOrEqual("id", 200L))),
-        planned(inline.filter(Expressions.greaterThanOrEqual("id", 200L))));
-    assertTrue(planned(inline.filter(Expressions.greaterThanOrEqual("id", 200L))).size() < 4);
+  void fewManifestsAreAlwaysPlannedInTheCallingThread() {
+    Table table = tableWithManifests(Map.of(), SmallPlans.MAX_INLINE_MANIFESTS);
+    assertTrue(SmallPlans.inline(table, table.currentSnapshot()));
   }
 
-  private static Set<String> planned(TableScan scan) throws IOException {
-    Set<String> files = new TreeSet<>();
-    try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
-      tasks.forEach(task -> files.add(task.file().location()));
-    }
-    return files;
+  @Test
+  void manyManifestsAreInlineOnlyWhenTheManifestCacheHoldsThem() {
+    int many = SmallPlans.MAX_INLINE_MANIFESTS + 4;
+    Table uncached = tableWithManifests(Map.of(), many);
+    assertEquals(many, uncached.currentSnapshot().allManifests(uncached.io()).size());
+    assertFalse(SmallPlans.inline(uncached, uncached.currentSnapshot()), "the pool reads them");
+
+    Table cached =
+        tableWithManifests(Map.of(CatalogProperties.IO_MANIFEST_CACHE_ENABLED, "true"), many);
+    assertTrue(SmallPlans.inline(cached, cached.currentSnapshot()), "read from memory");
+
+    Table tooLarge =
+        tableWithManifests(
+            Map.of(
+                CatalogProperties.IO_MANIFEST_CACHE_ENABLED,
+                "true",
+                CatalogProperties.IO_MANIFEST_CACHE_MAX_TOTAL_BYTES,
+                "1024"),
+            many);
+    assertFalse(
+        SmallPlans.inline(tooLarge, tooLarge.currentSnapshot()),
+        "more than the cache holds: read from the store at each plan, on the pool");
   }
 
-  /** Rows 100 * n .. 100 * n + 99, by their bounds. */
-  private static DataFile file(int n) {
-    return DataFiles.builder(PartitionSpec.unpartitioned())
-        .withPath("/warehouse/items-" + n + ".parquet")
-        .withFileSizeInBytes(100)
-        .withRecordCount(100)
-        .withFormat(org.apache.iceberg.FileFormat.PARQUET)
-        .withMetrics(
-            new org.apache.iceberg.Metrics(
-                100L,
-                null,
-                null,
-                null,
-                null,
-                Map.of(
-                    1,
-                    org.apache.iceberg.types.Conversions.toByteBuffer(
-                        Types.LongType.get(), 100L * n)),
-                Map.of(
-                    1,
-                    org.apache.iceberg.types.Conversions.toByteBuffer(
-                        Types.LongType.get(), 100L * n + 99))))
-        .build();
+  /** A table whose current snapshot has {@code manifests} manifests, one per append. */
+  private static Table tableWithManifests(Map<String, String> catalogProperties, int manifests) {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("mem", new HashMap<>(catalogProperties));
+    catalog.createNamespace(Namespace.of("cdc"));
+    Table table = catalog.createTable(TableIdentifier.of("cdc", "items"), SCHEMA);
+    for (int i = 0; i < manifests; i++) {
+      table
+          .newFastAppend()
+          .appendFile(
+              DataFiles.builder(PartitionSpec.unpartitioned())
+                  .withPath("/cdc/items/data/" + i + ".parquet")
+                  .withFileSizeInBytes(100)
+                  .withRecordCount(1)
+                  .withFormat(FileFormat.PARQUET)
+                  .build())
+          .commit();
+    }
+    return table;
   }
 }
