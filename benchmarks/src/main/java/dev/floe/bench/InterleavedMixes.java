@@ -1,17 +1,9 @@
 package dev.floe.bench;
 
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.event.ChangeEventParser;
-import dev.floe.sink.fill.FillSettings;
-import dev.floe.sink.index.KeyIndexes;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -115,16 +107,7 @@ public final class InterleavedMixes {
 
     Floe(ChangeMix mix) {
       stream = new ChangeStream(mix);
-      TableWriters writers =
-          new TableWriters(
-              new TableRouter("cdc"),
-              new TableProvisioner(warehouse.catalog(), true, 3),
-              WriteMode.UPSERT,
-              table -> Map.of(),
-              FillSettings.DEFAULT,
-              new KeyIndexes(true, KeyIndexes.DEFAULT_MAX_BYTES, true),
-              0);
-      task = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(FLUSH).build();
+      task = UpsertTasks.of(warehouse.catalog(), 3, FLUSH);
     }
 
     @Override

@@ -1,20 +1,13 @@
 package dev.floe.bench;
 
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.commit.CommitCycleBuilder;
-import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.index.KeyIndexes;
 import dev.floe.sink.maintain.MaintenanceRun;
 import dev.floe.sink.maintain.MaintenanceSettings;
 import dev.floe.sink.maintain.TableFiles;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -86,19 +79,15 @@ public class ReadCostBenchmark {
   @Setup(Level.Trial)
   public void writeTable() throws IOException {
     warehouse = new LocalWarehouse();
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(warehouse.catalog(), true, 3),
-            WriteMode.UPSERT,
-            t -> Map.of(),
-            FillSettings.DEFAULT,
+    CommitCycle cycle =
+        UpsertTasks.of(
+            warehouse.catalog(),
+            3,
             new KeyIndexes(
                 layout != Layout.CDC_WITHOUT_KEY_INDEX,
                 KeyIndexes.DEFAULT_MAX_BYTES,
                 layout != Layout.CDC_WITHOUT_KEY_INDEX && layout != Layout.CDC_EQUALITY_DELETES),
-            0);
-    CommitCycle cycle = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(10_000).build();
+            10_000);
     ChangeStream stream = new ChangeStream(ChangeMix.DELETES);
     for (int flush = 0; flush < flushes; flush++) {
       stream.events(10_000).forEach(cycle::apply);

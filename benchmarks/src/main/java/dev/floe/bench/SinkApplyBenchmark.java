@@ -1,17 +1,10 @@
 package dev.floe.bench;
 
 import dev.floe.sink.commit.CommitCycle;
-import dev.floe.sink.commit.CommitCycleBuilder;
 import dev.floe.sink.event.ChangeEvent;
-import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.index.KeyIndexes;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -106,18 +99,12 @@ public class SinkApplyBenchmark {
   }
 
   private void startTask() {
-    // the task's own wiring, with its defaults: upsert mode, no retries (a local disk
-    // does not fail), no byte bound, so every flush is exactly flushSize events
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(warehouse.catalog(), true, formatVersion),
-            WriteMode.UPSERT,
-            table -> Map.of(),
-            FillSettings.DEFAULT,
+    cycle =
+        UpsertTasks.of(
+            warehouse.catalog(),
+            formatVersion,
             new KeyIndexes(keyIndex, KeyIndexes.DEFAULT_MAX_BYTES, positionDeletes),
-            0);
-    cycle = CommitCycleBuilder.of(writers, "bench").flushMaxRecords(flushSize).build();
+            flushSize);
   }
 
   /**
