@@ -33,12 +33,13 @@ final class UpsertTasks {
     return CommitCycleBuilder.of(writers, "bench").flushMaxRecords(flushMaxRecords).build();
   }
 
-  /** With the connector's default key index: its memory, and rows deleted by position. */
+  /**
+   * With the connector's default key index: rows deleted by position, and its memory ({@code
+   * iceberg.tables.key-index.max-bytes}), or {@code -Dfloe.bench.key-index-bytes} to see a table
+   * larger than the index's room without writing one.
+   */
   static CommitCycle of(Catalog catalog, int formatVersion, int flushMaxRecords) {
-    return of(
-        catalog,
-        formatVersion,
-        new KeyIndexes(true, KeyIndexes.DEFAULT_MAX_BYTES, true),
-        flushMaxRecords);
+    long maxBytes = Long.getLong("floe.bench.key-index-bytes", KeyIndexes.DEFAULT_MAX_BYTES);
+    return of(catalog, formatVersion, new KeyIndexes(true, maxBytes, true), flushMaxRecords);
   }
 }
