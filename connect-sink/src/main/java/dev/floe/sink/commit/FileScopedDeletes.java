@@ -1,5 +1,6 @@
 package dev.floe.sink.commit;
 
+import dev.floe.sink.index.KeyIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotChanges;
-import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -93,9 +93,8 @@ final class FileScopedDeletes {
       if (snapshot.snapshotId() == foundIn) {
         return true;
       }
-      String removed = snapshot.summary().get(SnapshotSummary.DELETED_FILES_PROP);
-      if (removed != null && Long.parseLong(removed) == 0) {
-        continue; // removed no data file
+      if (!KeyIndex.removesDataFiles(snapshot)) {
+        continue;
       }
       for (DataFile file :
           SnapshotChanges.builderFor(table).snapshot(snapshot).build().removedDataFiles()) {

@@ -181,7 +181,11 @@ public final class KeyIndex {
     return true;
   }
 
-  private static boolean removesDataFiles(Snapshot snapshot) {
+  /**
+   * Whether {@code snapshot} may have removed data files (a compaction, a truncate): its summary's
+   * count, or true when it has none.
+   */
+  public static boolean removesDataFiles(Snapshot snapshot) {
     String removed = snapshot.summary().get(org.apache.iceberg.SnapshotSummary.DELETED_FILES_PROP);
     return removed == null || Long.parseLong(removed) > 0;
   }
