@@ -1,10 +1,13 @@
 package dev.floe.bench;
 
 import dev.floe.sink.commit.CommitCycle;
+import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
+import dev.floe.sink.schema.RowConverter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.Record;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -19,10 +22,13 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *
  * <p>{@code APACHE} stands for Apache Iceberg's sink on the inserts ({@link PeerSink}): its
  * "buffering" is its writer saving the rows into Parquet as they come, its flush the files' append.
+ * {@code RAW} is the floor ({@link RawAppend}): the inserts' rows, converted to Iceberg records
+ * before the timing, written with Iceberg's generic Parquet writer and appended.
  *
  * <pre>
  * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS UPDATES
  * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS APACHE
+ * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS RAW
  * </pre>
  */
 public final class InterleavedMixes {
@@ -36,7 +42,12 @@ public final class InterleavedMixes {
     List<Side> sides = new ArrayList<>();
     try {
       for (int i = 1; i < args.length; i++) {
-        sides.add(args[i].equals("APACHE") ? new Apache() : new Floe(ChangeMix.valueOf(args[i])));
+        sides.add(
+            switch (args[i]) {
+              case "APACHE" -> new Apache();
+              case "RAW" -> new Raw();
+              default -> new Floe(ChangeMix.valueOf(args[i]));
+            });
       }
       long[][] buffering = new long[sides.size()][BLOCK];
       long[][] flushing = new long[sides.size()][BLOCK];
@@ -174,6 +185,45 @@ public final class InterleavedMixes {
       } finally {
         warehouse.close();
       }
+    }
+  }
+
+  /**
+   * The floor: the inserts' rows converted beforehand, written and appended ({@link RawAppend}).
+   */
+  private static final class Raw implements Side {
+    private final LocalWarehouse warehouse = new LocalWarehouse();
+    private final ChangeStream stream = new ChangeStream(ChangeMix.INSERTS);
+    private final RawAppend append = new RawAppend(warehouse.createOrdersTable("cdc.raw_orders"));
+    private List<Record> rows;
+
+    @Override
+    public void prepare() {
+      RowConverter converter = new RowConverter(append.table().schema());
+      rows = new ArrayList<>(FLUSH);
+      for (ChangeEvent event : stream.events(FLUSH)) {
+        rows.add(converter.toRecord(event.row()));
+      }
+    }
+
+    @Override
+    public void buffer() {
+      append.write(rows);
+    }
+
+    @Override
+    public void flush() {
+      append.commit();
+    }
+
+    @Override
+    public void check(long handedIn) {
+      WrittenCheck.rowsAppended(append.table(), handedIn);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      warehouse.close();
     }
   }
 

@@ -5,17 +5,10 @@ import dev.floe.sink.schema.RowConverter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.FanoutDataWriter;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,7 +45,7 @@ public class RawParquetAppendBenchmark {
 
   private LocalWarehouse warehouse;
   private Table table;
-  private GenericFileWriterFactory writers;
+  private RawAppend append;
   private ChangeStream stream;
   private long handedIn;
   private List<Record> nextFlush;
@@ -62,8 +55,7 @@ public class RawParquetAppendBenchmark {
     warehouse = new LocalWarehouse();
     stream = new ChangeStream(ChangeMix.INSERTS);
     table = warehouse.createOrdersTable("cdc.raw_orders");
-    writers =
-        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
+    append = new RawAppend(table);
   }
 
   /** The rows of the next flush, converted outside the timed part. */
@@ -78,24 +70,8 @@ public class RawParquetAppendBenchmark {
   }
 
   @Benchmark
-  public void appendOneFlush(RowCounter counter) throws IOException {
-    // the same file naming and rolling size as Floe's flush writer
-    OutputFileFactory files =
-        OutputFileFactory.builderFor(table, 0, 0)
-            .format(FileFormat.PARQUET)
-            .operationId(UUID.randomUUID().toString())
-            .build();
-    FanoutDataWriter<Record> data =
-        new FanoutDataWriter<>(
-            writers, files, table.io(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-    for (Record row : nextFlush) {
-      data.write(row, table.spec(), null);
-    }
-    data.close();
-    AppendFiles append = table.newAppend();
-    for (DataFile file : data.result().dataFiles()) {
-      append.appendFile(file);
-    }
+  public void appendOneFlush(RowCounter counter) {
+    append.write(nextFlush);
     append.commit();
     counter.events += nextFlush.size();
   }

@@ -69,6 +69,50 @@ class ExplicitNullsTest {
     assertSame(tombstone, new ExplicitNulls().keep(tombstone));
   }
 
+  /**
+   * Every Debezium event's schema could hide a NULL (the source block's {@code snapshot} has a
+   * default): only an event that holds such a NULL is copied, and only the structs on its way.
+   */
+  @Test
+  void onlyAStructHoldingANullWithADefaultIsCopied() {
+    Schema source =
+        SchemaBuilder.struct()
+            .name("t.Source")
+            .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
+            .field("lsn", Schema.INT64_SCHEMA)
+            .build();
+    Schema envelope =
+        SchemaBuilder.struct()
+            .name("t.Envelope")
+            .field("before", ROW)
+            .field("after", ROW)
+            .field("source", source)
+            .field("op", Schema.STRING_SCHEMA)
+            .build();
+    Struct inSnapshot = new Struct(source).put("snapshot", "true").put("lsn", 7L);
+    Struct full = new Struct(ROW).put("id", 1).put("status", "paid").put("region", "us");
+    SourceRecord noNulls =
+        record(new Struct(envelope).put("after", full).put("source", inSnapshot).put("op", "r"));
+    assertSame(noNulls, new ExplicitNulls().keep(noNulls), "nothing to keep: nothing copied");
+
+    Struct withNull = new Struct(ROW).put("id", 2).put("status", null).put("region", "us");
+    SourceRecord nullInRow =
+        record(
+            new Struct(envelope).put("after", withNull).put("source", inSnapshot).put("op", "c"));
+    Struct kept = (Struct) new ExplicitNulls().keep(nullInRow).value();
+    assertEquals(null, kept.getStruct("after").get("status"));
+    assertEquals(2, kept.getStruct("after").get("id"));
+    assertSame(inSnapshot, kept.getStruct("source"), "a struct without such a NULL is not copied");
+    assertEquals("c", kept.get("op"));
+
+    Struct streaming = new Struct(source).put("snapshot", null).put("lsn", 8L);
+    SourceRecord nullInSource =
+        record(new Struct(envelope).put("after", full).put("source", streaming).put("op", "u"));
+    Struct keptSource = (Struct) new ExplicitNulls().keep(nullInSource).value();
+    assertEquals(null, keptSource.getStruct("source").get("snapshot"));
+    assertSame(full, keptSource.getStruct("after"));
+  }
+
   private static SourceRecord record(Struct value) {
     return new SourceRecord(
         Map.of("server", "s"),
