@@ -1,9 +1,11 @@
 package dev.floe.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +57,24 @@ class PrimaryKeyChangeIT extends PipelineTestBase {
     assertEquals(23, rows.rowsByKey.size());
     assertEquals(
         Set.of("id", "region"), pipeline.table("cdc.pk_orders").schema().identifierFieldNames());
+    assertHeaders();
+  }
+
+  /**
+   * Floe's source turns Debezium's context headers off (extended.headers.enabled): no record
+   * carries them, while the two halves of a key change still name each other's key, which the sink
+   * needs when they land on different partitions.
+   */
+  private static void assertHeaders() throws Exception {
+    List<TopicRecords.Entry> records =
+        TopicRecords.readAll(pipeline.stack.kafka().bootstrapServers(), "pk.pk.orders");
+    assertTrue(records.size() > 20, "the snapshot and the changes: " + records.size());
+    List<String> names = records.stream().flatMap(r -> r.headers().stream()).distinct().toList();
+    assertTrue(
+        names.stream().noneMatch(name -> name.startsWith("__debezium.context.")),
+        "no context headers: " + names);
+    assertTrue(names.contains("__debezium.oldkey"), "the key change's new row: " + names);
+    assertTrue(names.contains("__debezium.newkey"), "the key change's delete: " + names);
   }
 
   /** Waits until Iceberg holds exactly Postgres's rows, matched on {@code key}. */

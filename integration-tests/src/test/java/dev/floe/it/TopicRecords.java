@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class TopicRecords {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One record: its JSON key and value (a null value is a tombstone). */
-  record Entry(JsonNode key, JsonNode value) {
+  /** One record: its JSON key and value (a null value is a tombstone), its headers' names. */
+  record Entry(JsonNode key, JsonNode value, List<String> headers) {
     /** The Debezium envelope's payload (schemas on or off), or null for a tombstone. */
     JsonNode payload() {
       if (value == null || value.isNull()) {
@@ -56,7 +56,10 @@ final class TopicRecords {
           out.add(
               new Entry(
                   record.key() == null ? null : JSON.readTree(record.key()),
-                  record.value() == null ? null : JSON.readTree(record.value())));
+                  record.value() == null ? null : JSON.readTree(record.value()),
+                  java.util.stream.StreamSupport.stream(record.headers().spliterator(), false)
+                      .map(org.apache.kafka.common.header.Header::key)
+                      .toList()));
         }
       }
     }

@@ -48,6 +48,11 @@ public final class SourceDefaults {
     // consistent.
     DEFAULTS.put("snapshot.max.threads", "1");
     DEFAULTS.put("snapshot.mode", "initial");
+    // Debezium's context headers (connector name, logical name, task and run id) on every record:
+    // nothing in Floe reads them, they were 40% of an Avro event's bytes on the topic, and the sink
+    // spent a fifth of its CPU per event converting them (docs/benchmarks.md). The headers of a
+    // primary-key change's two halves are sent either way.
+    DEFAULTS.put("extended.headers.enabled", "false");
     // NaN, infinities and -0.0 in real/double, infinity and BC dates, and numeric NaN reach the
     // sink exactly through any converter (docs/type-mapping.md); a user's own `converters` list
     // replaces it unless it names floe too.

@@ -14,6 +14,7 @@ class SourceDefaultsTest {
     assertEquals("pgoutput", merged.get("plugin.name"));
     assertEquals("filtered", merged.get("publication.autocreate.mode"));
     assertEquals("1", merged.get("snapshot.max.threads"));
+    assertEquals("false", merged.get("extended.headers.enabled"));
     assertEquals("shop", merged.get("topic.prefix"));
   }
 
