@@ -22,7 +22,7 @@ record BenchOptions(
       "benchmarks/pipeline/run [--rows N (300000)] [--repeats R (3)] [--formats json,avro]"
           + " [--sinks floe,apache] [--partitions N (1): the topic's partitions and each sink's tasks]"
           + " [--commit-interval-ms MS (10000)] [--data-dir DIR (benchmarks/pipeline/target/runs)]"
-          + " [--freshness-rate ROWS_PER_S --freshness-seconds S (60)]: freshness at that offered"
+          + " [--freshness-rate ROWS_PER_S --freshness-seconds S (60)]: each sink's freshness at that offered"
           + " rate instead of throughput; [--source-set KEY=VALUE]...: a setting added to the"
           + " source connector's (Debezium's batch and queue sizes, producer.override.*)";
 

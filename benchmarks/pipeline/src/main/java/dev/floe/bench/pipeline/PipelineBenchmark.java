@@ -49,9 +49,10 @@ public final class PipelineBenchmark {
         StringBuilder table = new StringBuilder(FreshnessRun.header());
         for (int repeat = 1; repeat <= options.repeats(); repeat++) {
           for (String format : options.formats()) {
-            String line = freshness.run(format, repeat);
-            System.out.println(line);
-            table.append('\n').append(line);
+            for (String line : freshness.run(format, repeat)) {
+              System.out.println(line);
+              table.append('\n').append(line);
+            }
           }
         }
         System.out.println();

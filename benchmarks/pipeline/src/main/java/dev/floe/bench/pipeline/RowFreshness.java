@@ -33,9 +33,7 @@ final class RowFreshness {
                 .createReaderFunc(type -> GenericParquetReaders.buildReader(projected, type))
                 .build()) {
           for (Record row : rows) {
-            java.time.OffsetDateTime created =
-                (java.time.OffsetDateTime) row.getField("created_at");
-            long createdMillis = created.toInstant().toEpochMilli();
+            long createdMillis = epochMillis(row.getField("created_at"));
             freshness.millis.add(snapshot.timestampMillis() - createdMillis);
           }
         }
@@ -43,6 +41,16 @@ final class RowFreshness {
     }
     Collections.sort(freshness.millis);
     return freshness;
+  }
+
+  /**
+   * Floe's table holds a timestamptz; Apache's sink keeps Debezium's text of it ({@code
+   * 2026-12-07T03:20:00.123456Z}).
+   */
+  private static long epochMillis(Object createdAt) {
+    return createdAt instanceof java.time.OffsetDateTime instant
+        ? instant.toInstant().toEpochMilli()
+        : java.time.Instant.parse(createdAt.toString()).toEpochMilli();
   }
 
   int rows() {
