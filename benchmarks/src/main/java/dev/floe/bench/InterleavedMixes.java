@@ -22,13 +22,14 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *
  * <p>{@code APACHE} stands for Apache Iceberg's sink on the inserts ({@link PeerSink}): its
  * "buffering" is its writer saving the rows into Parquet as they come, its flush the files' append.
- * {@code RAW} is the floor ({@link RawAppend}): the inserts' rows, converted to Iceberg records
- * before the timing, written with Iceberg's generic Parquet writer and appended.
+ * {@code RAW} and {@code RAW_PARSED} are the floor ({@link RawAppend}): the inserts' rows written
+ * with Iceberg's generic Parquet writer and appended, converted before the timing or parsed and
+ * converted in it.
  *
  * <pre>
  * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS UPDATES
  * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS APACHE
- * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS RAW
+ * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.floe.bench.InterleavedMixes 60 INSERTS RAW RAW_PARSED
  * </pre>
  */
 public final class InterleavedMixes {
@@ -45,7 +46,8 @@ public final class InterleavedMixes {
         sides.add(
             switch (args[i]) {
               case "APACHE" -> new Apache();
-              case "RAW" -> new Raw();
+              case "RAW" -> new Raw(false);
+              case "RAW_PARSED" -> new Raw(true);
               default -> new Floe(ChangeMix.valueOf(args[i]));
             });
       }
@@ -189,16 +191,32 @@ public final class InterleavedMixes {
   }
 
   /**
-   * The floor: the inserts' rows converted beforehand, written and appended ({@link RawAppend}).
+   * The floor ({@link RawAppend}) on the inserts. {@code RAW}: the rows converted to Iceberg
+   * records before the timing, written as they are handed in, appended at the flush. {@code
+   * RAW_PARSED}: the records parsed and their rows converted in the timing, as any sink must, then
+   * written and appended at the flush (the rows made among the parsing's garbage, as a sink's
+   * buffer is).
    */
   private static final class Raw implements Side {
     private final LocalWarehouse warehouse = new LocalWarehouse();
     private final ChangeStream stream = new ChangeStream(ChangeMix.INSERTS);
-    private final RawAppend append = new RawAppend(warehouse.createOrdersTable("cdc.raw_orders"));
+    private final RawAppend append;
+    private final boolean parsed;
+    private final ChangeEventParser parser = new ChangeEventParser();
+    private List<SinkRecord> records;
     private List<Record> rows;
+
+    Raw(boolean parsed) {
+      this.parsed = parsed;
+      this.append = new RawAppend(warehouse.createOrdersTable("cdc.raw_orders"));
+    }
 
     @Override
     public void prepare() {
+      if (parsed) {
+        records = stream.records(FLUSH);
+        return;
+      }
       RowConverter converter = new RowConverter(append.table().schema());
       rows = new ArrayList<>(FLUSH);
       for (ChangeEvent event : stream.events(FLUSH)) {
@@ -208,11 +226,22 @@ public final class InterleavedMixes {
 
     @Override
     public void buffer() {
-      append.write(rows);
+      if (!parsed) {
+        append.write(rows);
+        return;
+      }
+      RowConverter converter = new RowConverter(append.table().schema());
+      rows = new ArrayList<>(FLUSH);
+      for (SinkRecord record : records) {
+        rows.add(converter.toRecord(parser.parse(record).row()));
+      }
     }
 
     @Override
     public void flush() {
+      if (parsed) {
+        append.write(rows);
+      }
       append.commit();
     }
 
