@@ -148,8 +148,7 @@ public final class RowConverter {
                 + column.name()
                 + "' is not in the Iceberg table: the row cannot be applied without losing it.");
       }
-      Object value =
-          struct.getWithoutDefault(column.name()); // a NULL stays null, never the default
+      Object value = shape.value(struct, i); // a NULL stays null, never the default
       if (unavailableColumns != null && value != null && unavailable.isPlaceholder(value)) {
         unavailableColumns.add(target.name());
         continue; // left null: filled from the row's last state before it is written
