@@ -64,10 +64,10 @@ final class RecordSizes {
     if (value == null || value instanceof Boolean) {
       return 0; // Boolean.TRUE and FALSE are shared
     }
-    // final classes first, each one compare: a test for an interface (StructLike, CharSequence, ...)
-    // that fails scans the value's class's interfaces every time (Java 17 caches only a class's last
-    // match, in one entry: JDK-8180450); over a row's strings, numbers and times that was a third of
-    // buffering (docs/benchmarks.md)
+    // final classes first, each one compare: a failed test for an interface (StructLike,
+    // CharSequence, ...) scans the value's class's interfaces every time (Java 17 caches only a
+    // class's last match, in one entry: JDK-8180450); over a row's strings, numbers and times that
+    // was a third of buffering (docs/benchmarks.md)
     if (value instanceof String text) {
       return string(text);
     }
