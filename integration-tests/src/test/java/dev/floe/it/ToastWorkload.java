@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
  * under the default replica identity: inserts and re-inserts, updates that leave the large columns
  * alone (Debezium then sends placeholders for them), updates that rewrite one, deletes, and
  * primary-key changes with and without other changes. Each table is {@code (id bigint primary key,
- * version int not null, note text, body text, doc jsonb, nums int[])}; the tables themselves are
- * the expected result.
+ * version int not null, note text, body text, doc jsonb, nums int[])}, or keyed by a {@code uuid}
+ * ({@link #UUID_KEYS}); the tables themselves are the expected result.
  */
 final class ToastWorkload {
   private final Random random;
@@ -24,13 +24,23 @@ final class ToastWorkload {
 
   private static final class Table {
     final String name;
+    final boolean uuidKeys;
     final List<Long> live = new ArrayList<>();
     final List<Long> deleted = new ArrayList<>();
 
     Table(String name) {
       this.name = name;
+      this.uuidKeys = name.endsWith(UUID_KEYS);
+    }
+
+    /** Key {@code n} in SQL: the number, or for a table keyed by uuid, a uuid made from it. */
+    String key(long n) {
+      return uuidKeys ? "md5('" + n + "')::uuid" : Long.toString(n);
     }
   }
+
+  /** A table whose name ends so is keyed by a {@code uuid}, in no order (as most uuid keys are). */
+  static final String UUID_KEYS = "_uuid";
 
   ToastWorkload(long seed, Callable<Connection> connections, String... tables) {
     this.random = new Random(seed);
@@ -45,7 +55,9 @@ final class ToastWorkload {
     return new String[] {
       "create table "
           + table
-          + " (id bigint primary key, version int not null, note text, body text, doc jsonb,"
+          + " (id "
+          + (table.endsWith(UUID_KEYS) ? "uuid" : "bigint")
+          + " primary key, version int not null, note text, body text, doc jsonb,"
           + " nums int[])",
       "alter table " + table + " alter column body set storage external",
       "alter table " + table + " alter column doc set storage external",
@@ -77,7 +89,7 @@ final class ToastWorkload {
       return "insert into "
           + table.name
           + " values ("
-          + id
+          + table.key(id)
           + ", 0, 'n"
           + random.nextInt(1000)
           + "', "
@@ -89,7 +101,7 @@ final class ToastWorkload {
           + ")";
     }
     long id = table.live.get(random.nextInt(table.live.size()));
-    String where = " where id = " + id;
+    String where = " where id = " + table.key(id);
     if (dice < 55) { // only small columns: the large ones arrive as placeholders
       return "update "
           + table.name
@@ -118,7 +130,7 @@ final class ToastWorkload {
     return "update "
         + table.name
         + " set id = "
-        + newId
+        + table.key(newId)
         + (dice < 92 ? "" : ", version = version + 1, note = 'moved'")
         + where;
   }

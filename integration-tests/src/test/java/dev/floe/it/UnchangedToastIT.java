@@ -29,6 +29,7 @@ class UnchangedToastIT extends PipelineTestBase {
     pipeline.sql(ToastWorkload.ddl("toast.one"));
     pipeline.sql(ToastWorkload.ddl("toast.three"));
     pipeline.sql(ToastWorkload.ddl("toast.pages"));
+    pipeline.sql(ToastWorkload.ddl("toast.three" + ToastWorkload.UUID_KEYS));
     Map<String, String> source = new HashMap<>();
     source.put("topic.prefix", "toast");
     source.put("schema.include.list", "toast");
@@ -82,7 +83,7 @@ class UnchangedToastIT extends PipelineTestBase {
     System.out.println(
         "UnchangedToastIT seed " + seed + " (rerun with -Dfloe.it.seed=" + seed + ")");
     ToastWorkload workload =
-        new ToastWorkload(seed, pipeline::postgres, "toast.one", "toast.three");
+        new ToastWorkload(seed, pipeline::postgres, "toast.one", "toast.three", "toast.three_uuid");
     workload.run(900);
     pipeline.stack.killWorker(); // mid-run: what was not committed is read again
     workload.run(300);
@@ -90,7 +91,8 @@ class UnchangedToastIT extends PipelineTestBase {
     workload.run(900);
     System.out.println("UnchangedToastIT applied " + workload.operations + " operations");
 
-    for (String table : new String[] {"one", "three"}) {
+    // a uuid key: no number key index, its rows found by reading the key column
+    for (String table : new String[] {"one", "three", "three_uuid"}) {
       TableSnapshot rows =
           pipeline.awaitSameRows("toast." + table, "cdc.toast_" + table, "id", CATCH_UP);
       assertEquals(0, rows.duplicateKeys);
