@@ -98,6 +98,8 @@ public final class TableWriters {
   }
 
   private TableWriter open(Table table) {
+    // before its first files: a new table, one that evolved, or one written before this was set
+    dev.floe.sink.schema.UuidColumnStatistics.keepOff(table);
     Map<String, String> renamed = aliases.apply(table);
     return mode == WriteMode.CHANGELOG
         ? new ChangelogTableWriter(table, renamed, fill, taskId, System.nanoTime())

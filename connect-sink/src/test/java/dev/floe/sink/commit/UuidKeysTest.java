@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.event.ChangeEventParser;
 import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.index.KeyIndexes;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.UnavailableValues;
@@ -16,8 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.relocated.com.google.common.collect.Iterables;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -118,6 +125,35 @@ class UuidKeysTest {
     assertTrue(refused.isEmpty(), refused.toString());
   }
 
+  @Test
+  void aReaderFilteringOnTheUuidFindsTheRows() throws Exception {
+    CommitCycle task = task();
+    task.apply(parse(record("c", LOW, "low", 0, 0, 100)));
+    task.apply(parse(record("c", HIGH, "high", 0, 1, 101)));
+    task.commit();
+    Table table = catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
+    for (String id : List.of(LOW, HIGH)) {
+      // as a query engine on Iceberg reads it: files and row groups pruned by the filter
+      try (CloseableIterable<Record> rows =
+          IcebergGenerics.read(table).where(Expressions.equal("id", UUID.fromString(id))).build()) {
+        assertEquals(1, Iterables.size(rows), "WHERE id = '" + id + "'");
+      }
+    }
+  }
+
+  @Test
+  void equalityDeletesOfKeysOnBothSidesApplyToTheRowsTheyDelete() throws Exception {
+    // rows deleted by key, as in a table written before the key index or without positions
+    CommitCycle task = task(KeyIndexes.NONE);
+    task.apply(parse(record("c", LOW, "low", 0, 0, 100)));
+    task.apply(parse(record("c", HIGH, "high", 0, 1, 101)));
+    task.commit();
+    task.apply(parse(record("u", LOW, "low 2", 0, 2, 102)));
+    task.apply(parse(record("u", HIGH, "high 2", 0, 3, 103)));
+    task.commit();
+    assertEquals(List.of(LOW + "|low 2", HIGH + "|high 2"), rows());
+  }
+
   private static SinkRecord record(
       String op, String id, String name, int partition, long offset, long lsn) {
     Struct source =
@@ -141,6 +177,10 @@ class UuidKeysTest {
   }
 
   private CommitCycle task() {
+    return task(new KeyIndexes(true));
+  }
+
+  private CommitCycle task(KeyIndexes indexes) {
     TableWriters writers =
         new TableWriters(
             new TableRouter("cdc"),
@@ -148,6 +188,7 @@ class UuidKeysTest {
             WriteMode.UPSERT,
             t -> Map.of(),
             new FillSettings(UnavailableValues.DEFAULT, 60_000, 0),
+            indexes,
             1);
     return CommitCycleBuilder.of(writers, "sink")
         .flushMaxRecords(1_000)
