@@ -29,7 +29,6 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * Finds the live rows of a few keys by reading data files newest first and stopping once every key
@@ -47,11 +46,11 @@ final class NewestRowScan {
   private final Table table;
   private final Schema schema;
   private final Schema keySchema;
-  private final StructLikeSet wanted;
-  private final Map<String, StructLikeSet> deletedByFile = new HashMap<>();
+  private final Set<StructLike> wanted;
+  private final Map<String, Set<StructLike>> deletedByFile = new HashMap<>();
   private final BaseDeleteLoader positions;
 
-  NewestRowScan(Table table, long snapshotId, Schema keySchema, StructLikeSet wanted) {
+  NewestRowScan(Table table, long snapshotId, Schema keySchema, Set<StructLike> wanted) {
     this.table = table;
     this.schema = table.schemas().get(table.snapshot(snapshotId).schemaId());
     this.keySchema = keySchema;
@@ -86,7 +85,7 @@ final class NewestRowScan {
     newestFirst.sort(Comparator.comparing(NewestRowScan::sequenceOf).reversed());
     Schema projection = schema.select(new ArrayList<>(select));
     KeyMap<Record> found = KeyMap.create(keySchema.asStruct());
-    StructLikeSet settled = StructLikeSet.create(keySchema.asStruct());
+    Set<StructLike> settled = KeyMap.setOf(keySchema.asStruct());
     int i = 0;
     while (i < newestFirst.size() && settled.size() < wanted.size()) {
       // files of one sequence number are one commit: a key is settled once all of them are read
@@ -113,7 +112,7 @@ final class NewestRowScan {
    * keys no data file held, which happens only for those rare keys.
    */
   private void settleNeverFound(
-      long snapshotId, Set<Integer> keyIds, StructLikeSet settled, KeyMap<Record> found) {
+      long snapshotId, Set<Integer> keyIds, Set<StructLike> settled, KeyMap<Record> found) {
     try (CloseableIterable<DeleteFile> deletes = deleteFiles(snapshotId)) {
       for (DeleteFile delete : deletes) {
         if (delete.content() == FileContent.EQUALITY_DELETES
@@ -148,7 +147,7 @@ final class NewestRowScan {
       FileScanTask task,
       Schema projection,
       Expression filter,
-      StructLikeSet settled,
+      Set<StructLike> settled,
       KeyMap<Record> newest) {
     List<DeleteFile> positionDeletes =
         task.deletes().stream().filter(d -> d.content() == FileContent.POSITION_DELETES).toList();
@@ -187,7 +186,7 @@ final class NewestRowScan {
   }
 
   /** The wanted keys {@code delete} removes, read once. */
-  private StructLikeSet deletedKeys(DeleteFile delete) {
+  private Set<StructLike> deletedKeys(DeleteFile delete) {
     return deletedByFile.computeIfAbsent(
         delete.location(),
         path -> dev.floe.sink.index.KeyColumns.wantedIn(table, delete, keySchema, wanted));

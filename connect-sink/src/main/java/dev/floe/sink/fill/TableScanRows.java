@@ -19,7 +19,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * {@link CommittedRows} by one planned read of the table per call: a scan of the snapshot that
@@ -52,7 +51,7 @@ public final class TableScanRows implements CommittedRows {
       Collection<Record> keys,
       Set<String> columns) {
     long started = System.nanoTime();
-    StructLikeSet wanted = StructLikeSet.create(keySchema.asStruct());
+    Set<StructLike> wanted = KeyMap.setOf(keySchema.asStruct());
     wanted.addAll(keys);
     Schema schema = table.schemas().get(table.snapshot(snapshotId).schemaId());
     Set<String> select = new LinkedHashSet<>();
@@ -89,7 +88,7 @@ public final class TableScanRows implements CommittedRows {
       Table table,
       long snapshotId,
       Schema keySchema,
-      StructLikeSet wanted,
+      Set<StructLike> wanted,
       Set<String> select,
       Expression filter,
       NewestRow newest) {

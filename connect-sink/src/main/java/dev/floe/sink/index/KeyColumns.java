@@ -2,9 +2,11 @@ package dev.floe.sink.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
@@ -12,16 +14,15 @@ import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.util.StructLikeSet;
 
 /** The key columns of a table's Parquet files: which keys a data or equality delete file holds. */
 public final class KeyColumns {
   private KeyColumns() {}
 
   /** The keys in {@code file} (only its key columns read) that {@code wanted} holds. */
-  public static StructLikeSet wantedIn(
-      Table table, ContentFile<?> file, Schema keySchema, StructLikeSet wanted) {
-    StructLikeSet keys = StructLikeSet.create(keySchema.asStruct());
+  public static Set<StructLike> wantedIn(
+      Table table, ContentFile<?> file, Schema keySchema, Set<StructLike> wanted) {
+    Set<StructLike> keys = KeyMap.setOf(keySchema.asStruct());
     forEachRow(
         table,
         file,

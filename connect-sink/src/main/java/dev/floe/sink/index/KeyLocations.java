@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
@@ -19,7 +20,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.ContentFileUtil;
-import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * Where the live rows of some keys are in one snapshot of a table: data file and row position, so
@@ -93,7 +93,7 @@ public final class KeyLocations {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    StructLikeSet wanted = StructLikeSet.create(keySchema.asStruct());
+    Set<StructLike> wanted = KeyMap.setOf(keySchema.asStruct());
     wanted.addAll(keys);
     RowReader reader =
         new RowReader(

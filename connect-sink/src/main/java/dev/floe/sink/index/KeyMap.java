@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.apache.iceberg.StructLike;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.StructLikeWrapper;
 
@@ -24,6 +26,12 @@ import org.apache.iceberg.util.StructLikeWrapper;
  * ahead; in hash order a flush of updates spread over a table jumped between rows made far apart
  * (3-12% of such a flush, docs/benchmarks.md).
  *
+ * <p>Keys are generic records, whose dates, times and timestamps are {@code LocalDate}s, {@code
+ * OffsetDateTime}s and the like; Iceberg's comparators (and so {@code StructLikeWrapper}, {@code
+ * StructLikeSet}) take them in Iceberg's internal form (days, microseconds) and fail on the others:
+ * no two keys with such a column were ever equal. Such keys are compared through {@link
+ * InternalRecordWrapper}, and handed out as they were put.
+ *
  * <p>Not for concurrent use, as a {@code HashMap}.
  */
 public final class KeyMap<V> extends AbstractMap<StructLike, V> {
@@ -32,11 +40,36 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
   private final StructLikeWrapper template;
   private final StructLikeWrapper probe;
   private final Set<Map.Entry<StructLike, V>> entries = new Entries();
+  // null when the key's values are compared as they are (numbers, text, UUIDs: most keys); else
+  // the internal form of its temporal values, a view per key stored and one shared by lookups
+  private final InternalRecordWrapper internal;
+  private final InternalRecordWrapper internalProbe;
 
   private KeyMap(Types.StructType keyType, Map<StructLikeWrapper, V> byKey) {
     this.template = StructLikeWrapper.forType(keyType);
     this.probe = template.copyFor(null);
     this.byKey = byKey;
+    boolean temporal = keyType.fields().stream().anyMatch(f -> hasInternalForm(f.type()));
+    this.internal = temporal ? new InternalRecordWrapper(keyType) : null;
+    this.internalProbe = temporal ? internal.copyFor(null) : null;
+  }
+
+  /** Whether generic records hold values of {@code type} in another form than Iceberg compares. */
+  private static boolean hasInternalForm(Type type) {
+    return switch (type.typeId()) {
+      case DATE, TIME, TIMESTAMP, TIMESTAMP_NANO, FIXED, STRUCT -> true;
+      default -> false;
+    };
+  }
+
+  /** A set of row keys, by value, as {@link KeyMap} compares them. */
+  public static Set<StructLike> setOf(Types.StructType keyType) {
+    return java.util.Collections.newSetFromMap(create(keyType));
+  }
+
+  /** The key as it was put: a stored key may be the internal view of it. */
+  private static StructLike original(StructLike stored) {
+    return stored instanceof InternalRecordWrapper view ? view.get() : stored;
   }
 
   /** An empty map keyed by structs of {@code keyType}. */
@@ -50,7 +83,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
   }
 
   private StructLikeWrapper wrap(StructLike key) {
-    return template.copyFor(key);
+    return template.copyFor(internal == null ? key : internal.copyFor(key));
   }
 
   /**
@@ -59,7 +92,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
    * allocated). Not for concurrent readers, as the class says.
    */
   private StructLikeWrapper probe(StructLike key) {
-    return probe.set(key);
+    return probe.set(internal == null ? key : internalProbe.wrap(key));
   }
 
   @Override
@@ -89,7 +122,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
   @SuppressWarnings("unchecked")
   public <W> KeyMap<W> replaceValues(BiFunction<? super StructLike, ? super V, ? extends W> value) {
     Map<StructLikeWrapper, Object> values = (Map<StructLikeWrapper, Object>) byKey;
-    values.replaceAll((key, old) -> value.apply(key.get(), (V) old));
+    values.replaceAll((key, old) -> value.apply(original(key.get()), (V) old));
     return (KeyMap<W>) this;
   }
 
@@ -125,7 +158,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
 
   @Override
   public void forEach(BiConsumer<? super StructLike, ? super V> action) {
-    byKey.forEach((key, value) -> action.accept(key.get(), value));
+    byKey.forEach((key, value) -> action.accept(original(key.get()), value));
   }
 
   @Override
@@ -173,7 +206,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
 
     @Override
     public StructLike getKey() {
-      return entry.getKey().get();
+      return original(entry.getKey().get());
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.GenericDeleteFilter;
@@ -30,7 +31,6 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.util.ByteBuffers;
-import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * Reads the live rows of some keys from one data file: its key columns and row positions, minus the
@@ -44,20 +44,20 @@ final class RowReader {
   private final Schema tableSchema;
   private final Schema keySchema;
   private final Expression keyFilter;
-  private final StructLikeSet wanted;
+  private final Set<StructLike> wanted;
   private final Set<Integer> keyIds = new HashSet<>();
   private final Schema projection;
   private final int keySize;
   private final Record keyTemplate;
   private final BaseDeleteLoader positions;
-  private final Map<String, StructLikeSet> deletedKeys = new ConcurrentHashMap<>();
+  private final Map<String, Set<StructLike>> deletedKeys = new ConcurrentHashMap<>();
 
   RowReader(
       Table table,
       Schema tableSchema,
       Schema keySchema,
       Expression keyFilter,
-      StructLikeSet wanted) {
+      Set<StructLike> wanted) {
     this.table = table;
     this.tableSchema = tableSchema;
     this.keySchema = keySchema;
@@ -155,7 +155,7 @@ final class RowReader {
   }
 
   /** The wanted keys {@code delete} removes, read once per look. */
-  private StructLikeSet deletedKeys(DeleteFile delete) {
+  private Set<StructLike> deletedKeys(DeleteFile delete) {
     return deletedKeys.computeIfAbsent(
         delete.location(), path -> KeyColumns.wantedIn(table, delete, keySchema, wanted));
   }

@@ -1,6 +1,7 @@
 package dev.floe.sink.maintain;
 
 import dev.floe.sink.index.KeyLocations;
+import dev.floe.sink.index.KeyMap;
 import dev.floe.sink.schema.TableKey;
 import dev.floe.sink.write.RowPositions;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
@@ -30,7 +32,6 @@ import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.ContentFileUtil;
-import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * The rows that commits after a compaction's snapshot deleted by position from the files it
@@ -43,7 +44,7 @@ final class LaterDeletes {
   private final Table table;
   private final Schema keySchema;
   private final Map<String, FileScanTask> rewritten = new HashMap<>();
-  private final StructLikeSet keys;
+  private final Set<StructLike> keys;
   private final Map<String, DeleteFile> toRemove = new HashMap<>();
   private final java.util.Set<String> gone = new java.util.HashSet<>();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaterDeletes.class);
@@ -53,7 +54,7 @@ final class LaterDeletes {
   LaterDeletes(Table table, Snapshot from, Collection<FileScanTask> rewritten) {
     this.table = table;
     this.keySchema = TableKey.of(table).select(table.schema());
-    this.keys = StructLikeSet.create(keySchema.asStruct());
+    this.keys = KeyMap.setOf(keySchema.asStruct());
     this.from = from.snapshotId();
     rewritten.forEach(task -> this.rewritten.put(task.file().location(), task));
     this.loader = new BaseDeleteLoader(file -> table.io().newInputFile(file));

@@ -2,6 +2,7 @@ package dev.floe.sink.write;
 
 import dev.floe.sink.fill.RowFills;
 import dev.floe.sink.fill.ToastThreshold;
+import dev.floe.sink.index.KeyMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.util.StructLikeSet;
 
 /**
  * The primary-key changes whose delete of the old key is in this buffer, by the change's LSN (a key
@@ -76,7 +77,7 @@ final class KeyChangeStates {
   Set<Long> write(FlushFileWriter files, RowFills fills, Schema keySchema) {
     Set<Long> lsns = new HashSet<>();
     inFlight.clear();
-    StructLikeSet written = StructLikeSet.create(keySchema.asStruct());
+    Set<StructLike> written = KeyMap.setOf(keySchema.asStruct());
     for (Map.Entry<Long, Change> entry : unclaimed.entrySet()) {
       Record state = entry.getValue().state();
       if (state != null && fills.isPending(state)) {

@@ -32,6 +32,38 @@ class KeyMapTest {
   }
 
   @Test
+  void keysWithDatesAndTimestampsCompareByValueAndComeBackAsPut() {
+    Schema timed =
+        new Schema(
+            Types.NestedField.required(1, "day", Types.DateType.get()),
+            Types.NestedField.required(2, "at", Types.TimestampType.withZone()),
+            Types.NestedField.required(3, "local", Types.TimestampType.withoutZone()),
+            Types.NestedField.required(4, "time", Types.TimeType.get()));
+    java.util.function.LongFunction<Record> key =
+        n -> {
+          Record k = GenericRecord.create(timed);
+          k.setField("day", java.time.LocalDate.ofEpochDay(n));
+          k.setField("at", java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z").plusSeconds(n));
+          k.setField("local", java.time.LocalDateTime.parse("2026-01-01T00:00:00").plusSeconds(n));
+          k.setField("time", java.time.LocalTime.ofSecondOfDay(n));
+          return k;
+        };
+    KeyMap<String> map = KeyMap.create(timed.asStruct());
+    Record first = key.apply(1);
+    map.put(first, "a");
+    assertEquals("a", map.put(key.apply(1), "b"), "an equal key, another instance");
+    map.put(key.apply(2), "c");
+    assertEquals(2, map.size());
+    assertEquals("b", map.get(key.apply(1)));
+    assertTrue(map.containsKey(key.apply(2)));
+    assertSame(first, map.keySet().iterator().next(), "the key as it was put");
+    java.util.Set<StructLike> set = KeyMap.setOf(timed.asStruct());
+    set.add(key.apply(3));
+    assertTrue(set.contains(key.apply(3)));
+    assertFalse(set.contains(key.apply(4)));
+  }
+
+  @Test
   void keysCompareByValueNotByInstance() {
     KeyMap<String> map = KeyMap.create(KEY.asStruct());
     assertNull(map.put(key(1, "eu"), "a"));
