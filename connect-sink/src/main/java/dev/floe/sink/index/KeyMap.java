@@ -38,6 +38,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
   private final Map<StructLikeWrapper, V> byKey;
   // a wrapper per key stored or looked up: copies share the type's comparator and hash
   private final StructLikeWrapper template;
+  // shared by lookups; null in a set read by several threads at once, which wraps per lookup
   private final StructLikeWrapper probe;
   private final Set<Map.Entry<StructLike, V>> entries = new Entries();
   // null when the key's values are compared as they are (numbers, text, UUIDs: most keys); else
@@ -46,12 +47,17 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
   private final InternalRecordWrapper internalProbe;
 
   private KeyMap(Types.StructType keyType, Map<StructLikeWrapper, V> byKey) {
+    this(keyType, byKey, false);
+  }
+
+  private KeyMap(
+      Types.StructType keyType, Map<StructLikeWrapper, V> byKey, boolean concurrentReads) {
     this.template = StructLikeWrapper.forType(keyType);
-    this.probe = template.copyFor(null);
+    this.probe = concurrentReads ? null : template.copyFor(null);
     this.byKey = byKey;
     boolean temporal = keyType.fields().stream().anyMatch(f -> hasInternalForm(f.type()));
     this.internal = temporal ? new InternalRecordWrapper(keyType) : null;
-    this.internalProbe = temporal ? internal.copyFor(null) : null;
+    this.internalProbe = temporal && !concurrentReads ? internal.copyFor(null) : null;
   }
 
   /** Whether generic records hold values of {@code type} in another form than Iceberg compares. */
@@ -62,9 +68,13 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
     };
   }
 
-  /** A set of row keys, by value, as {@link KeyMap} compares them. */
+  /**
+   * A set of row keys, by value, as {@link KeyMap} compares them; once filled, several threads may
+   * read it at once (each lookup makes its own wrapper, as Iceberg's {@code StructLikeSet}).
+   */
   public static Set<StructLike> setOf(Types.StructType keyType) {
-    return java.util.Collections.newSetFromMap(create(keyType));
+    return java.util.Collections.newSetFromMap(
+        new KeyMap<Boolean>(keyType, new java.util.HashMap<>(), true));
   }
 
   /** The key as it was put: a stored key may be the internal view of it. */
@@ -92,7 +102,16 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
    * allocated). Not for concurrent readers, as the class says.
    */
   private StructLikeWrapper probe(StructLike key) {
+    if (probe == null) {
+      return wrap(key);
+    }
     return probe.set(internal == null ? key : internalProbe.wrap(key));
+  }
+
+  private void probed() {
+    if (probe != null) {
+      probe.set(null);
+    }
   }
 
   @Override
@@ -101,7 +120,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
       return null;
     }
     V value = byKey.get(probe(struct));
-    probe.set(null);
+    probed();
     return value;
   }
 
@@ -111,7 +130,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
       return fallback;
     }
     V value = byKey.getOrDefault(probe(struct), fallback);
-    probe.set(null);
+    probed();
     return value;
   }
 
@@ -132,7 +151,7 @@ public final class KeyMap<V> extends AbstractMap<StructLike, V> {
       return false;
     }
     boolean held = byKey.containsKey(probe(struct));
-    probe.set(null);
+    probed();
     return held;
   }
 
