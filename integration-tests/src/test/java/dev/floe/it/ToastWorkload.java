@@ -24,23 +24,78 @@ final class ToastWorkload {
 
   private static final class Table {
     final String name;
-    final boolean uuidKeys;
+    final KeyKind kind;
     final List<Long> live = new ArrayList<>();
     final List<Long> deleted = new ArrayList<>();
 
     Table(String name) {
       this.name = name;
-      this.uuidKeys = name.endsWith(UUID_KEYS);
-    }
-
-    /** Key {@code n} in SQL: the number, or for a table keyed by uuid, a uuid made from it. */
-    String key(long n) {
-      return uuidKeys ? "md5('" + n + "')::uuid" : Long.toString(n);
+      this.kind = KeyKind.of(name);
     }
   }
 
-  /** A table whose name ends so is keyed by a {@code uuid}, in no order (as most uuid keys are). */
+  /**
+   * How a table is keyed, told by the end of its name: {@code id bigint} by default; {@value
+   * #UUID_KEYS}: {@code id uuid}, in no order (as most uuid keys are); {@value #TEXT_KEYS}: {@code
+   * id text} beyond ASCII; {@value #PAIR_KEYS}: {@code (region text, at timestamptz)}.
+   */
+  enum KeyKind {
+    NUMBER("id bigint primary key", "id"),
+    UUID("id uuid primary key", "id"),
+    TEXT("id text primary key", "id"),
+    PAIR("region text, at timestamptz, primary key (region, at)", "region", "at");
+
+    final String columns;
+    final String[] keyColumns;
+
+    KeyKind(String columns, String... keyColumns) {
+      this.columns = columns;
+      this.keyColumns = keyColumns;
+    }
+
+    static KeyKind of(String table) {
+      return table.endsWith(UUID_KEYS)
+          ? UUID
+          : table.endsWith(TEXT_KEYS) ? TEXT : table.endsWith(PAIR_KEYS) ? PAIR : NUMBER;
+    }
+
+    /** Key {@code n}'s values in SQL, in the order of the key columns. */
+    String[] values(long n) {
+      return switch (this) {
+        case NUMBER -> new String[] {Long.toString(n)};
+        case UUID -> new String[] {"md5('" + n + "')::uuid"};
+        case TEXT -> new String[] {"'ключ " + n + " \uD83D\uDE00'"};
+        case PAIR ->
+            new String[] {
+              "'r" + n % 3 + "'", "timestamptz '2026-01-01 00:00:00+00' + interval '" + n + " ms'"
+            };
+      };
+    }
+
+    /** The condition that picks key {@code n}'s row. */
+    String where(long n) {
+      String[] values = values(n);
+      StringBuilder where = new StringBuilder(" where ");
+      for (int i = 0; i < values.length; i++) {
+        where.append(i == 0 ? "" : " and ").append(keyColumns[i]).append(" = ").append(values[i]);
+      }
+      return where.toString();
+    }
+
+    /** The assignments that give a row key {@code n}. */
+    String set(long n) {
+      String[] values = values(n);
+      StringBuilder set = new StringBuilder();
+      for (int i = 0; i < values.length; i++) {
+        set.append(i == 0 ? "" : ", ").append(keyColumns[i]).append(" = ").append(values[i]);
+      }
+      return set.toString();
+    }
+  }
+
   static final String UUID_KEYS = "_uuid";
+  static final String TEXT_KEYS = "_text";
+  static final String PAIR_KEYS = "_pair";
 
   ToastWorkload(long seed, Callable<Connection> connections, String... tables) {
     this.random = new Random(seed);
@@ -55,9 +110,9 @@ final class ToastWorkload {
     return new String[] {
       "create table "
           + table
-          + " (id "
-          + (table.endsWith(UUID_KEYS) ? "uuid" : "bigint")
-          + " primary key, version int not null, note text, body text, doc jsonb,"
+          + " ("
+          + KeyKind.of(table).columns
+          + ", version int not null, note text, body text, doc jsonb,"
           + " nums int[])",
       "alter table " + table + " alter column body set storage external",
       "alter table " + table + " alter column doc set storage external",
@@ -89,7 +144,7 @@ final class ToastWorkload {
       return "insert into "
           + table.name
           + " values ("
-          + table.key(id)
+          + String.join(", ", table.kind.values(id))
           + ", 0, 'n"
           + random.nextInt(1000)
           + "', "
@@ -101,7 +156,7 @@ final class ToastWorkload {
           + ")";
     }
     long id = table.live.get(random.nextInt(table.live.size()));
-    String where = " where id = " + table.key(id);
+    String where = table.kind.where(id);
     if (dice < 55) { // only small columns: the large ones arrive as placeholders
       return "update "
           + table.name
@@ -129,8 +184,8 @@ final class ToastWorkload {
     table.deleted.add(id);
     return "update "
         + table.name
-        + " set id = "
-        + table.key(newId)
+        + " set "
+        + table.kind.set(newId)
         + (dice < 92 ? "" : ", version = version + 1, note = 'moved'")
         + where;
   }

@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
 class UnchangedToastIT extends PipelineTestBase {
   private static final String DEAD_LETTERS = "toast-dead-letters";
   private static final Duration CATCH_UP = Duration.ofSeconds(240);
+  // three partitions each, keyed by a uuid, by text beyond ASCII, by (text, timestamptz)
+  private static final String[] KEYED_OTHERWISE = {
+    "three" + ToastWorkload.UUID_KEYS,
+    "three" + ToastWorkload.TEXT_KEYS,
+    "three" + ToastWorkload.PAIR_KEYS
+  };
 
   @BeforeAll
   static void startPipeline() throws Exception {
@@ -29,7 +35,9 @@ class UnchangedToastIT extends PipelineTestBase {
     pipeline.sql(ToastWorkload.ddl("toast.one"));
     pipeline.sql(ToastWorkload.ddl("toast.three"));
     pipeline.sql(ToastWorkload.ddl("toast.pages"));
-    pipeline.sql(ToastWorkload.ddl("toast.three" + ToastWorkload.UUID_KEYS));
+    for (String keyed : KEYED_OTHERWISE) {
+      pipeline.sql(ToastWorkload.ddl("toast." + keyed));
+    }
     Map<String, String> source = new HashMap<>();
     source.put("topic.prefix", "toast");
     source.put("schema.include.list", "toast");
@@ -83,7 +91,14 @@ class UnchangedToastIT extends PipelineTestBase {
     System.out.println(
         "UnchangedToastIT seed " + seed + " (rerun with -Dfloe.it.seed=" + seed + ")");
     ToastWorkload workload =
-        new ToastWorkload(seed, pipeline::postgres, "toast.one", "toast.three", "toast.three_uuid");
+        new ToastWorkload(
+            seed,
+            pipeline::postgres,
+            "toast.one",
+            "toast.three",
+            "toast." + KEYED_OTHERWISE[0],
+            "toast." + KEYED_OTHERWISE[1],
+            "toast." + KEYED_OTHERWISE[2]);
     workload.run(900);
     pipeline.stack.killWorker(); // mid-run: what was not committed is read again
     workload.run(300);
@@ -91,10 +106,15 @@ class UnchangedToastIT extends PipelineTestBase {
     workload.run(900);
     System.out.println("UnchangedToastIT applied " + workload.operations + " operations");
 
-    // a uuid key: no number key index, its rows found by reading the key column
-    for (String table : new String[] {"one", "three", "three_uuid"}) {
+    java.util.List<String> tables = new java.util.ArrayList<>(java.util.List.of("one", "three"));
+    tables.addAll(java.util.List.of(KEYED_OTHERWISE));
+    for (String table : tables) {
       TableSnapshot rows =
-          pipeline.awaitSameRows("toast." + table, "cdc.toast_" + table, "id", CATCH_UP);
+          pipeline.awaitSameRowsByKeys(
+              "toast." + table,
+              "cdc.toast_" + table,
+              ToastWorkload.KeyKind.of(table).keyColumns,
+              CATCH_UP);
       assertEquals(0, rows.duplicateKeys);
       assertTrue(rows.rowsByKey.size() > 20, "the workload leaves rows to compare");
     }
