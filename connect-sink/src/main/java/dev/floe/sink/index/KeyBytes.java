@@ -11,13 +11,15 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
 import org.apache.parquet.column.values.bloomfilter.XxHash;
 
 /**
  * A key's canonical bytes: the same key gives the same bytes whether it was built from a change
- * event or read back from a data file (a decimal at its column's scale, a date as its day number),
- * and two keys give different bytes. Only for key types whose values have one form both ways; a
- * table keyed otherwise has no index and keeps its equality deletes.
+ * event or read back from a data file (a decimal at its column's scale, a date as its day number, a
+ * timestamp as its microseconds), and two keys give different bytes. Only for key types whose
+ * values have one form both ways; a table keyed otherwise has no index and keeps its equality
+ * deletes.
  */
 final class KeyBytes {
   private static final Set<Type.TypeID> SUPPORTED =
@@ -27,6 +29,7 @@ final class KeyBytes {
           Type.TypeID.STRING,
           Type.TypeID.UUID,
           Type.TypeID.DATE,
+          Type.TypeID.TIMESTAMP,
           Type.TypeID.DECIMAL,
           Type.TypeID.BOOLEAN);
 
@@ -100,6 +103,13 @@ final class KeyBytes {
     }
     if (value instanceof LocalDate date) {
       return room(out, 8).putLong(date.toEpochDay());
+    }
+    // a timestamp as its microseconds: an event's offset (any) and a file's (UTC) read the same
+    if (value instanceof java.time.OffsetDateTime timestamp) {
+      return room(out, 8).putLong(DateTimeUtil.microsFromTimestamptz(timestamp));
+    }
+    if (value instanceof java.time.LocalDateTime timestamp) {
+      return room(out, 8).putLong(DateTimeUtil.microsFromTimestamp(timestamp));
     }
     byte[] bytes;
     if (value instanceof CharSequence text) {

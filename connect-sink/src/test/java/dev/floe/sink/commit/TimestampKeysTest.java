@@ -90,6 +90,11 @@ class TimestampKeysTest {
     restarted.commit();
     assertTrue(refused.isEmpty(), refused.toString());
     assertEquals(List.of("r1|uno", "r2|two"), rows());
+    // found through the key index, deleted by position: no equality delete for readers to join
+    org.apache.iceberg.Table table = catalog.loadTable(TableIdentifier.of("cdc", "public_items"));
+    List<org.apache.iceberg.FileContent> deletes = new ArrayList<>();
+    table.currentSnapshot().addedDeleteFiles(table.io()).forEach(f -> deletes.add(f.content()));
+    assertEquals(List.of(org.apache.iceberg.FileContent.POSITION_DELETES), deletes);
   }
 
   @Test

@@ -42,6 +42,23 @@ class KeyBytesTest {
     assertArrayEquals(
         KeyBytes.forKey(decimal).of(key(decimal, new BigDecimal("1.50"))),
         KeyBytes.forKey(decimal).of(key(decimal, new BigDecimal("1.5"))));
+    Schema at = schema(Types.NestedField.required(1, "at", Types.TimestampType.withZone()));
+    // an event's timestamptz keeps the offset it was written with; a data file reads it in UTC
+    assertArrayEquals(
+        KeyBytes.forKey(at)
+            .of(key(at, java.time.OffsetDateTime.parse("2026-01-01T02:00:00+02:00"))),
+        KeyBytes.forKey(at).of(key(at, java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"))));
+    Schema local = schema(Types.NestedField.required(1, "at", Types.TimestampType.withoutZone()));
+    assertArrayEquals(
+        KeyBytes.forKey(local).of(key(local, java.time.LocalDateTime.parse("2026-01-01T00:00:01"))),
+        KeyBytes.forKey(local)
+            .of(key(local, java.time.LocalDateTime.parse("2026-01-01T00:00:01"))));
+    assertFalse(
+        Arrays.equals(
+            KeyBytes.forKey(local)
+                .of(key(local, java.time.LocalDateTime.parse("2026-01-01T00:00:01"))),
+            KeyBytes.forKey(local)
+                .of(key(local, java.time.LocalDateTime.parse("2026-01-01T00:00:02")))));
     Schema text = schema(Types.NestedField.required(1, "code", Types.StringType.get()));
     assertArrayEquals(
         KeyBytes.forKey(text).of(key(text, "né")),
