@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * keep no copy behind; a partitioned Postgres table arrives as one stream under its root's name
  * (Floe's default {@code publish.via.partition.root}) and lands in one Iceberg table, rows moving
  * between its partitions included, and so do partitions created or attached while it streams (the
- * rows an attached table already held through a filtered incremental snapshot, as documented).
+ * rows an attached table already held through a filtered incremental snapshot, as documented). A
+ * table partitioned by time in Postgres, its time column in its primary key, arrives exact in an
+ * Iceberg table partitioned by month: keys with a timestamp fold, delete and move.
  */
 class PartitionedTablesIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
@@ -38,7 +40,13 @@ class PartitionedTablesIT extends PipelineTestBase {
         "create table part.events (id bigint, kind text, body text, primary key (id, kind))"
             + " partition by list (kind)",
         "create table part.events_a partition of part.events for values in ('a')",
-        "create table part.events_b partition of part.events for values in ('b')");
+        "create table part.events_b partition of part.events for values in ('b')",
+        // partitioned by time, as most are: the partition column is part of the primary key
+        "create table part.readings (id bigint, taken_at timestamptz, v text,"
+            + " primary key (id, taken_at)) partition by range (taken_at)",
+        "create table part.readings_h1 partition of part.readings"
+            + " for values from ('2024-01-01 00:00+00') to ('2024-07-01 00:00+00')",
+        "create table part.readings_rest partition of part.readings default");
     for (String table : new String[] {"part.orders", "part.orders_full"}) {
       pipeline.sql(
           "insert into "
@@ -49,6 +57,9 @@ class PartitionedTablesIT extends PipelineTestBase {
     pipeline.sql(
         "insert into part.events select g, case when g % 2 = 0 then 'a' else 'b' end, 'e' || g"
             + " from generate_series(1, 100) g");
+    pipeline.sql(
+        "insert into part.readings select g, timestamptz '2024-01-01 00:00+00' + g * interval"
+            + " '13 hours 7 minutes 3.25 seconds', 'r' || g from generate_series(1, 400) g");
     pipeline.startSource(
         "part-source",
         Map.of(
@@ -62,12 +73,13 @@ class PartitionedTablesIT extends PipelineTestBase {
             "pt_publication",
             // the root only: its partitions' changes arrive under its name
             "table.exclude.list",
-            "part\\.events_.*"));
+            "part\\.(events|readings)_.*"));
     Map<String, String> sink = new HashMap<>();
     sink.put("topics.regex", "pt\\.part\\..*");
     sink.put("commit.interval.ms", "1000");
     sink.put("iceberg.table.cdc.part_orders.partition-by", "region, day(created_at)");
     sink.put("iceberg.table.cdc.part_orders_full.partition-by", "bucket(id, 4), region");
+    sink.put("iceberg.table.cdc.part_readings.partition-by", "month(taken_at)");
     pipeline.startSink("part-sink", sink);
 
     Random random = new Random(42);
@@ -91,6 +103,15 @@ class PartitionedTablesIT extends PipelineTestBase {
           "update part.events set kind = case kind when 'a' then 'b' else 'a' end where id = "
               + (1 + random.nextInt(100)),
           "delete from part.events where id = " + (1 + random.nextInt(100)));
+      int reading = 1 + random.nextInt(400);
+      pipeline.sql(
+          // changes of one key in one flush, a delete, and a row moved to the next partition
+          // (a new key: its time is in the key)
+          "update part.readings set v = 'first " + round + "' where id = " + reading,
+          "update part.readings set v = 'second " + round + "' where id = " + reading,
+          "delete from part.readings where id = " + (1 + random.nextInt(400)),
+          "update part.readings set taken_at = taken_at + interval '120 days' where id = "
+              + (1 + random.nextInt(400)));
     }
 
     // a partition created while streaming, and a table with rows attached as one
@@ -115,6 +136,11 @@ class PartitionedTablesIT extends PipelineTestBase {
       assertEquals(0, rows.duplicateKeys);
       assertTrue(pipeline.table("cdc.part_" + table).spec().isPartitioned());
     }
+    TableSnapshot readings =
+        pipeline.awaitSameRowsByKeys(
+            "part.readings", "cdc.part_readings", new String[] {"id", "taken_at"}, CATCH_UP);
+    assertEquals(0, readings.duplicateKeys);
+    assertTrue(readings.rowsByKey.size() > 350, "rows left to compare");
     TableSnapshot events =
         pipeline.awaitSameRowsByKeys(
             "part.events", "cdc.part_events", new String[] {"id", "kind"}, CATCH_UP);
