@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.event.ChangeEvent;
-import dev.floe.sink.event.ChangeEventParser;
-import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.event.ChangeEvents;
 import dev.floe.sink.index.KeyIndexes;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.UnavailableValues;
 import dev.floe.sink.write.TableRows;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,22 +49,7 @@ class TimestampKeysTest {
           .field("local", LOCAL)
           .field("name", Schema.OPTIONAL_STRING_SCHEMA)
           .build();
-  private static final Schema SOURCE =
-      SchemaBuilder.struct()
-          .name("io.debezium.connector.postgresql.Source")
-          .field("schema", Schema.STRING_SCHEMA)
-          .field("table", Schema.STRING_SCHEMA)
-          .field("ts_ms", Schema.INT64_SCHEMA)
-          .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-          .build();
-  private static final Schema ENVELOPE =
-      SchemaBuilder.struct()
-          .name("it.public.items.Envelope")
-          .field("before", ROW)
-          .field("after", ROW)
-          .field("source", SOURCE)
-          .field("op", Schema.STRING_SCHEMA)
-          .build();
+  private static final Schema ENVELOPE = ChangeEvents.envelopeOf(ROW);
 
   private InMemoryCatalog catalog;
   private final List<String> refused = new ArrayList<>();
@@ -121,51 +103,25 @@ class TimestampKeysTest {
   }
 
   private static SinkRecord record(String op, String region, String at, String name, long offset) {
-    Struct source =
-        new Struct(SOURCE)
-            .put("schema", "public")
-            .put("table", "items")
-            .put("ts_ms", 1_000L + offset)
-            .put("lsn", 100 + offset);
-    Struct value = new Struct(ENVELOPE).put("op", op).put("source", source);
-    int day =
-        (int)
-            java.time.Instant.parse(at)
-                .atOffset(java.time.ZoneOffset.UTC)
-                .toLocalDate()
-                .toEpochDay();
-    long local = java.time.Instant.parse(at).toEpochMilli() * 1000;
+    int day = (int) Instant.parse(at).atOffset(ZoneOffset.UTC).toLocalDate().toEpochDay();
+    long local = Instant.parse(at).toEpochMilli() * 1000;
     Struct row =
         new Struct(ROW).put("region", region).put("at", at).put("day", day).put("local", local);
-    if (op.equals("d")) {
-      value.put("before", row);
-    } else {
-      value.put("after", row.put("name", name));
-    }
     Struct key =
         new Struct(KEY).put("region", region).put("at", at).put("day", day).put("local", local);
-    return new SinkRecord("it.public.items", 0, KEY, key, ENVELOPE, value, offset);
+    return ChangeEvents.change(
+        op, ENVELOPE, key, op.equals("d") ? row : row.put("name", name), 0, offset, 100 + offset);
   }
 
   private static ChangeEvent parse(SinkRecord record) {
-    return new ChangeEventParser().parse(record);
+    return ChangeEvents.parse(record);
   }
 
   private CommitCycle task() {
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2, Map.of(), t -> null, WriteMode.UPSERT),
-            WriteMode.UPSERT,
-            t -> Map.of(),
-            new FillSettings(UnavailableValues.DEFAULT, 60_000, 0),
-            new KeyIndexes(true),
-            1);
-    return CommitCycleBuilder.of(writers, "sink")
-        .flushMaxRecords(1_000)
-        .refusals(
-            (records, reason) -> records.forEach(r -> refused.add(r.kafkaOffset() + ": " + reason)))
-        .build();
+    return UpsertCycles.refusingTo(
+        catalog,
+        new KeyIndexes(true),
+        (records, reason) -> records.forEach(r -> refused.add(r.kafkaOffset() + ": " + reason)));
   }
 
   private List<String> rows() throws Exception {

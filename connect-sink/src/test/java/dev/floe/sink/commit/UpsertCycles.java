@@ -57,6 +57,27 @@ public final class UpsertCycles {
   }
 
   /**
+   * Tables in format v2 with these key indexes, unchanged values filled (a key change's old row
+   * awaited for 60 s), refused records handed to {@code refusals}.
+   */
+  public static CommitCycle refusingTo(
+      Catalog catalog,
+      dev.floe.sink.index.KeyIndexes indexes,
+      dev.floe.sink.fill.Refusals refusals) {
+    TableWriters writers =
+        new TableWriters(
+            new TableRouter("cdc"),
+            new TableProvisioner(catalog, true, 2),
+            WriteMode.UPSERT,
+            table -> java.util.Map.of(),
+            new dev.floe.sink.fill.FillSettings(
+                dev.floe.sink.schema.UnavailableValues.DEFAULT, 60_000, 0),
+            indexes,
+            1);
+    return CommitCycleBuilder.of(writers, "sink").flushMaxRecords(1_000).refusals(refusals).build();
+  }
+
+  /**
    * As {@link #of(Catalog, SchemaEvolver)}, retrying a failed commit for up to 30 s (commits that
    * race other tasks' commits).
    */

@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.sink.event.ChangeEvent;
-import dev.floe.sink.event.ChangeEventParser;
-import dev.floe.sink.fill.FillSettings;
+import dev.floe.sink.event.ChangeEvents;
 import dev.floe.sink.index.KeyIndexes;
-import dev.floe.sink.route.TableProvisioner;
-import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.UnavailableValues;
 import dev.floe.sink.write.TableRows;
-import dev.floe.sink.write.TableWriters;
-import dev.floe.sink.write.WriteMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,22 +46,7 @@ class UuidKeysTest {
           .field("id", UUID_TEXT)
           .field("name", Schema.OPTIONAL_STRING_SCHEMA)
           .build();
-  private static final Schema SOURCE =
-      SchemaBuilder.struct()
-          .name("io.debezium.connector.postgresql.Source")
-          .field("schema", Schema.STRING_SCHEMA)
-          .field("table", Schema.STRING_SCHEMA)
-          .field("ts_ms", Schema.INT64_SCHEMA)
-          .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-          .build();
-  private static final Schema ENVELOPE =
-      SchemaBuilder.struct()
-          .name("it.public.items.Envelope")
-          .field("before", ROW)
-          .field("after", ROW)
-          .field("source", SOURCE)
-          .field("op", Schema.STRING_SCHEMA)
-          .build();
+  private static final Schema ENVELOPE = ChangeEvents.envelopeOf(ROW);
   // below and above the top bit: Java orders them the other way round (signed), Parquet not
   private static final String LOW = "55a54008-ad1b-3589-aa21-0d2629c1df41";
   private static final String HIGH = "9e688c58-a548-3b8e-af69-c9e1005ad0bf";
@@ -156,24 +136,19 @@ class UuidKeysTest {
 
   private static SinkRecord record(
       String op, String id, String name, int partition, long offset, long lsn) {
-    Struct source =
-        new Struct(SOURCE)
-            .put("schema", "public")
-            .put("table", "items")
-            .put("ts_ms", 1_000L + offset)
-            .put("lsn", lsn);
-    Struct value = new Struct(ENVELOPE).put("op", op).put("source", source);
-    if (op.equals("d")) {
-      value.put("before", new Struct(ROW).put("id", id));
-    } else {
-      value.put("after", new Struct(ROW).put("id", id).put("name", name));
-    }
-    return new SinkRecord(
-        "it.public.items", partition, KEY, new Struct(KEY).put("id", id), ENVELOPE, value, offset);
+    Struct row = new Struct(ROW).put("id", id);
+    return ChangeEvents.change(
+        op,
+        ENVELOPE,
+        new Struct(KEY).put("id", id),
+        op.equals("d") ? row : row.put("name", name),
+        partition,
+        offset,
+        lsn);
   }
 
   private static ChangeEvent parse(SinkRecord record) {
-    return new ChangeEventParser().parse(record);
+    return ChangeEvents.parse(record);
   }
 
   private CommitCycle task() {
@@ -181,20 +156,10 @@ class UuidKeysTest {
   }
 
   private CommitCycle task(KeyIndexes indexes) {
-    TableWriters writers =
-        new TableWriters(
-            new TableRouter("cdc"),
-            new TableProvisioner(catalog, true, 2, Map.of(), t -> null, WriteMode.UPSERT),
-            WriteMode.UPSERT,
-            t -> Map.of(),
-            new FillSettings(UnavailableValues.DEFAULT, 60_000, 0),
-            indexes,
-            1);
-    return CommitCycleBuilder.of(writers, "sink")
-        .flushMaxRecords(1_000)
-        .refusals(
-            (records, reason) -> records.forEach(r -> refused.add(r.kafkaOffset() + ": " + reason)))
-        .build();
+    return UpsertCycles.refusingTo(
+        catalog,
+        indexes,
+        (records, reason) -> records.forEach(r -> refused.add(r.kafkaOffset() + ": " + reason)));
   }
 
   /** The table's rows as {@code id|name}, in key order. */

@@ -52,21 +52,15 @@ public final class ChangeEvents {
    */
   public static SinkRecord record(
       String op, int id, String name, int partition, long offset, long lsn) {
-    Struct key = new Struct(KEY).put("id", id);
-    Struct row = new Struct(ROW).put("id", id).put("name", name);
-    Struct source =
-        new Struct(SOURCE)
-            .put("schema", "public")
-            .put("table", "items")
-            .put("ts_ms", 1_000L + offset)
-            .put("lsn", lsn);
-    Struct value = new Struct(ENVELOPE).put("op", op).put("source", source);
-    if (op.equals("d")) {
-      value.put("before", new Struct(ROW).put("id", id));
-    } else {
-      value.put("after", row);
-    }
-    return new SinkRecord("it.public.items", partition, KEY, key, ENVELOPE, value, offset);
+    Struct row = new Struct(ROW).put("id", id);
+    return change(
+        op,
+        ENVELOPE,
+        new Struct(KEY).put("id", id),
+        op.equals("d") ? row : row.put("name", name),
+        partition,
+        offset,
+        lsn);
   }
 
   /**
@@ -105,6 +99,35 @@ public final class ChangeEvents {
             java.util.Map.of("id", (byte) oldId),
             SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT8_SCHEMA).build());
     return new SinkRecord[] {delete, tombstone, create};
+  }
+
+  /** Debezium's envelope around rows of {@code row}, for a table of another shape than items. */
+  public static Schema envelopeOf(Schema row) {
+    return SchemaBuilder.struct()
+        .name("it.public.items.Envelope")
+        .field("before", row)
+        .field("after", row)
+        .field("source", SOURCE)
+        .field("op", Schema.STRING_SCHEMA)
+        .build();
+  }
+
+  /**
+   * A change of op {@code op} to {@code public.items} of another shape ({@link #envelopeOf}): its
+   * row after the change, or before it for a delete; at {@code lsn}, committed at {@code 1000 +
+   * offset}.
+   */
+  public static SinkRecord change(
+      String op, Schema envelope, Struct key, Struct row, int partition, long offset, long lsn) {
+    Struct source =
+        new Struct(SOURCE)
+            .put("schema", "public")
+            .put("table", "items")
+            .put("ts_ms", 1_000L + offset)
+            .put("lsn", lsn);
+    Struct value = new Struct(envelope).put("op", op).put("source", source);
+    value.put(op.equals("d") ? "before" : "after", row);
+    return new SinkRecord("it.public.items", partition, key.schema(), key, envelope, value, offset);
   }
 
   public static ChangeEvent parse(SinkRecord record) {
