@@ -8,6 +8,8 @@ package dev.floe.source.preflight;
  * @param toastableColumns the columns Postgres may store out of line (attstorage other than plain),
  *     each as {@code name:type} (pg_type's name, {@code _int4} for an int array), comma-separated,
  *     or null when there are none
+ * @param hasUniqueIndex a unique index, which Debezium takes as the key of a table without a
+ *     primary key
  */
 record CapturedTable(
     String schema,
@@ -17,7 +19,8 @@ record CapturedTable(
     boolean hasPrimaryKey,
     boolean canSelect,
     boolean owned,
-    String toastableColumns) {
+    String toastableColumns,
+    boolean hasUniqueIndex) {
 
   /** {@code schema.table}, each part double-quoted only when Postgres would need it. */
   String sqlName() {

@@ -26,7 +26,8 @@ final class DatabaseTables {
           + " (select string_agg(a.attname || ':' || t.typname, ', ' order by a.attnum)"
           + "   from pg_attribute a join pg_type t on t.oid = a.atttypid"
           + "   where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
-          + "   and a.attstorage <> 'p')"
+          + "   and a.attstorage <> 'p'),"
+          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisunique)"
           + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
           + " where c.relkind in ('r', 'p')"
           + " and n.nspname not in ('pg_catalog', 'information_schema')"
@@ -49,7 +50,8 @@ final class DatabaseTables {
                 rs.getBoolean(5),
                 rs.getBoolean(6),
                 rs.getBoolean(7),
-                rs.getString(8)));
+                rs.getString(8),
+                rs.getBoolean(9)));
       }
     }
     return tables;

@@ -15,14 +15,22 @@ import org.junit.jupiter.api.Test;
 /** The checks that only look at the tables' catalog facts, on facts given here. */
 class TableChecksTest {
   private static final CapturedTable KEYED =
-      new CapturedTable("shop", "orders", false, 'd', true, true, false, "note:text");
+      new CapturedTable("shop", "orders", false, 'd', true, true, false, "note:text", false);
   private static final CapturedTable KEYLESS =
-      new CapturedTable("shop", "Audit Log", false, 'd', false, false, false, null);
+      new CapturedTable("shop", "Audit Log", false, 'd', false, false, false, null, false);
   private static final CapturedTable FULL =
-      new CapturedTable("shop", "events", false, 'f', false, true, false, "body:text");
+      new CapturedTable("shop", "events", false, 'f', false, true, false, "body:text", false);
   private static final CapturedTable FLAGGED =
       new CapturedTable(
-          "shop", "flags", false, 'd', true, true, false, "note:text, doc:jsonb, bits:_bool");
+          "shop",
+          "flags",
+          false,
+          'd',
+          true,
+          true,
+          false,
+          "note:text, doc:jsonb, bits:_bool",
+          false);
 
   private static PreflightContext context(Map<String, String> props, CapturedTable... tables) {
     Configuration config = Configuration.from(props);
@@ -41,13 +49,35 @@ class TableChecksTest {
     List<Finding> findings =
         new ReplicaIdentityCheck()
             .check(context(Map.of("table.include.list", "shop\\..*"), KEYED, KEYLESS, FULL));
-    assertEquals(1, findings.size());
+    assertEquals(2, findings.size(), findings.toString());
     Finding finding = findings.get(0);
     assertEquals("table.include.list", finding.key());
     assertTrue(finding.refusesStart());
     assertTrue(
         finding.message().contains("ALTER TABLE shop.\"Audit Log\" REPLICA IDENTITY FULL;"),
         finding.message());
+    assertTrue(finding.message().contains("message.key.columns"), finding.message());
+    // FULL without a primary key or unique index: Debezium sends no key, the sink applies none
+    Finding keyless = findings.get(1);
+    assertEquals(Finding.Severity.WARNING, keyless.severity());
+    assertEquals("message.key.columns", keyless.key());
+    assertTrue(keyless.message().contains("shop.events"), keyless.message());
+  }
+
+  @Test
+  void aFullIdentityTableWithAUniqueIndexOrNamedKeyColumnsHasAKey() {
+    CapturedTable unique =
+        new CapturedTable("shop", "events", false, 'f', false, true, false, null, true);
+    assertEquals(
+        List.of(),
+        new ReplicaIdentityCheck().check(context(Map.of("schema.include.list", "shop"), unique)));
+    assertEquals(
+        List.of(),
+        new ReplicaIdentityCheck()
+            .check(
+                context(
+                    Map.of("schema.include.list", "shop", "message.key.columns", "shop.events:id"),
+                    FULL)));
   }
 
   @Test
@@ -86,7 +116,8 @@ class TableChecksTest {
     PreflightContext plain =
         context(
             Map.of("schema.include.list", "shop", "converters", ""),
-            new CapturedTable("shop", "amounts", false, 'd', true, true, false, "n:numeric"));
+            new CapturedTable(
+                "shop", "amounts", false, 'd', true, true, false, "n:numeric", false));
     assertEquals(
         Finding.Severity.WARNING, new ToastCheck(ToastPolicy.WARN).check(plain).get(0).severity());
   }
