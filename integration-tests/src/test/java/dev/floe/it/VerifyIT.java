@@ -118,6 +118,8 @@ class VerifyIT extends PipelineTestBase {
         "insert into ledger.entries (id, account) values (900001, 'new')",
         "delete from ledger.entries where id = 7");
     appendDirectlyToIceberg(pipeline.table("cdc.ledger_entries"), 800001L);
+    // a row Iceberg holds twice, both copies as Postgres holds it (a delete that did not apply)
+    String twice = String.valueOf(duplicateInIceberg(pipeline.table("cdc.ledger_entries")));
 
     Run run = verify(withKafka("--settle-seconds", "5"));
     assertEquals(1, run.exitCode, run.output);
@@ -128,8 +130,9 @@ class VerifyIT extends PipelineTestBase {
         .path("differences")
         .forEach(d -> byKey.put(d.path("key").asText(), d));
     assertEquals(
-        List.of("5", "7", "800001", "900001"),
-        new ArrayList<>(new java.util.TreeSet<>(byKey.keySet())));
+        new java.util.TreeSet<>(List.of("5", "7", "800001", "900001", twice)),
+        new java.util.TreeSet<>(byKey.keySet()));
+    assertEquals("more than one row in iceberg", byKey.get(twice).path("kind").asText());
     assertEquals("different", byKey.get("5").path("kind").asText());
     assertEquals(
         "changed in postgres",
@@ -210,6 +213,26 @@ class VerifyIT extends PipelineTestBase {
     }
   }
 
+  /**
+   * A second copy of one of the table's rows (not 5 or 7, which the test changes), in a file of its
+   * own: its key.
+   */
+  private static long duplicateInIceberg(Table table) throws Exception {
+    Record copy = null;
+    try (org.apache.iceberg.io.CloseableIterable<Record> rows =
+        org.apache.iceberg.data.IcebergGenerics.read(table).build()) {
+      for (Record row : rows) {
+        long id = (Long) row.getField("id");
+        if (id > 7 && id < 800_000) {
+          copy = row.copy();
+          break;
+        }
+      }
+    }
+    writeDirectly(table, copy);
+    return (Long) copy.getField("id");
+  }
+
   /** A row no change event made: written into the table with Iceberg's own writer. */
   private static void appendDirectlyToIceberg(Table table, long id) throws Exception {
     Record row = GenericRecord.create(table.schema());
@@ -217,6 +240,10 @@ class VerifyIT extends PipelineTestBase {
     row.setField("account", "written in iceberg");
     row.setField("amount", new BigDecimal("1.00"));
     row.setField("at", OffsetDateTime.parse("2026-01-01T00:00:00Z"));
+    writeDirectly(table, row);
+  }
+
+  private static void writeDirectly(Table table, Record row) throws Exception {
     DataWriter<Record> writer =
         Parquet.writeData(
                 table

@@ -6,10 +6,14 @@ import java.util.Map;
 
 /** What verifying one table found. */
 final class TableResult {
-  /** One key whose rows differ: missing in Iceberg, extra in Iceberg, or differing columns. */
+  /**
+   * One key whose rows differ: missing in Iceberg, extra in Iceberg, held by more than one Iceberg
+   * row, or differing columns.
+   */
   record RowDifference(String key, String kind, Map<String, List<String>> columns) {
     static final String MISSING = "missing in iceberg";
     static final String EXTRA = "extra in iceberg";
+    static final String DUPLICATE = "more than one row in iceberg";
     static final String DIFFERENT = "different";
   }
 
