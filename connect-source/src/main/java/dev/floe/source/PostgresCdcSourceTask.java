@@ -2,6 +2,7 @@ package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
 import dev.floe.source.convert.ExplicitNulls;
+import dev.floe.source.limits.RecordSizeLimit;
 import dev.floe.source.slot.SlotLossCheck;
 import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
@@ -10,16 +11,19 @@ import io.debezium.connector.postgresql.PostgresPartition;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Debezium's Postgres task, checked before each start (Debezium also restarts it after a retriable
  * error): a connector that streamed before must find its replication slot, or it fails rather than
  * create a new one and skip changes. The events it hands Connect keep explicit NULLs NULL through
- * any converter ({@link ExplicitNulls}).
+ * any converter ({@link ExplicitNulls}); a change too large for Kafka's producer is caught before
+ * it is handed over, with the row and the settings to raise ({@link RecordSizeLimit}).
  */
 public class PostgresCdcSourceTask extends PostgresConnectorTask {
   private final ExplicitNulls explicitNulls = new ExplicitNulls();
+  private RecordSizeLimit sizeLimit = RecordSizeLimit.of(Map.of());
 
   @Override
   public String version() {
@@ -30,6 +34,7 @@ public class PostgresCdcSourceTask extends PostgresConnectorTask {
   public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(
       Configuration config) {
     SlotLossCheck.verify(config.asMap(), context.offsetStorageReader());
+    sizeLimit = RecordSizeLimit.of(config.asMap());
     return super.start(config);
   }
 
@@ -41,6 +46,7 @@ public class PostgresCdcSourceTask extends PostgresConnectorTask {
     }
     List<SourceRecord> kept = new ArrayList<>(records.size());
     for (SourceRecord record : records) {
+      sizeLimit.check(record);
       kept.add(explicitNulls.keep(record));
     }
     return kept;

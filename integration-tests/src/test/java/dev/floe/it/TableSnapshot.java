@@ -159,7 +159,30 @@ final class TableSnapshot {
         + " rows"
         + (duplicateKeys > 0 ? " (" + duplicateKeys + " duplicate keys)" : "")
         + ": "
-        + rowsByKey;
+        + abbreviated();
+  }
+
+  /** The rows, each value over 200 characters cut to its start and its length (a failure's log). */
+  private String abbreviated() {
+    Map<String, Map<String, String>> shown = new java.util.TreeMap<>();
+    rowsByKey.forEach(
+        (key, row) -> {
+          Map<String, String> cut = new java.util.LinkedHashMap<>();
+          row.forEach(
+              (column, value) ->
+                  cut.put(
+                      column,
+                      value != null && value.length() > 200
+                          ? value.substring(0, 40)
+                              + "... ("
+                              + value.length()
+                              + " chars, hash "
+                              + value.hashCode()
+                              + ")"
+                          : value));
+          shown.put(key, cut);
+        });
+    return shown.toString();
   }
 
   @Override
