@@ -2,6 +2,7 @@ package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
 import dev.floe.common.config.NullValuesCheck;
+import dev.floe.source.config.GeneratedColumns;
 import dev.floe.source.config.SourceConfig;
 import dev.floe.source.config.SourceDatabase;
 import dev.floe.source.config.SourceDefaults;
@@ -24,8 +25,9 @@ import org.apache.kafka.connect.connector.Task;
  * Floe's Postgres CDC source: Debezium's {@link PostgresConnector} (pgoutput, consistent snapshot,
  * then the WAL) started with the defaults Floe's Iceberg sink expects, after {@link Preflight}
  * checks of the database. Every default can be overridden in the connector's REST config; the class
- * only adapts Connect's calls: the defaults live in {@link SourceDefaults}, Floe's own keys in
- * {@link SourceConfig}, the slot's watch in {@link SlotHealthMonitor}.
+ * only adapts Connect's calls: the defaults live in {@link SourceDefaults} (and {@link
+ * GeneratedColumns}, which Postgres does not replicate), Floe's own keys in {@link SourceConfig},
+ * the slot's watch in {@link SlotHealthMonitor}.
  */
 public class PostgresCdcSourceConnector extends PostgresConnector {
   private SlotHealthMonitor slotHealth;
@@ -41,6 +43,7 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
     // the publication Debezium creates can only name tables that exist
     try (PostgresConnection connection = SourceDatabase.connect(config, "floe-control-tables")) {
       ControlTables.ensureExist(connection, config);
+      config = GeneratedColumns.leftOut(connection, config);
     }
     Preflight.beforeStart(config);
     super.start(config);
