@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Values larger than Kafka's default 1 MiB record: a 3 MB text, a 2 MB jsonb document, a 1.6 MB
- * bytea and a 200,000-element array, in a table with the default replica identity (updates of other
- * columns leave them out, and the sink fills them in). With the example configs' limits they arrive
- * exactly, on the snapshot and on the WAL; a connector left at Kafka's 1 MiB stops on the first
- * such change with the row, the column and both settings to raise, and once they are raised it
- * resumes from that change with nothing lost.
+ * bytea, a 200,000-element array and a 20,000-element unconstrained numeric array (NaN and Infinity
+ * among its values), in a table with the default replica identity (updates of other columns leave
+ * them out, and the sink fills them in). With the example configs' limits they arrive exactly, on
+ * the snapshot and on the WAL; a connector left at Kafka's 1 MiB stops on the first such change
+ * with the row, the column and both settings to raise, and once they are raised it resumes from
+ * that change with nothing lost.
  */
 class LargeValuesIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(180);
@@ -42,7 +43,7 @@ class LargeValuesIT extends PipelineTestBase {
     pipeline.sql(
         "create schema big",
         "create table big.docs (id int primary key, note text, body text, doc jsonb, blob bytea,"
-            + " nums int[])",
+            + " nums int[], amounts numeric[])",
         "create table big.capped (id int primary key, body text)",
         "insert into big.capped values (1, 'small')");
     pipeline.sql(
@@ -76,6 +77,10 @@ class LargeValuesIT extends PipelineTestBase {
             + ", null, null, "
             + ARRAY_200K.formatted(5)
             + ")",
+        // an unconstrained numeric array, special values in it, large enough to be stored apart
+        "insert into big.docs (id, note, amounts) select 7, 'amounts', array_agg(case g % 500"
+            + " when 0 then 'NaN' when 1 then 'Infinity' else (random() * 1e6)::numeric end)"
+            + " from generate_series(1, 20000) g",
         // unchanged large values are left out of these updates: the sink fills them in
         "update big.docs set note = 'updated'",
         "update big.docs set body = " + TEXT_3MB.formatted(6) + " where id = 1",
@@ -83,7 +88,8 @@ class LargeValuesIT extends PipelineTestBase {
         "delete from big.docs where id = 3",
         "insert into big.docs values (6, 'after', 'small', '{}', '\\x00', '{1}')");
     TableSnapshot rows = pipeline.awaitSameRows("big.docs", "cdc.big_docs", "id", CATCH_UP);
-    assertEquals(5, rows.rowsByKey.size());
+    assertEquals(6, rows.rowsByKey.size());
+    assertEquals("updated", rows.rowsByKey.get("7").get("note"));
     assertEquals(3_200_000, rows.rowsByKey.get("1").get("body").length());
   }
 

@@ -289,15 +289,20 @@ public final class RowConverter {
       case MAP:
         Types.MapType mapType = (Types.MapType) type;
         Map<Object, Object> map = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-          if (e.getKey() == null || (e.getValue() == null && mapType.isValueRequired())) {
-            throw requiredNull(column + (e.getKey() == null ? " (a map key)" : "{}"));
+        try {
+          for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+            if (e.getKey() == null || (e.getValue() == null && mapType.isValueRequired())) {
+              throw requiredNull(column + (e.getKey() == null ? " (a map key)" : "{}"));
+            }
+            map.put(
+                convert(column, e.getKey(), schema.keySchema(), mapType.keyType()),
+                e.getValue() == null
+                    ? null
+                    : convert(column, e.getValue(), schema.valueSchema(), mapType.valueType()));
           }
-          map.put(
-              convert(column, e.getKey(), schema.keySchema(), mapType.keyType()),
-              e.getValue() == null
-                  ? null
-                  : convert(column, e.getValue(), schema.valueSchema(), mapType.valueType()));
+        } catch (UnrepresentableValues.ValueException unrepresentable) {
+          // kept as text, the map would keep only the one value: refused whole instead
+          throw new DataException(unrepresentable.getMessage() + ", in a map", unrepresentable);
         }
         return map;
       case STRUCT:
@@ -318,11 +323,15 @@ public final class RowConverter {
         Type element = ((Types.ListType) type).elementType();
         List<Object> out = new ArrayList<>();
         boolean elementRequired = ((Types.ListType) type).isElementRequired();
-        for (Object item : (List<?>) value) {
-          if (item == null && elementRequired) {
-            throw requiredNull(column + "[]");
+        try {
+          for (Object item : (List<?>) value) {
+            if (item == null && elementRequired) {
+              throw requiredNull(column + "[]");
+            }
+            out.add(item == null ? null : convert(column, item, schema.valueSchema(), element));
           }
-          out.add(item == null ? null : convert(column, item, schema.valueSchema(), element));
+        } catch (UnrepresentableValues.ValueException unrepresentable) {
+          throw UnrepresentableValues.inList(column, (List<?>) value, type, unrepresentable);
         }
         return out;
       default:

@@ -19,8 +19,8 @@ import org.apache.kafka.connect.errors.DataException;
  * from a real one and read the value back.
  *
  * <p>A table gets the map column when it is created with, or its schema evolves to take, a
- * top-level column that may need it ({@link #mayNeed}); key columns and values inside lists, maps
- * and structs cannot be kept so, and are refused as before.
+ * top-level column that may need it ({@link #mayNeed}); a top-level list is kept whole ({@link
+ * #inList}). Key columns and values inside maps and structs cannot be kept so, and are refused.
  */
 public final class UnrepresentableValues {
   private UnrepresentableValues() {}
@@ -28,15 +28,50 @@ public final class UnrepresentableValues {
   /** A value its column's type cannot hold, with its exact text. */
   static final class ValueException extends DataException {
     private final String text;
+    private final String why;
 
     ValueException(String column, String text, Type type, String why) {
       super("Column '" + column + "': " + text + " does not fit " + type + " (" + why + ")");
       this.text = text;
+      this.why = why;
     }
 
     String text() {
       return text;
     }
+
+    String why() {
+      return why;
+    }
+  }
+
+  /**
+   * A list holding a value its element type cannot hold: kept whole, as Postgres writes the array
+   * ({@code {1.10,NULL,NaN}}), when its elements arrived as text (Floe's exact numbers), so the map
+   * keeps every element and not only the one that did not fit; refused otherwise.
+   */
+  static DataException inList(String column, List<?> items, Type type, ValueException cause) {
+    StringBuilder text = new StringBuilder("{");
+    for (Object item : items) {
+      if (item != null && !(item instanceof String)) {
+        return new DataException(
+            cause.getMessage() + ", in a list whose values cannot be kept as text", cause);
+      }
+      text.append(text.length() > 1 ? "," : "")
+          .append(item == null ? "NULL" : quoted((String) item));
+    }
+    return new ValueException(column, text.append('}').toString(), type, cause.why());
+  }
+
+  /** An array element as Postgres writes it: quoted when it would not read back as itself. */
+  private static String quoted(String element) {
+    boolean plain =
+        !element.isEmpty()
+            && !element.equalsIgnoreCase("NULL")
+            && element
+                .chars()
+                .noneMatch(c -> "{},\"\\".indexOf(c) >= 0 || Character.isWhitespace(c));
+    return plain ? element : '"' + element.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   static Types.MapType mapType(int keyId, int valueId) {
@@ -52,6 +87,7 @@ public final class UnrepresentableValues {
     return switch (column.typeId()) {
       case DECIMAL, TIME -> true;
       case DOUBLE -> TypeMapping.isNumeric(source);
+      case LIST -> mayNeed(source.valueSchema(), ((Types.ListType) column).elementType());
       default -> false;
     };
   }

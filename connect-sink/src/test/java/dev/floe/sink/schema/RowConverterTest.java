@@ -170,6 +170,62 @@ class RowConverterTest {
     assertEquals(Map.of("amount", "NaN"), kept.getField(ChangeMetadata.UNREPRESENTABLE));
   }
 
+  /**
+   * A decimal array holding NaN keeps its row with the whole array as Postgres writes it (the map
+   * keeping only "NaN" would lose every other element); in a map column the value is refused.
+   */
+  @Test
+  void aListWithAValueItsElementsCannotHoldIsKeptWholeAndAMapIsRefused() {
+    Schema table =
+        new Schema(
+            Arrays.asList(
+                NestedField.required(1, "id", Types.IntegerType.get()),
+                NestedField.optional(
+                    2, "amounts", Types.ListType.ofOptional(6, Types.DecimalType.of(10, 2))),
+                NestedField.optional(
+                    7,
+                    "prices",
+                    Types.MapType.ofOptional(
+                        8, 9, Types.StringType.get(), Types.DecimalType.of(10, 2))),
+                NestedField.optional(
+                    3,
+                    ChangeMetadata.UNREPRESENTABLE,
+                    Types.MapType.ofOptional(
+                        4, 5, Types.StringType.get(), Types.StringType.get()))),
+            Set.of(1));
+    org.apache.kafka.connect.data.Schema decimal =
+        SchemaBuilder.string()
+            .name(dev.floe.common.debezium.ExactValueSchemas.DECIMAL)
+            .optional()
+            .build();
+    org.apache.kafka.connect.data.Schema shape =
+        SchemaBuilder.struct()
+            .field("id", org.apache.kafka.connect.data.Schema.OPTIONAL_INT32_SCHEMA)
+            .field("amounts", SchemaBuilder.array(decimal).optional().build())
+            .field(
+                "prices",
+                SchemaBuilder.map(org.apache.kafka.connect.data.Schema.STRING_SCHEMA, decimal)
+                    .optional()
+                    .build())
+            .build();
+    RowConverter converter = new RowConverter(table);
+    Record kept =
+        converter.toRecord(
+            new Struct(shape)
+                .put("id", 1)
+                .put("amounts", Arrays.asList("1.10", null, "NaN", "a b")));
+    assertEquals(null, kept.getField("amounts"));
+    assertEquals(
+        Map.of("amounts", "{1.10,NULL,NaN,\"a b\"}"),
+        kept.getField(ChangeMetadata.UNREPRESENTABLE));
+    assertRefused(
+        () -> converter.toRecord(new Struct(shape).put("id", 2).put("prices", Map.of("x", "NaN"))),
+        "Column 'prices': NaN does not fit");
+    assertTrue(
+        UnrepresentableValues.mayNeed(
+            shape.field("amounts").schema(), table.findField("amounts").type()));
+  }
+
   private void assertRefused(Struct row, String reason) {
     assertRefused(() -> rows.toRecord(row), reason);
   }

@@ -28,6 +28,33 @@ final class ArrayValues {
     return out;
   }
 
+  /**
+   * As {@link #each}, the elements read from the array's Postgres text ({@code {1.5,NaN,NULL}}),
+   * for element types the driver cannot read back itself (a {@code numeric} {@code NaN}).
+   */
+  static List<Object> eachOfText(Object value, Function<Object, Object> encoding) {
+    if (!(value instanceof java.sql.Array)) {
+      return each(value, encoding);
+    }
+    String text = value.toString();
+    if (!text.startsWith("{") || !text.endsWith("}") || text.startsWith("{{")) {
+      throw new DataException("Not a one-dimensional array: " + text);
+    }
+    List<Object> out = new ArrayList<>();
+    String inner = text.substring(1, text.length() - 1);
+    if (inner.isEmpty()) {
+      return out;
+    }
+    for (String element : inner.split(",", -1)) {
+      String unquoted =
+          element.length() > 1 && element.startsWith("\"") && element.endsWith("\"")
+              ? element.substring(1, element.length() - 1)
+              : element;
+      out.add(element.equals("NULL") ? null : encoding.apply(unquoted));
+    }
+    return out;
+  }
+
   private static List<?> elements(Object value) {
     if (value instanceof java.sql.Array array) {
       try {

@@ -22,7 +22,9 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  *       too, and {@code ±infinity} as documented sentinels rather than overflowed day numbers;
  *   <li>{@code numeric}: as text ({@link ExactValueSchemas#DECIMAL}), because Debezium's precise
  *       decimals cannot hold {@code NaN} or {@code ±Infinity} and fail the source task on them;
- *   <li>{@code real[]}, {@code double precision[]}, {@code date[]}: arrays of the above.
+ *   <li>{@code real[]}, {@code double precision[]}, {@code date[]}, {@code numeric[]}: arrays of
+ *       the above (the driver cannot read a numeric array holding {@code NaN}: Debezium sent the
+ *       whole column as null).
  * </ul>
  *
  * <p>A value Postgres did not send (an unchanged TOASTed numeric or array, without REPLICA IDENTITY
@@ -85,6 +87,13 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
             registration,
             ArrayValues.schema(FloatText.schema(ExactValueSchemas.FLOAT64)),
             value -> ArrayValues.each(value, FloatText::doublePrecision),
+            unchanged.textList());
+        break;
+      case "_numeric":
+        register(
+            registration,
+            ArrayValues.schema(DecimalText.schema(column.length(), column.scale())),
+            value -> ArrayValues.eachOfText(value, text -> DecimalText.of(text, column.scale())),
             unchanged.textList());
         break;
       case "_date":

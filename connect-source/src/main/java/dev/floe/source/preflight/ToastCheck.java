@@ -41,7 +41,8 @@ final class ToastCheck implements PreflightCheck {
           "_uuid",
           "_date",
           "_float4",
-          "_float8");
+          "_float8",
+          "_numeric");
 
   private final ToastPolicy policy;
 
@@ -103,7 +104,8 @@ final class ToastCheck implements PreflightCheck {
     // the checks see the config with Floe's defaults applied: no converters means none
     String converters = config.getString("converters");
     if (converters == null || !List.of(converters.split("\\s*,\\s*")).contains("floe")) {
-      types.removeAll(Set.of("numeric", "_float4", "_float8")); // Debezium's own send null
+      // Debezium's own send null
+      types.removeAll(Set.of("numeric", "_float4", "_float8", "_numeric"));
     }
     if ("base64".equalsIgnoreCase(config.getString("binary.handling.mode", "bytes"))) {
       types.removeAll(Set.of("bytea", "_bytea"));

@@ -140,7 +140,11 @@ class SpecialValuesConverterTest {
     assertEquals(Schema.Type.ARRAY, schemas.get("_float8").type());
     assertEquals(ExactValueSchemas.FLOAT64, schemas.get("_float8").valueSchema().name());
     assertEquals(io.debezium.time.Date.SCHEMA_NAME, schemas.get("_date").valueSchema().name());
-    assertEquals(7, schemas.size(), "int4, money and numeric[] keep Debezium's conversion");
+    assertEquals(ExactValueSchemas.DECIMAL, schemas.get("_numeric").valueSchema().name());
+    assertEquals(
+        Map.of(ExactValueSchemas.PRECISION, "10", ExactValueSchemas.SCALE, "3"),
+        schemas.get("_numeric").valueSchema().parameters());
+    assertEquals(8, schemas.size(), "int4 and money keep Debezium's conversion");
   }
 
   @Test
@@ -159,6 +163,32 @@ class SpecialValuesConverterTest {
         List.of(
             (int) LocalDate.of(-43, 3, 15).toEpochDay(), ExactValueSchemas.DATE_POSITIVE_INFINITY),
         ArrayValues.each(dates, EpochDays::of));
+  }
+
+  @Test
+  void numericArraysAreReadFromTheirTextWhichTheDriverCannotParseWithNaN() {
+    java.sql.Array numerics = textArray("{1.5,NaN,NULL,-Infinity,0.000000000000000001,\"-7\"}");
+    assertEquals(
+        Arrays.asList("1.500", "NaN", null, "-Infinity", "0.000000000000000001", "-7.000"),
+        ArrayValues.eachOfText(numerics, n -> DecimalText.of(n, OptionalInt.of(3))));
+    assertEquals(List.of(), ArrayValues.eachOfText(textArray("{}"), n -> n));
+    // a two-dimensional array has no one-dimensional encoding: refused, not flattened
+    org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.kafka.connect.errors.DataException.class,
+        () -> ArrayValues.eachOfText(textArray("{{1,2},{3,4}}"), n -> n));
+  }
+
+  private static java.sql.Array textArray(String literal) {
+    return (java.sql.Array)
+        Proxy.newProxyInstance(
+            SpecialValuesConverterTest.class.getClassLoader(),
+            new Class<?>[] {java.sql.Array.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("toString")) {
+                return literal; // pgjdbc's PgArray writes the array as Postgres does
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 
   @Test
@@ -219,7 +249,7 @@ class SpecialValuesConverterTest {
     Properties props = new Properties();
     props.setProperty(SpecialValuesConverter.PLACEHOLDER, "__toast__");
     converter.configure(props);
-    for (String type : new String[] {"numeric", "_float4", "_float8", "_date"}) {
+    for (String type : new String[] {"numeric", "_float4", "_float8", "_date", "_numeric"}) {
       converter.converterFor(
           column(type, OptionalInt.empty(), OptionalInt.empty(), false),
           (schema, conversion) -> {
@@ -231,6 +261,7 @@ class SpecialValuesConverterTest {
     assertEquals("__toast__", converted.get("numeric"));
     assertEquals(List.of("__toast__"), converted.get("_float4"));
     assertEquals(List.of("__toast__"), converted.get("_float8"));
+    assertEquals(List.of("__toast__"), converted.get("_numeric"));
     assertEquals(List.of(95, 95, 116, 111, 97, 115, 116, 95, 95), converted.get("_date"));
   }
 
