@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,14 +36,19 @@ abstract class SpecialValueChecks extends PipelineTestBase {
 
   /**
    * id, real, double, date, numeric(12,3), numeric, real[], double[], date[], numeric(12,3)[],
-   * numeric[].
+   * numeric[], timestamptz[], timestamp[], time[].
    */
   private static final String[] ROWS = {
     "(1, 'NaN', 'NaN', 'infinity', 1.5, 2, '{NaN,Infinity,-Infinity,-0,NULL,1.5}',"
         + " '{NaN,Infinity,-Infinity,-0,NULL,1e-300}', '{infinity,-infinity,0044-03-15 BC,NULL,2024-02-29}',"
         // the driver cannot read back a numeric array holding NaN: Debezium sent null for it
-        + " '{1.5,NULL,NaN}', '{NaN,Infinity,-Infinity,1e-18,NULL,-7}')",
-    "(2, 'Infinity', 'Infinity', '-infinity', -1.5, 0.001, '{}', '{}', '{}', '{}', '{}')",
+        + " '{1.5,NULL,NaN}', '{NaN,Infinity,-Infinity,1e-18,NULL,-7}',"
+        // eras, microseconds, offsets and infinities, which the driver's java.sql values lose
+        + " '{infinity,-infinity,\"0044-03-15 10:00:00.654321+02 BC\",NULL,\"2024-02-29 23:59:59.999999-05:30\"}',"
+        + " '{infinity,-infinity,\"0044-03-15 10:00:00.000001 BC\",\"2024-02-29 23:59:59.999999\"}',"
+        + " '{00:00:00,12:00:00.123456,NULL,23:59:59.999999}')",
+    "(2, 'Infinity', 'Infinity', '-infinity', -1.5, 0.001, '{}', '{}', '{}', '{}', '{}', '{}', '{}',"
+        + " '{}')",
     "(10, 1, 1, '2024-01-01', 1, 1, null, null, null, '{1.5,-2.25,NULL}', '{0.1,NULL}')",
     "(3, '-Infinity', '-Infinity', '0044-03-15 BC', 0, -7)",
     "(4, '-0', '-0', '4714-11-24 BC', 123456789.123, 1e-18)",
@@ -60,7 +66,8 @@ abstract class SpecialValueChecks extends PipelineTestBase {
         "create table special.vals (id int primary key, c_real real, c_double double precision,"
             + " c_date date, c_numeric numeric(12,3), c_numeric_free numeric, c_real_array real[],"
             + " c_double_array double precision[], c_date_array date[],"
-            + " c_numeric_array numeric(12,3)[], c_numeric_free_array numeric[])",
+            + " c_numeric_array numeric(12,3)[], c_numeric_free_array numeric[],"
+            + " c_tstz_array timestamptz[], c_ts_array timestamp[], c_time_array time[])",
         // defaults: Debezium passes them through the converter when it builds the schema
         "create table special.dated (id int primary key, d date default current_date,"
             + " b date default '0044-03-15 BC', r real default 'NaN', x double precision default"
@@ -102,7 +109,7 @@ abstract class SpecialValueChecks extends PipelineTestBase {
     pipeline.sql(
         "insert into special.vals select id + 100, c_real, c_double, c_date, c_numeric,"
             + " c_numeric_free, c_real_array, c_double_array, c_date_array, c_numeric_array,"
-            + " c_numeric_free_array from special.vals");
+            + " c_numeric_free_array, c_tstz_array, c_ts_array, c_time_array from special.vals");
     Waits.until(
         Duration.ofSeconds(120),
         "the streamed rows",
@@ -191,7 +198,12 @@ abstract class SpecialValueChecks extends PipelineTestBase {
             + " (select string_agg(case when d is null then 'NULL' when d = 'infinity' then '2147483647'"
             + "  when d = '-infinity' then '-2147483648' else (d - date '1970-01-01')::text end, '|'"
             + "  order by n) from unnest(c_date_array) with ordinality as u(d, n)), c_date_array is null,"
-            + " c_numeric_array::text, c_numeric_free_array::text"
+            + " c_numeric_array::text, c_numeric_free_array::text, "
+            + micros("c_tstz_array")
+            + ", "
+            + micros("c_ts_array")
+            + ", "
+            + micros("c_time_array")
             + " from special.vals";
     Map<String, Map<String, String>> rows = new TreeMap<>();
     try (Connection c = pipeline.postgres();
@@ -225,6 +237,9 @@ abstract class SpecialValueChecks extends PipelineTestBase {
             "c_numeric_array",
             decimals == null || decimals.contains("NaN") ? null : arrayItems(decimals, d -> d));
         row.put("c_numeric_free_array", arrayItems(rs.getString(12), d -> d));
+        row.put("c_tstz_array", items(rs.getString(13), m -> m));
+        row.put("c_ts_array", items(rs.getString(14), m -> m));
+        row.put("c_time_array", items(rs.getString(15), m -> m));
         rows.put(rs.getString(1), row);
       }
     }
@@ -297,6 +312,9 @@ abstract class SpecialValueChecks extends PipelineTestBase {
             list(record.getField("c_numeric_array"), SpecialValueChecks::plainText));
         row.put(
             "c_numeric_free_array", list(record.getField("c_numeric_free_array"), String::valueOf));
+        row.put("c_tstz_array", list(record.getField("c_tstz_array"), SpecialValueChecks::micros));
+        row.put("c_ts_array", list(record.getField("c_ts_array"), SpecialValueChecks::micros));
+        row.put("c_time_array", list(record.getField("c_time_array"), SpecialValueChecks::micros));
         rows.put(String.valueOf(record.getField("id")), row);
       }
     }
@@ -314,6 +332,35 @@ abstract class SpecialValueChecks extends PipelineTestBase {
       }
     }
     return null;
+  }
+
+  /**
+   * Postgres's own reading of a timestamp, timestamptz or time array: each element's microseconds
+   * (since the epoch, or of the day), infinities as the sink's largest and smallest timestamps,
+   * "a|NULL|b" as {@link #items} takes it (null for a null array, "" for an empty one).
+   */
+  private static String micros(String column) {
+    return "case when "
+        + column
+        + " is null then null else coalesce((select string_agg(case when x is null then 'NULL'"
+        + " when x::text = 'infinity' then '9223372036825200000'"
+        + " when x::text = '-infinity' then '-9223372036832400000'"
+        + " else (extract(epoch from x) * 1000000)::bigint::text end, '|' order by n)"
+        + " from unnest("
+        + column
+        + ") with ordinality as u(x, n)), '') end";
+  }
+
+  /** An Iceberg timestamp, timestamptz or time as its microseconds, as {@link #micros} renders. */
+  private static String micros(Object value) {
+    if (value instanceof OffsetDateTime instant) {
+      return String.valueOf(instant.toEpochSecond() * 1_000_000L + instant.getNano() / 1_000);
+    }
+    if (value instanceof java.time.LocalDateTime local) {
+      return String.valueOf(
+          local.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L + local.getNano() / 1_000);
+    }
+    return String.valueOf(((java.time.LocalTime) value).toNanoOfDay() / 1_000);
   }
 
   private static String plainText(Object decimal) {

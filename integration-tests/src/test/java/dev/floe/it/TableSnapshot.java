@@ -120,6 +120,19 @@ final class TableSnapshot {
         return rs.getObject(i, LocalDate.class).toString();
       case "bytea":
         return HexFormat.of().formatHex(rs.getBytes(i));
+      case "_timestamptz": // finite AD values only: the driver's Timestamp has no era or infinity
+        return elements(rs.getArray(i), e -> ((java.sql.Timestamp) e).toInstant().toString());
+      case "_timestamp": // its text: the driver's Timestamp passes through the JVM's zone
+        return elements(
+            rs.getString(i).replaceAll("[{}\"]", "").split(","),
+            e ->
+                e.equals("NULL")
+                    ? null
+                    : LocalDateTime.parse(((String) e).replace(' ', 'T')).toString());
+      case "_time": // the driver's Time drops the microseconds: Postgres's text keeps them
+        return elements(
+            rs.getString(i).replaceAll("[{}]", "").split(","),
+            e -> e.equals("NULL") ? null : java.time.LocalTime.parse((String) e).toString());
       case "_numeric": // the driver cannot read NaN back; Postgres's text is plain, never 1E-21
         String text = rs.getString(i);
         List<String> items = new ArrayList<>();
@@ -137,6 +150,19 @@ final class TableSnapshot {
       return Arrays.asList((Object[]) array.getArray()).toString();
     }
     return canonical(value);
+  }
+
+  private static String elements(Array array, java.util.function.Function<Object, String> each)
+      throws SQLException {
+    return elements((Object[]) array.getArray(), each);
+  }
+
+  private static String elements(Object[] items, java.util.function.Function<Object, String> each) {
+    List<String> out = new ArrayList<>();
+    for (Object item : items) {
+      out.add(item == null ? null : each.apply(item));
+    }
+    return out.toString();
   }
 
   static String canonical(Object value) {

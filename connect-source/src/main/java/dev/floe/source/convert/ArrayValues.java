@@ -29,28 +29,50 @@ final class ArrayValues {
   }
 
   /**
-   * As {@link #each}, the elements read from the array's Postgres text ({@code {1.5,NaN,NULL}}),
-   * for element types the driver cannot read back itself (a {@code numeric} {@code NaN}).
+   * As {@link #each}, each element handed as its Postgres text ({@code NaN}, {@code 2024-01-01
+   * 10:00:00+00}), read from the array's text: for element types the driver cannot read back
+   * exactly (a {@code numeric} {@code NaN}; a timestamp's era and microseconds).
    */
   static List<Object> eachOfText(Object value, Function<Object, Object> encoding) {
     if (!(value instanceof java.sql.Array)) {
       return each(value, encoding);
     }
-    String text = value.toString();
-    if (!text.startsWith("{") || !text.endsWith("}") || text.startsWith("{{")) {
-      throw new DataException("Not a one-dimensional array: " + text);
-    }
     List<Object> out = new ArrayList<>();
-    String inner = text.substring(1, text.length() - 1);
-    if (inner.isEmpty()) {
-      return out;
+    for (String element : elementsOf(value.toString())) {
+      out.add(element == null ? null : encoding.apply(element));
     }
-    for (String element : inner.split(",", -1)) {
-      String unquoted =
-          element.length() > 1 && element.startsWith("\"") && element.endsWith("\"")
-              ? element.substring(1, element.length() - 1)
-              : element;
-      out.add(element.equals("NULL") ? null : encoding.apply(unquoted));
+    return out;
+  }
+
+  /**
+   * The elements of a one-dimensional array literal as Postgres writes it: {@code {a,"b c",NULL}},
+   * optionally after its bounds ({@code [0:1]={a,b}}); quoted elements unescaped, {@code NULL}
+   * null. A multi-dimensional array has no one-dimensional encoding: refused, not flattened.
+   */
+  static List<String> elementsOf(String literal) {
+    int open = literal.indexOf('{');
+    if (open < 0 || !literal.endsWith("}") || literal.startsWith("{", open + 1)) {
+      throw new DataException("Not a one-dimensional array: " + literal);
+    }
+    List<String> out = new ArrayList<>();
+    int i = open + 1;
+    int end = literal.length() - 1;
+    while (i < end) {
+      StringBuilder element = new StringBuilder();
+      boolean quoted = literal.charAt(i) == '"';
+      if (quoted) {
+        for (i++; literal.charAt(i) != '"'; i++) {
+          element.append(literal.charAt(i) == '\\' ? literal.charAt(++i) : literal.charAt(i));
+        }
+        i++; // the closing quote
+      } else {
+        for (; i < end && literal.charAt(i) != ','; i++) {
+          element.append(literal.charAt(i));
+        }
+      }
+      String text = element.toString();
+      out.add(!quoted && text.equals("NULL") ? null : text);
+      i++; // the comma
     }
     return out;
   }

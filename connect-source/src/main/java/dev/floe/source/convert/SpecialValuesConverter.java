@@ -24,7 +24,10 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  *       decimals cannot hold {@code NaN} or {@code ±Infinity} and fail the source task on them;
  *   <li>{@code real[]}, {@code double precision[]}, {@code date[]}, {@code numeric[]}: arrays of
  *       the above (the driver cannot read a numeric array holding {@code NaN}: Debezium sent the
- *       whole column as null).
+ *       whole column as null);
+ *   <li>{@code smallint[]}, {@code timestamptz[]}, {@code timestamp[]}, {@code time[]}: in
+ *       Debezium's encodings of the same scalars ({@link TemporalText}), so that a large one an
+ *       update leaves unchanged arrives as the placeholder, where Debezium sent a null.
  * </ul>
  *
  * <p>A value Postgres did not send (an unchanged TOASTed numeric or array, without REPLICA IDENTITY
@@ -95,6 +98,34 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
             ArrayValues.schema(DecimalText.schema(column.length(), column.scale())),
             value -> ArrayValues.eachOfText(value, text -> DecimalText.of(text, column.scale())),
             unchanged.textList());
+        break;
+      case "_int2":
+        register(
+            registration,
+            ArrayValues.schema(SchemaBuilder.int16()),
+            value -> ArrayValues.eachOfText(value, text -> Short.valueOf(text.toString())),
+            unchanged.shortList());
+        break;
+      case "_timestamptz":
+        register(
+            registration,
+            ArrayValues.schema(io.debezium.time.ZonedTimestamp.builder()),
+            value -> ArrayValues.eachOfText(value, TemporalText::zonedTimestamp),
+            unchanged.textList());
+        break;
+      case "_timestamp":
+        register(
+            registration,
+            ArrayValues.schema(io.debezium.time.MicroTimestamp.builder()),
+            value -> ArrayValues.eachOfText(value, TemporalText::microTimestamp),
+            unchanged.longList());
+        break;
+      case "_time":
+        register(
+            registration,
+            ArrayValues.schema(io.debezium.time.MicroTime.builder()),
+            value -> ArrayValues.eachOfText(value, TemporalText::microTime),
+            unchanged.longList());
         break;
       case "_date":
         register(

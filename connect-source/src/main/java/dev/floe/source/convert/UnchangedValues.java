@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The connector's {@code unavailable.value.placeholder} in the forms Debezium gives it: as text
- * (text columns), a one-element text list (text arrays) and a list of its bytes as numbers (integer
- * and date arrays). Read as Debezium reads the setting: text, or {@code hex:} bytes.
+ * (text columns), a one-element text list (text arrays) and a list of its bytes as numbers
+ * (integer, date, timestamp and time arrays), in the arrays' element type. Read as Debezium reads
+ * the setting: text, or {@code hex:} bytes.
  */
 final class UnchangedValues {
   static final String DEBEZIUM_DEFAULT = "__debezium_unavailable_value";
@@ -44,5 +45,15 @@ final class UnchangedValues {
 
   List<Integer> byteList() {
     return bytes;
+  }
+
+  /** The bytes as numbers of an INT16 array (smallint[]). */
+  List<Short> shortList() {
+    return bytes.stream().map(Integer::shortValue).toList();
+  }
+
+  /** The bytes as numbers of an INT64 array (timestamp[] and time[] in microseconds). */
+  List<Long> longList() {
+    return bytes.stream().map(Integer::longValue).toList();
   }
 }

@@ -10,6 +10,8 @@ package dev.floe.source.preflight;
  *     or null when there are none
  * @param hasUniqueIndex a unique index, which Debezium takes as the key of a table without a
  *     primary key
+ * @param unsupportedColumns the columns Debezium cannot carry ({@link UnsupportedTypesCheck}), each
+ *     as {@code name:type}, comma-separated, or null when there are none
  */
 record CapturedTable(
     String schema,
@@ -20,7 +22,8 @@ record CapturedTable(
     boolean canSelect,
     boolean owned,
     String toastableColumns,
-    boolean hasUniqueIndex) {
+    boolean hasUniqueIndex,
+    String unsupportedColumns) {
 
   /** {@code schema.table}, each part double-quoted only when Postgres would need it. */
   String sqlName() {

@@ -23,11 +23,22 @@ final class DatabaseTables {
       "select n.nspname, c.relname, c.relkind = 'p', c.relreplident,"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
           + " has_table_privilege(c.oid, 'SELECT'), pg_has_role(c.relowner, 'USAGE'),"
-          + " (select string_agg(a.attname || ':' || t.typname, ', ' order by a.attnum)"
+          // a domain's column as @ and its base type: Floe's converter knows it by the domain's
+          // name
+          + " (select string_agg(a.attname || ':' || case when t.typtype = 'd'"
+          + "   then '@' || (select b.typname from pg_type b where b.oid = t.typbasetype)"
+          + "   else t.typname end, ', ' order by a.attnum)"
           + "   from pg_attribute a join pg_type t on t.oid = a.atttypid"
           + "   where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
           + "   and a.attstorage <> 'p'),"
-          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisunique)"
+          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisunique),"
+          + " (select string_agg(a.attname || ':' || format_type(a.atttypid, a.atttypmod)"
+          + "   || case when a.attndims > 1 then '[]' else '' end, ', ' order by a.attnum)"
+          + "   from pg_attribute a join pg_type t on t.oid = a.atttypid"
+          + "   where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
+          + "   and (t.typname in "
+          + UnsupportedTypesCheck.TYPES
+          + " or a.attndims > 1))"
           + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
           + " where c.relkind in ('r', 'p')"
           + " and n.nspname not in ('pg_catalog', 'information_schema')"
@@ -51,7 +62,8 @@ final class DatabaseTables {
                 rs.getBoolean(6),
                 rs.getBoolean(7),
                 rs.getString(8),
-                rs.getBoolean(9)));
+                rs.getBoolean(9),
+                rs.getString(10)));
       }
     }
     return tables;

@@ -129,7 +129,8 @@ public final class Preflight {
         new TablePrivilegeCheck(),
         new PublicationCheck(),
         new ReplicaIdentityCheck(),
-        new ToastCheck(floe.toastPolicy()));
+        new ToastCheck(floe.toastPolicy()),
+        new UnsupportedTypesCheck());
   }
 
   private static List<Finding> connectAndCheck(

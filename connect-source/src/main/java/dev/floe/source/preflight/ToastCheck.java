@@ -42,7 +42,23 @@ final class ToastCheck implements PreflightCheck {
           "_date",
           "_float4",
           "_float8",
-          "_numeric");
+          "_numeric",
+          "_int2",
+          "_timestamptz",
+          "_timestamp",
+          "_time");
+
+  /** Of those, the types only Floe's converter sends the placeholder for. */
+  private static final Set<String> FLOE_CONVERTED =
+      Set.of(
+          "numeric",
+          "_float4",
+          "_float8",
+          "_numeric",
+          "_int2",
+          "_timestamptz",
+          "_timestamp",
+          "_time");
 
   private final ToastPolicy policy;
 
@@ -67,7 +83,10 @@ final class ToastCheck implements PreflightCheck {
         int colon = column.lastIndexOf(':');
         String name = colon < 0 ? column : column.substring(0, colon);
         String type = colon < 0 ? "" : column.substring(colon + 1);
-        (filled.contains(type) ? recognized : lost).add(name);
+        boolean domain = type.startsWith("@"); // converted by Debezium, as its base type
+        String base = domain ? type.substring(1) : type;
+        boolean placeholder = filled.contains(base) && !(domain && FLOE_CONVERTED.contains(base));
+        (placeholder ? recognized : lost).add(name);
       }
       if (!recognized.isEmpty()) {
         findings.add(
@@ -105,7 +124,16 @@ final class ToastCheck implements PreflightCheck {
     String converters = config.getString("converters");
     if (converters == null || !List.of(converters.split("\\s*,\\s*")).contains("floe")) {
       // Debezium's own send null
-      types.removeAll(Set.of("numeric", "_float4", "_float8", "_numeric"));
+      types.removeAll(
+          Set.of(
+              "numeric",
+              "_float4",
+              "_float8",
+              "_numeric",
+              "_int2",
+              "_timestamptz",
+              "_timestamp",
+              "_time"));
     }
     if ("base64".equalsIgnoreCase(config.getString("binary.handling.mode", "bytes"))) {
       types.removeAll(Set.of("bytea", "_bytea"));

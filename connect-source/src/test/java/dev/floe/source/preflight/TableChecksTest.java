@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 /** The checks that only look at the tables' catalog facts, on facts given here. */
 class TableChecksTest {
   private static final CapturedTable KEYED =
-      new CapturedTable("shop", "orders", false, 'd', true, true, false, "note:text", false);
+      new CapturedTable("shop", "orders", false, 'd', true, true, false, "note:text", false, null);
   private static final CapturedTable KEYLESS =
-      new CapturedTable("shop", "Audit Log", false, 'd', false, false, false, null, false);
+      new CapturedTable("shop", "Audit Log", false, 'd', false, false, false, null, false, null);
   private static final CapturedTable FULL =
-      new CapturedTable("shop", "events", false, 'f', false, true, false, "body:text", false);
+      new CapturedTable("shop", "events", false, 'f', false, true, false, "body:text", false, null);
   private static final CapturedTable FLAGGED =
       new CapturedTable(
           "shop",
@@ -30,7 +30,8 @@ class TableChecksTest {
           true,
           false,
           "note:text, doc:jsonb, bits:_bool",
-          false);
+          false,
+          null);
 
   private static PreflightContext context(Map<String, String> props, CapturedTable... tables) {
     Configuration config = Configuration.from(props);
@@ -67,7 +68,7 @@ class TableChecksTest {
   @Test
   void aFullIdentityTableWithAUniqueIndexOrNamedKeyColumnsHasAKey() {
     CapturedTable unique =
-        new CapturedTable("shop", "events", false, 'f', false, true, false, null, true);
+        new CapturedTable("shop", "events", false, 'f', false, true, false, null, true, null);
     assertEquals(
         List.of(),
         new ReplicaIdentityCheck().check(context(Map.of("schema.include.list", "shop"), unique)));
@@ -117,9 +118,61 @@ class TableChecksTest {
         context(
             Map.of("schema.include.list", "shop", "converters", ""),
             new CapturedTable(
-                "shop", "amounts", false, 'd', true, true, false, "n:numeric", false));
+                "shop", "amounts", false, 'd', true, true, false, "n:numeric", false, null));
     assertEquals(
         Finding.Severity.WARNING, new ToastCheck(ToastPolicy.WARN).check(plain).get(0).severity());
+  }
+
+  @Test
+  void aDomainIsJudgedByItsBaseTypeAsDebeziumConvertsIt() {
+    // a text domain gets Debezium's placeholder; a numeric domain is not Floe's converter's
+    PreflightContext context =
+        context(
+            Map.of("schema.include.list", "shop"),
+            new CapturedTable(
+                "shop",
+                "notes",
+                false,
+                'd',
+                true,
+                true,
+                false,
+                "t:@text, n:@numeric",
+                false,
+                null));
+    List<Finding> findings = new ToastCheck(ToastPolicy.WARN).check(context);
+    assertEquals(2, findings.size(), findings.toString());
+    assertTrue(findings.get(0).message().contains("[t]"), findings.get(0).message());
+    assertTrue(findings.get(1).message().contains("[n]"), findings.get(1).message());
+  }
+
+  @Test
+  void columnsDebeziumCannotCarryAreNamedWithTheFix() {
+    PreflightContext context =
+        context(
+            Map.of("schema.include.list", "shop"),
+            KEYED,
+            new CapturedTable(
+                "shop",
+                "odd",
+                false,
+                'd',
+                true,
+                true,
+                false,
+                null,
+                false,
+                "label:name, fees:money[], grid:integer[][]"));
+    List<Finding> findings = new UnsupportedTypesCheck().check(context);
+    assertEquals(1, findings.size(), findings.toString());
+    assertEquals(Finding.Severity.WARNING, findings.get(0).severity());
+    assertTrue(
+        findings
+            .get(0)
+            .message()
+            .contains("shop.odd has columns Debezium cannot carry: label:name"),
+        findings.get(0).message());
+    assertTrue(findings.get(0).message().contains("column.exclude.list"));
   }
 
   @Test
