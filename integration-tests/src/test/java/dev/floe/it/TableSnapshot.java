@@ -118,6 +118,8 @@ final class TableSnapshot {
         return rs.getObject(i, LocalDateTime.class).toString();
       case "date":
         return rs.getObject(i, LocalDate.class).toString();
+      case "time": // the driver's Time drops the microseconds
+        return rs.getObject(i, java.time.LocalTime.class).toString();
       case "bytea":
         return HexFormat.of().formatHex(rs.getBytes(i));
       case "_timestamptz": // finite AD values only: the driver's Timestamp has no era or infinity
