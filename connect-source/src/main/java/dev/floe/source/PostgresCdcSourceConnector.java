@@ -2,6 +2,8 @@ package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
 import dev.floe.common.config.NullValuesCheck;
+import dev.floe.source.capture.NewTableSnapshots;
+import dev.floe.source.capture.NewTableWatch;
 import dev.floe.source.config.GeneratedColumns;
 import dev.floe.source.config.SourceConfig;
 import dev.floe.source.config.SourceDatabase;
@@ -12,6 +14,7 @@ import dev.floe.source.slot.SlotHealthMonitor;
 import io.debezium.config.Configuration;
 import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
+import io.debezium.relational.TableId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +34,9 @@ import org.apache.kafka.connect.connector.Task;
  */
 public class PostgresCdcSourceConnector extends PostgresConnector {
   private SlotHealthMonitor slotHealth;
+  private NewTableWatch newTables;
+  // tables the watch added to the publication, and when: the task is restarted to snapshot them
+  private final Map<TableId, Long> addedTables = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   @Override
   public String version() {
@@ -48,6 +54,29 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
     Preflight.beforeStart(config);
     super.start(config);
     slotHealth = SlotHealthMonitor.start(config, context());
+    newTables =
+        NewTableWatch.start(
+            config,
+            table -> {
+              addedTables.put(table, System.currentTimeMillis());
+              context().requestTaskReconfiguration();
+            });
+  }
+
+  @Override
+  public List<Map<String, String>> taskConfigs(int maxTasks) {
+    List<Map<String, String>> configs = super.taskConfigs(maxTasks);
+    String added = NewTableSnapshots.taskValue(addedTables);
+    if (added == null) {
+      return configs;
+    }
+    List<Map<String, String>> withAdded = new ArrayList<>();
+    for (Map<String, String> config : configs) {
+      Map<String, String> task = new java.util.HashMap<>(config);
+      task.put(NewTableSnapshots.TASK_KEY, added);
+      withAdded.add(task);
+    }
+    return withAdded;
   }
 
   @Override
@@ -60,6 +89,10 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
     if (slotHealth != null) {
       slotHealth.close();
       slotHealth = null;
+    }
+    if (newTables != null) {
+      newTables.close();
+      newTables = null;
     }
     super.stop();
   }

@@ -1,6 +1,7 @@
 package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
+import dev.floe.source.capture.NewTableSnapshots;
 import dev.floe.source.convert.ExplicitNulls;
 import dev.floe.source.limits.RecordSizeLimit;
 import dev.floe.source.slot.SlotLossCheck;
@@ -35,7 +36,11 @@ public class PostgresCdcSourceTask extends PostgresConnectorTask {
       Configuration config) {
     SlotLossCheck.verify(config.asMap(), context.offsetStorageReader());
     sizeLimit = RecordSizeLimit.of(config.asMap());
-    return super.start(config);
+    ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> started =
+        super.start(config);
+    // the schemas are read: snapshots of tables added while the connector ran can be asked for
+    NewTableSnapshots.signal(config.asMap());
+    return started;
   }
 
   @Override

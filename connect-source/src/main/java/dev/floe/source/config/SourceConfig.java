@@ -82,17 +82,19 @@ public final class SourceConfig extends AbstractConfig {
         Importance.LOW,
         "What to do about captured tables without REPLICA IDENTITY FULL that have large"
             + " (TOASTable) columns of a type whose unchanged value Debezium sends as a plain null"
-            + " (a smallint, boolean, timestamp or numeric array, bit varying, ...): the sink cannot"
+            + " (a boolean, inet or enum array, bit varying, ...): the sink cannot"
             + " tell that null from a real one. 'warn' logs the columns and the fix (ALTER TABLE ..."
             + " REPLICA IDENTITY FULL) and starts; 'fail' reports them as errors on"
             + " table.include.list and refuses to start. Text, bytea, json, jsonb, numeric and"
-            + " text, int, bigint, uuid, date, real and double arrays need nothing: Debezium sends a"
+            + " text, smallint, int, bigint, uuid, date, real, double, numeric, timestamp,"
+            + " timestamptz and time arrays need nothing: Debezium or Floe's converter sends a"
             + " placeholder and the sink fills in the value from the row's last state (logged as"
             + " information).",
         PREFLIGHT_GROUP,
         2,
         Width.SHORT,
         "TOAST tables");
-    return SlotHealthConfig.define(def); // the slot's watch: its own fragment
+    // the slot's watch and the new tables' capture: fragments of their own
+    return dev.floe.source.capture.NewTableConfig.define(SlotHealthConfig.define(def));
   }
 }
