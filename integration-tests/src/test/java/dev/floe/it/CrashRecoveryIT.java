@@ -51,7 +51,6 @@ class CrashRecoveryIT extends PipelineTestBase {
     source.put("schema.include.list", "chaos");
     source.put("slot.name", "chaos_slot");
     source.put("publication.name", "chaos_publication");
-    source.put("skipped.operations", "none"); // deliver truncates
     // the partitioned table's root only (Floe publishes via the partition root): every partition's
     // changes arrive on the root's topic and land in one Iceberg table, cdc.chaos_readings
     source.put("table.exclude.list", "chaos\\.readings_z.*");

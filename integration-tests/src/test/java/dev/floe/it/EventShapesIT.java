@@ -38,8 +38,7 @@ class EventShapesIT extends PipelineTestBase {
             "topic.prefix", "shp",
             "schema.include.list", "shapes",
             "slot.name", "shp_slot",
-            "publication.name", "shp_publication",
-            "skipped.operations", "none"));
+            "publication.name", "shp_publication")); // truncates by default
   }
 
   @Test

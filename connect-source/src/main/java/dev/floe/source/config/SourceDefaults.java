@@ -48,6 +48,9 @@ public final class SourceDefaults {
     // consistent.
     DEFAULTS.put("snapshot.max.threads", "1");
     DEFAULTS.put("snapshot.mode", "initial");
+    // Debezium skips TRUNCATE unless told otherwise: a truncated Postgres table would keep all its
+    // rows in Iceberg. The sink empties the table in order with the changes around it.
+    DEFAULTS.put("skipped.operations", "none");
     // Debezium's context headers (connector name, logical name, task and run id) on every record:
     // nothing in Floe reads them, they were 40% of an Avro event's bytes on the topic, and without
     // them the sink's task used a fifth less CPU per event (docs/benchmarks.md). The headers of a
