@@ -4,6 +4,7 @@ import dev.floe.common.FloeVersion;
 import dev.floe.common.config.NullValuesCheck;
 import dev.floe.source.capture.NewTableSnapshots;
 import dev.floe.source.capture.NewTableWatch;
+import dev.floe.source.config.DomainTypes;
 import dev.floe.source.config.GeneratedColumns;
 import dev.floe.source.config.SourceConfig;
 import dev.floe.source.config.SourceDatabase;
@@ -50,6 +51,7 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
     try (PostgresConnection connection = SourceDatabase.connect(config, "floe-control-tables")) {
       ControlTables.ensureExist(connection, config);
       config = GeneratedColumns.leftOut(connection, config);
+      config = DomainTypes.resolved(connection, config);
     }
     Preflight.beforeStart(config);
     super.start(config);

@@ -4,7 +4,9 @@ import dev.floe.common.debezium.ExactValueSchemas;
 import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -34,6 +36,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * FULL) becomes the connector's {@code unavailable.value.placeholder}, shaped as Debezium shapes it
  * for text and int arrays, never a null the sink could not tell from a real one.
  *
+ * <p>A domain's column is converted as its base type ({@link dev.floe.source.config.DomainTypes}).
+ *
  * <p>Registered by Floe's source defaults as {@code converters=floe}. Debezium hands the converter
  * what the JDBC driver returned during the snapshot and what it decoded from pgoutput's text while
  * streaming; each encoding accepts both.
@@ -42,18 +46,41 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
   /** The converter's copy of the connector's setting (Floe's source defaults pass it on). */
   public static final String PLACEHOLDER = "unavailable.value.placeholder";
 
+  /** The converter's copy of the database's domains: name → base type name. */
+  public static final String DOMAINS = "domains";
+
   private UnchangedValues unchanged = UnchangedValues.of(null);
+  private Map<String, String> domains = Map.of();
 
   @Override
   public void configure(Properties props) {
     // the encodings are the topic contract the sink reads; only the placeholder is configurable
     unchanged = UnchangedValues.of(props.getProperty(PLACEHOLDER));
+    domains = pairs(props.getProperty(DOMAINS, ""));
+  }
+
+  private static Map<String, String> pairs(String setting) {
+    Map<String, String> pairs = new HashMap<>();
+    for (String pair : setting.split(",")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        pairs.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+      }
+    }
+    return pairs;
+  }
+
+  /** A column's type as this converter picks its encoding: a domain's is its base type's. */
+  private String typeOf(RelationalColumn column) {
+    String name = column.typeName().toLowerCase(Locale.ROOT);
+    String unqualified = name.substring(name.lastIndexOf('.') + 1).replace("\"", "");
+    return domains.getOrDefault(unqualified, domains.getOrDefault(column.typeName(), name));
   }
 
   @Override
   public void converterFor(
       RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
-    switch (column.typeName().toLowerCase(Locale.ROOT)) {
+    switch (typeOf(column)) {
       case "float4":
         register(
             registration,

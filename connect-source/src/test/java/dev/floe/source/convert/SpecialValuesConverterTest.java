@@ -192,6 +192,26 @@ class SpecialValuesConverterTest {
   }
 
   @Test
+  void aDomainIsConvertedAsItsBaseType() {
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    Properties props = new Properties();
+    props.setProperty(SpecialValuesConverter.DOMAINS, "amount=numeric,_amount=_numeric,day=date");
+    converter.configure(props);
+    Map<String, Schema> schemas = new HashMap<>();
+    for (String type : new String[] {"amount", "\"shop\".\"amount\"", "_amount", "day", "other"}) {
+      converter.converterFor(
+          column(type, OptionalInt.of(12), OptionalInt.of(2)),
+          (schema, conversion) -> schemas.put(type, schema.build()));
+    }
+    assertEquals(ExactValueSchemas.DECIMAL, schemas.get("amount").name());
+    assertEquals(ExactValueSchemas.DECIMAL, schemas.get("\"shop\".\"amount\"").name());
+    assertEquals(ExactValueSchemas.DECIMAL, schemas.get("_amount").valueSchema().name());
+    assertEquals(io.debezium.time.Date.SCHEMA_NAME, schemas.get("day").name());
+    assertFalse(
+        schemas.containsKey("other"), "a type it does not know keeps Debezium's conversion");
+  }
+
+  @Test
   void unconstrainedNumericCarriesNoPrecision() {
     Schema schema = DecimalText.schema(OptionalInt.of(131089), OptionalInt.of(0)).build();
     assertNull(schema.parameters());

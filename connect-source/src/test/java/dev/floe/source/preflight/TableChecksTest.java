@@ -124,8 +124,9 @@ class TableChecksTest {
   }
 
   @Test
-  void aDomainIsJudgedByItsBaseTypeAsDebeziumConvertsIt() {
-    // a text domain gets Debezium's placeholder; a numeric domain is not Floe's converter's
+  void aDomainIsJudgedByItsBaseType() {
+    // a text domain gets Debezium's placeholder, a numeric one Floe's converter's; a boolean[] one
+    // neither
     PreflightContext context =
         context(
             Map.of("schema.include.list", "shop"),

@@ -1,0 +1,80 @@
+package dev.floe.source.config;
+
+import io.debezium.connector.postgresql.connection.PostgresConnection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells Floe's converter the base type of each domain ({@code CREATE DOMAIN amount AS
+ * numeric(12,2)}). Debezium names a domain column's type by the domain, so the converter, which
+ * picks its encoding by type name, left such a column to Debezium's own conversion: a numeric
+ * domain's {@code NaN} arrived as null, a double domain's as 0, a date domain's {@code infinity} as
+ * a day some million years off. The connector reads the domains when it starts (a domain over a
+ * domain resolved to the last base, arrays of domains to arrays of it) and hands the converter
+ * {@value #KEY}: {@code name=base} pairs, comma-separated.
+ */
+public final class DomainTypes {
+  /** The converter's setting, under Floe's converter's prefix. */
+  public static final String KEY = "floe.domains";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DomainTypes.class);
+  private static final String DOMAINS =
+      "select t.typname, b.typname, b.typtype = 'd', t.typarray <> 0, b.typname"
+          + " from pg_type t join pg_type b on b.oid = t.typbasetype where t.typtype = 'd'";
+
+  private DomainTypes() {}
+
+  /** {@code config} with {@value #KEY} set when the database has domains and Floe converts. */
+  public static Map<String, String> resolved(
+      PostgresConnection connection, Map<String, String> config) {
+    String converters = config.get("converters");
+    if (converters == null || !java.util.List.of(converters.split("\\s*,\\s*")).contains("floe")) {
+      return config;
+    }
+    Map<String, String> baseOf = new HashMap<>();
+    Map<String, Boolean> hasArray = new HashMap<>();
+    try (Statement st = connection.connection().createStatement();
+        ResultSet rs = st.executeQuery(DOMAINS)) {
+      while (rs.next()) {
+        baseOf.put(rs.getString(1), rs.getString(2));
+        hasArray.put(rs.getString(1), rs.getBoolean(4));
+      }
+    } catch (SQLException e) {
+      LOG.warn(
+          "Could not read the database's domains; their columns keep Debezium's conversion: {}",
+          e.getMessage());
+      return config;
+    }
+    if (baseOf.isEmpty()) {
+      return config;
+    }
+    StringJoiner pairs = new StringJoiner(",");
+    baseOf.keySet().stream()
+        .sorted()
+        .forEach(
+            domain -> {
+              String base = lastBase(domain, baseOf);
+              pairs.add(domain + "=" + base);
+              if (hasArray.get(domain)) {
+                pairs.add("_" + domain + "=_" + base);
+              }
+            });
+    Map<String, String> withDomains = new HashMap<>(config);
+    withDomains.put(KEY, pairs.toString());
+    return withDomains;
+  }
+
+  private static String lastBase(String domain, Map<String, String> baseOf) {
+    String base = baseOf.get(domain);
+    for (int depth = 0; baseOf.containsKey(base) && depth < 32; depth++) {
+      base = baseOf.get(base);
+    }
+    return base;
+  }
+}
