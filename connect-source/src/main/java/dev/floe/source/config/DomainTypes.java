@@ -25,7 +25,7 @@ public final class DomainTypes {
 
   private static final Logger LOG = LoggerFactory.getLogger(DomainTypes.class);
   private static final String DOMAINS =
-      "select t.typname, b.typname, b.typtype = 'd', t.typarray <> 0, b.typname"
+      "select t.typname, b.typname, t.typarray <> 0"
           + " from pg_type t join pg_type b on b.oid = t.typbasetype where t.typtype = 'd'";
 
   private DomainTypes() {}
@@ -43,7 +43,7 @@ public final class DomainTypes {
         ResultSet rs = st.executeQuery(DOMAINS)) {
       while (rs.next()) {
         baseOf.put(rs.getString(1), rs.getString(2));
-        hasArray.put(rs.getString(1), rs.getBoolean(4));
+        hasArray.put(rs.getString(1), rs.getBoolean(3));
       }
     } catch (SQLException e) {
       LOG.warn(
