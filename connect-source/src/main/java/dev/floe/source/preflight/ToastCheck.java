@@ -16,8 +16,8 @@ import java.util.Set;
  * {@code floe.preflight.toast=fail} an error, naming the columns and the fix.
  */
 final class ToastCheck implements PreflightCheck {
-  /** Types whose unchanged value arrives as the placeholder, with Floe's converter on. */
-  private static final Set<String> PLACEHOLDER_TYPES =
+  /** Types whose unchanged value Debezium's own conversions send as the placeholder. */
+  private static final Set<String> DEBEZIUM_PLACEHOLDER_TYPES =
       Set.of(
           "text",
           "varchar",
@@ -29,7 +29,6 @@ final class ToastCheck implements PreflightCheck {
           "tsvector",
           "bytea",
           "hstore",
-          "numeric",
           "_text",
           "_varchar",
           "_bpchar",
@@ -39,16 +38,9 @@ final class ToastCheck implements PreflightCheck {
           "_int4",
           "_int8",
           "_uuid",
-          "_date",
-          "_float4",
-          "_float8",
-          "_numeric",
-          "_int2",
-          "_timestamptz",
-          "_timestamp",
-          "_time");
+          "_date");
 
-  /** Of those, the types only Floe's converter sends the placeholder for. */
+  /** Types Floe's converter sends the placeholder for (Debezium's own send null). */
   private static final Set<String> FLOE_CONVERTED =
       Set.of(
           "numeric",
@@ -118,21 +110,11 @@ final class ToastCheck implements PreflightCheck {
 
   /** The placeholder types under this config: some depend on Floe's converter and bytea's mode. */
   private static Set<String> placeholderTypes(Configuration config) {
-    Set<String> types = new HashSet<>(PLACEHOLDER_TYPES);
+    Set<String> types = new HashSet<>(DEBEZIUM_PLACEHOLDER_TYPES);
     // the checks see the config with Floe's defaults applied: no converters means none
     String converters = config.getString("converters");
-    if (converters == null || !List.of(converters.split("\\s*,\\s*")).contains("floe")) {
-      // Debezium's own send null
-      types.removeAll(
-          Set.of(
-              "numeric",
-              "_float4",
-              "_float8",
-              "_numeric",
-              "_int2",
-              "_timestamptz",
-              "_timestamp",
-              "_time"));
+    if (converters != null && List.of(converters.split("\\s*,\\s*")).contains("floe")) {
+      types.addAll(FLOE_CONVERTED);
     }
     if ("base64".equalsIgnoreCase(config.getString("binary.handling.mode", "bytes"))) {
       types.removeAll(Set.of("bytea", "_bytea"));
