@@ -100,12 +100,35 @@ public final class NewTableWatch implements AutoCloseable {
       return;
     }
     refused.remove(table);
+    warnIfKeyless(jdbc, table, name);
     LOG.info(
         "Table {}, created after the connector started, was added to publication {}; the task"
             + " restarts to read its schema, then an incremental snapshot reads its earlier rows.",
         name,
         unpublished.publication());
     added.accept(table);
+  }
+
+  /** The preflight's key check, for a table the connector did not check when it started. */
+  private static void warnIfKeyless(Connection jdbc, TableId table, String name)
+      throws SQLException {
+    String sql =
+        "select exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary)"
+            + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            + " where n.nspname = ? and c.relname = ?";
+    try (java.sql.PreparedStatement query = jdbc.prepareStatement(sql)) {
+      query.setString(1, table.schema());
+      query.setString(2, table.table());
+      try (java.sql.ResultSet rs = query.executeQuery()) {
+        if (rs.next() && !rs.getBoolean(1)) {
+          LOG.warn(
+              "Table {} has no primary key: its changes carry no key and the sink sends them to"
+                  + " the dead letter topic. Add a primary key, or set REPLICA IDENTITY FULL and"
+                  + " name its key columns in message.key.columns.",
+              name);
+        }
+      }
+    }
   }
 
   static String quoted(String identifier) {
