@@ -4,8 +4,7 @@ import dev.floe.common.FloeVersion;
 import dev.floe.common.config.NullValuesCheck;
 import dev.floe.source.capture.NewTableSnapshots;
 import dev.floe.source.capture.NewTableWatch;
-import dev.floe.source.config.DomainTypes;
-import dev.floe.source.config.GeneratedColumns;
+import dev.floe.source.config.DatabaseDefaults;
 import dev.floe.source.config.SourceConfig;
 import dev.floe.source.config.SourceDatabase;
 import dev.floe.source.config.SourceDefaults;
@@ -17,6 +16,7 @@ import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
 import io.debezium.relational.TableId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +29,18 @@ import org.apache.kafka.connect.connector.Task;
  * Floe's Postgres CDC source: Debezium's {@link PostgresConnector} (pgoutput, consistent snapshot,
  * then the WAL) started with the defaults Floe's Iceberg sink expects, after {@link Preflight}
  * checks of the database. Every default can be overridden in the connector's REST config; the class
- * only adapts Connect's calls: the defaults live in {@link SourceDefaults} (and {@link
- * GeneratedColumns}, which Postgres does not replicate), Floe's own keys in {@link SourceConfig},
- * the slot's watch in {@link SlotHealthMonitor}.
+ * only adapts Connect's calls: the defaults live in {@link SourceDefaults} and {@link
+ * DatabaseDefaults}, Floe's own keys in {@link SourceConfig}, the slot's watch in {@link
+ * SlotHealthMonitor}.
  */
 public class PostgresCdcSourceConnector extends PostgresConnector {
   private SlotHealthMonitor slotHealth;
   private NewTableWatch newTables;
   // tables the watch added to the publication, and when: the task is restarted to snapshot them
   private final Map<TableId, Long> addedTables = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PostgresCdcSourceConnector.class);
+  private volatile Map<String, String> taskConfig = Map.of();
 
   @Override
   public String version() {
@@ -46,39 +49,41 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
 
   @Override
   public void start(Map<String, String> props) {
-    Map<String, String> config = SourceDefaults.apply(props);
+    Map<String, String> defaults = SourceDefaults.apply(props);
     // the publication Debezium creates can only name tables that exist
-    try (PostgresConnection connection = SourceDatabase.connect(config, "floe-control-tables")) {
-      ControlTables.ensureExist(connection, config);
-      config = GeneratedColumns.leftOut(connection, config);
-      config = DomainTypes.resolved(connection, config);
+    try (PostgresConnection connection = SourceDatabase.connect(defaults, "floe-control-tables")) {
+      ControlTables.ensureExist(connection, defaults);
     }
+    Map<String, String> config = DatabaseDefaults.apply(defaults);
     Preflight.beforeStart(config);
     super.start(config);
+    taskConfig = config;
     slotHealth = SlotHealthMonitor.start(config, context());
     newTables =
         NewTableWatch.start(
             config,
-            table -> {
-              addedTables.put(table, System.currentTimeMillis());
+            tables -> {
+              long now = System.currentTimeMillis();
+              tables.forEach(table -> addedTables.put(table, now));
+              try { // the new table's generated columns and domains, for the restarted task
+                taskConfig = DatabaseDefaults.apply(defaults);
+              } catch (RuntimeException unread) {
+                LOG.warn(
+                    "Could not read the new table's columns and types: {}", unread.getMessage());
+              }
               context().requestTaskReconfiguration();
             });
   }
 
+  /** Debezium's one task, with the tables added while the connector ran named for a snapshot. */
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    List<Map<String, String>> configs = super.taskConfigs(maxTasks);
+    Map<String, String> task = new HashMap<>(taskConfig);
     String added = NewTableSnapshots.taskValue(addedTables);
-    if (added == null) {
-      return configs;
-    }
-    List<Map<String, String>> withAdded = new ArrayList<>();
-    for (Map<String, String> config : configs) {
-      Map<String, String> task = new java.util.HashMap<>(config);
+    if (added != null) {
       task.put(NewTableSnapshots.TASK_KEY, added);
-      withAdded.add(task);
     }
-    return withAdded;
+    return List.of(task);
   }
 
   @Override

@@ -6,7 +6,9 @@ import io.debezium.relational.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -33,10 +35,10 @@ public final class NewTableWatch implements AutoCloseable {
   private final UnpublishedTables unpublished;
   private final ScheduledExecutorService poller;
   private final Set<TableId> refused = new HashSet<>();
-  private final Consumer<TableId> added;
+  private final Consumer<List<TableId>> added;
   private PostgresConnection connection;
 
-  private NewTableWatch(Map<String, String> config, Consumer<TableId> added) {
+  private NewTableWatch(Map<String, String> config, Consumer<List<TableId>> added) {
     this.config = config;
     this.added = added;
     this.unpublished = new UnpublishedTables(config);
@@ -51,10 +53,10 @@ public final class NewTableWatch implements AutoCloseable {
 
   /**
    * The watch of a connector with {@code config}, polling; null when it does not apply. {@code
-   * added} hears of each table added to the publication: Debezium's task reads a table's schema
-   * when it starts, and cannot snapshot a table it has not read ({@link NewTableSnapshots}).
+   * added} hears of the tables each look added to the publication: Debezium's task reads a table's
+   * schema when it starts, and cannot snapshot a table it has not read ({@link NewTableSnapshots}).
    */
-  public static NewTableWatch start(Map<String, String> config, Consumer<TableId> added) {
+  public static NewTableWatch start(Map<String, String> config, Consumer<List<TableId>> added) {
     long interval = new NewTableConfig(config).intervalMs();
     if (interval <= 0 || !"filtered".equalsIgnoreCase(config.get("publication.autocreate.mode"))) {
       return null;
@@ -70,8 +72,14 @@ public final class NewTableWatch implements AutoCloseable {
         connection = SourceDatabase.connect(config, "floe-new-tables");
       }
       Connection jdbc = connection.connection();
+      List<TableId> added = new ArrayList<>();
       for (TableId table : unpublished.find(jdbc)) {
-        capture(jdbc, table);
+        if (capture(jdbc, table)) {
+          added.add(table);
+        }
+      }
+      if (!added.isEmpty()) {
+        this.added.accept(added); // one task restart for all the tables found in one look
       }
     } catch (SQLException | RuntimeException e) {
       LOG.warn("Could not look for new tables to capture; trying again: {}", e.getMessage());
@@ -79,7 +87,8 @@ public final class NewTableWatch implements AutoCloseable {
     }
   }
 
-  private void capture(Connection jdbc, TableId table) throws SQLException {
+  /** Whether {@code table} was added to the publication. */
+  private boolean capture(Connection jdbc, TableId table) throws SQLException {
     String name = quoted(table.schema()) + "." + quoted(table.table());
     try (Statement st = jdbc.createStatement()) {
       st.execute("ALTER PUBLICATION " + quoted(unpublished.publication()) + " ADD TABLE " + name);
@@ -97,7 +106,7 @@ public final class NewTableWatch implements AutoCloseable {
             unpublished.publication(),
             name);
       }
-      return;
+      return false;
     }
     refused.remove(table);
     warnIfKeyless(jdbc, table, name);
@@ -106,7 +115,7 @@ public final class NewTableWatch implements AutoCloseable {
             + " restarts to read its schema, then an incremental snapshot reads its earlier rows.",
         name,
         unpublished.publication());
-    added.accept(table);
+    return true;
   }
 
   /** The preflight's key check, for a table the connector did not check when it started. */

@@ -13,17 +13,17 @@ class NewTableSnapshotsTest {
   void theTaskSettingNamesEachTableAsDebeziumsSignalsDoWithTheTimeItWasAdded() {
     Map<TableId, Long> added = new TreeMap<>();
     added.put(new TableId("floe", "mig", "refunds"), 1000L);
-    added.put(new TableId("floe", "mig", "Audit Log"), 2000L);
-    assertEquals("mig.\"Audit Log\"@2000\nmig.refunds@1000", NewTableSnapshots.taskValue(added));
+    added.put(new TableId("floe", "mig", "AuditLog"), 2000L);
+    added.put(new TableId("floe", "mig", "Audit Log"), 3000L); // not one Debezium can snapshot
+    assertEquals("mig.AuditLog@2000\nmig.refunds@1000", NewTableSnapshots.taskValue(added));
     assertNull(NewTableSnapshots.taskValue(Map.of()));
   }
 
   @Test
-  void namesArePlainOnlyWhereDebeziumReadsThemSo() {
+  void onlyNamesDebeziumReadsBackAreSignalled() {
     assertEquals(
-        "shop.orders", NewTableSnapshots.collectionName(new TableId(null, "shop", "orders")));
-    assertEquals(
-        "\"Shop\".\"say \"\"hi\"\"\"",
-        NewTableSnapshots.collectionName(new TableId(null, "Shop", "say \"hi\"")));
+        "Shop.Orders_2", NewTableSnapshots.collectionName(new TableId(null, "Shop", "Orders_2")));
+    assertNull(NewTableSnapshots.collectionName(new TableId(null, "shop", "say \"hi\"")));
+    assertNull(NewTableSnapshots.collectionName(new TableId(null, "shop", "a.b")));
   }
 }
