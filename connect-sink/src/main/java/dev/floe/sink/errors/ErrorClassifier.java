@@ -20,6 +20,19 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 public final class ErrorClassifier {
   private ErrorClassifier() {}
 
+  /**
+   * Whether {@code failure} is a lost commit race: another writer committed to the table first.
+   * Waiting longer does not help against a race as it does against an outage; retrying soon does.
+   */
+  public static boolean isCommitRace(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CommitFailedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static boolean isRetriable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof IOException

@@ -1,5 +1,6 @@
 package dev.floe.sink.errors;
 
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,12 +8,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs an action until it succeeds, retrying passing failures ({@link ErrorClassifier}) with
  * exponential backoff for at most a time budget, then failing loudly with the last error. Lasting
- * failures are not retried.
+ * failures are not retried. A lost commit race backs off to at most {@value #MAX_RACE_BACKOFF_MS}
+ * ms, with jitter: against writers that commit every second or so (other tasks, compaction), a
+ * flush that waited ten seconds between attempts lost every race of its budget (CrashRecoveryIT,
+ * seven in thirty seconds), where more, sooner attempts each stand the same chance.
  */
 public final class RetryBudget {
   private static final Logger LOG = LoggerFactory.getLogger(RetryBudget.class);
   private static final long FIRST_BACKOFF_MS = 250;
   private static final long MAX_BACKOFF_MS = 10_000;
+  static final long MAX_RACE_BACKOFF_MS = 1_000;
 
   private final long budgetMs;
 
@@ -47,13 +52,18 @@ public final class RetryBudget {
         if (!ErrorClassifier.isRetriable(e)) {
           throw e;
         }
-        if (System.currentTimeMillis() + backoff > deadline) {
+        long wait =
+            ErrorClassifier.isCommitRace(e)
+                ? Math.min(backoff, MAX_RACE_BACKOFF_MS)
+                    + ThreadLocalRandom.current().nextLong(FIRST_BACKOFF_MS)
+                : backoff;
+        if (System.currentTimeMillis() + wait > deadline) {
           throw new ConnectException(
               what + " kept failing for " + budgetMs + " ms (commit.retry.timeout.ms): " + e, e);
         }
         LOG.warn(
-            "{} failed (attempt {}), retrying in {} ms: {}", what, attempt, backoff, e.toString());
-        sleep(backoff);
+            "{} failed (attempt {}), retrying in {} ms: {}", what, attempt, wait, e.toString());
+        sleep(wait);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }

@@ -40,6 +40,32 @@ class RetryBudgetTest {
   }
 
   @Test
+  void aLostCommitRaceIsRetriedSoonAndOftenWithinTheBudget() {
+    // outages back off up to 10 s; races at most a second (plus jitter): ~8 attempts in 6 s
+    AtomicInteger calls = new AtomicInteger();
+    long started = System.currentTimeMillis();
+    ConnectException spent =
+        assertThrows(
+            ConnectException.class,
+            () ->
+                new RetryBudget(6_000)
+                    .run(
+                        "racing",
+                        () -> {
+                          calls.incrementAndGet();
+                          throw new org.apache.iceberg.exceptions.CommitFailedException(
+                              "table changed while committing");
+                        }));
+    assertTrue(spent.getMessage().contains("kept failing for 6000 ms"), spent.getMessage());
+    assertTrue(calls.get() >= 6, "attempts: " + calls.get());
+    assertTrue(System.currentTimeMillis() - started < 7_500);
+    assertTrue(
+        ErrorClassifier.isCommitRace(
+            new ConnectException(new org.apache.iceberg.exceptions.CommitFailedException("x"))));
+    assertFalse(ErrorClassifier.isCommitRace(new UncheckedIOException(new IOException("S3"))));
+  }
+
+  @Test
   void failsLoudlyOnceTheBudgetIsSpentAndAtOnceOnLastingFailures() {
     ConnectException spent =
         assertThrows(
