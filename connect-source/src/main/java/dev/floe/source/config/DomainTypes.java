@@ -33,8 +33,7 @@ public final class DomainTypes {
   /** {@code config} with {@value #KEY} set when the database has domains and Floe converts. */
   public static Map<String, String> resolved(
       PostgresConnection connection, Map<String, String> config) {
-    String converters = config.get("converters");
-    if (converters == null || !java.util.List.of(converters.split("\\s*,\\s*")).contains("floe")) {
+    if (!SourceDefaults.usesFloeConverter(config.get("converters"))) {
       return config;
     }
     Map<String, String> baseOf = new HashMap<>();

@@ -108,6 +108,11 @@ public final class SourceDefaults {
     }
   }
 
+  /** Whether a {@code converters} setting (after the defaults) includes Floe's converter. */
+  public static boolean usesFloeConverter(String converters) {
+    return converters != null && Arrays.asList(converters.split("\\s*,\\s*")).contains("floe");
+  }
+
   /** The defaults, for documentation and tests. */
   public static Map<String, String> defaults() {
     return Map.copyOf(DEFAULTS);

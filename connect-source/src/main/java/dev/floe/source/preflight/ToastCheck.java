@@ -1,6 +1,7 @@
 package dev.floe.source.preflight;
 
 import dev.floe.source.config.SourceConfig.ToastPolicy;
+import dev.floe.source.config.SourceDefaults;
 import io.debezium.config.Configuration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -112,8 +113,7 @@ final class ToastCheck implements PreflightCheck {
   private static Set<String> placeholderTypes(Configuration config) {
     Set<String> types = new HashSet<>(DEBEZIUM_PLACEHOLDER_TYPES);
     // the checks see the config with Floe's defaults applied: no converters means none
-    String converters = config.getString("converters");
-    if (converters != null && List.of(converters.split("\\s*,\\s*")).contains("floe")) {
+    if (SourceDefaults.usesFloeConverter(config.getString("converters"))) {
       types.addAll(FLOE_CONVERTED);
     }
     if ("base64".equalsIgnoreCase(config.getString("binary.handling.mode", "bytes"))) {
