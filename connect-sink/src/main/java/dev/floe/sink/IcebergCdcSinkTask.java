@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.DataException;
@@ -47,6 +48,7 @@ public class IcebergCdcSinkTask extends SinkTask {
   private CommitCycle cycle;
   private CommitClock clock;
   private TableMaintainer maintainer;
+  private TableRouter router;
   private BadRecordHandler badRecords;
   private SinkMetrics metrics;
   // partitions closed without a commit, with the offset to read them again from
@@ -77,9 +79,10 @@ public class IcebergCdcSinkTask extends SinkTask {
         new SchemaEvolver(config.evolveSchema(), config::columnRenames, config.typeChangePolicy());
     dev.floe.sink.index.KeyIndexes keyIndexes = config.keyIndexes();
     metrics.keyIndexes(keyIndexes);
+    router = new TableRouter(config.namespace(), config.routeRegex(), config.routeReplacement());
     TableWriters writers =
         new TableWriters(
-            new TableRouter(config.namespace(), config.routeRegex(), config.routeReplacement()),
+            router,
             new TableProvisioner(
                 catalog,
                 config.autoCreate(),
@@ -104,8 +107,7 @@ public class IcebergCdcSinkTask extends SinkTask {
                 new CommittedRowCache(
                     new TableScanRows(metrics::lookedUp), config.fillSettings().cacheMaxBytes()))
             .refusals(this::refuse)
-            .afterEachCommit(
-                flush -> maintainer.committed(flush.table().name(), flush.nextOffsets().keySet()))
+            .feeds(maintainer::fed)
             .build();
     clock =
         new CommitClock(
@@ -154,6 +156,13 @@ public class IcebergCdcSinkTask extends SinkTask {
   @Override
   public void open(Collection<TopicPartition> partitions) {
     cycle.assigned();
+    for (TopicPartition partition : partitions) {
+      // the maintenance of a table moves with partition 0 of its topic, before any new record
+      TableIdentifier table = router.routeTopic(partition.topic());
+      if (table != null) {
+        maintainer.assigned(table, partition);
+      }
+    }
     Map<TopicPartition, Long> back = new HashMap<>(readAgain);
     back.keySet().retainAll(partitions);
     if (!back.isEmpty()) {

@@ -19,8 +19,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class TopicRecords {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One record: its JSON key and value (a null value is a tombstone), its headers' names. */
-  record Entry(JsonNode key, JsonNode value, List<String> headers) {
+  /**
+   * One record: its JSON key and value (a null value is a tombstone), its headers' names, its
+   * partition.
+   */
+  record Entry(JsonNode key, JsonNode value, List<String> headers, int partition) {
     /** The Debezium envelope's payload (schemas on or off), or null for a tombstone. */
     JsonNode payload() {
       if (value == null || value.isNull()) {
@@ -59,7 +62,8 @@ final class TopicRecords {
                   record.value() == null ? null : JSON.readTree(record.value()),
                   java.util.stream.StreamSupport.stream(record.headers().spliterator(), false)
                       .map(org.apache.kafka.common.header.Header::key)
-                      .toList()));
+                      .toList(),
+                  record.partition()));
         }
       }
     }

@@ -14,6 +14,7 @@ import dev.floe.sink.write.TableFlush;
 import dev.floe.sink.write.TableWriter;
 import dev.floe.sink.write.TableWriters;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -44,7 +45,7 @@ public final class CommitCycle {
   private long nextEarlyCommitMs;
   private RuntimeException failure; // the first failed commit: fail-stop from then on
   private final Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
-  private final java.util.function.Consumer<TableFlush> afterCommit;
+  private final TableFeeds feeds;
 
   /** See {@link CommitCycleBuilder}, the one place a cycle is put together. */
   CommitCycle(CommitCycleBuilder parts) {
@@ -58,7 +59,7 @@ public final class CommitCycle {
     this.metrics = parts.metrics;
     this.committedRows = parts.committedRows;
     this.refusals = parts.refusals;
-    this.afterCommit = parts.afterCommit;
+    this.feeds = parts.feeds;
     metrics.buffer(writers::pendingEvents, writers::pendingBytes);
   }
 
@@ -73,7 +74,10 @@ public final class CommitCycle {
       return;
     }
     TableWriter writer = writers.writerFor(event);
-    if (writer != null && !applied.alreadyApplied(writer.table(), event.coordinates())) {
+    if (writer != null && applied.alreadyApplied(writer.table(), event.coordinates())) {
+      // a replay, after a rebalance: this task may have taken the table over with nothing new
+      feeds.fed(writer.table().name(), List.of(event.coordinates().topicPartition()));
+    } else if (writer != null) {
       if (event.operation() == Operation.TRUNCATE) {
         commit(); // what came before the truncate lands first, in its own snapshots
         committedRows.forget(writer.table().name());
@@ -200,7 +204,7 @@ public final class CommitCycle {
                   committedRows.committed(writer.table(), rows);
                 }
                 metrics.committed(flush, (System.nanoTime() - started) / 1_000_000);
-                afterCommit.accept(flush);
+                feeds.fed(flush.table().name(), flush.nextOffsets().keySet());
               }
             },
             deadline);

@@ -27,7 +27,7 @@ public final class CommitCycleBuilder {
   SchemaEvolver evolver = new SchemaEvolver(true);
   SinkMetrics metrics = SinkMetrics.NONE;
   CommittedRows committedRows;
-  java.util.function.Consumer<dev.floe.sink.write.TableFlush> afterCommit = flush -> {};
+  TableFeeds feeds = (table, partitions) -> {};
   Refusals refusals =
       (records, reason) -> {
         throw new DataException(reason);
@@ -81,10 +81,12 @@ public final class CommitCycleBuilder {
     return this;
   }
 
-  /** Tells {@code listener} of each flush committed (table maintenance follows the commits). */
-  public CommitCycleBuilder afterEachCommit(
-      java.util.function.Consumer<dev.floe.sink.write.TableFlush> listener) {
-    this.afterCommit = listener;
+  /**
+   * Tells {@code listener} which partitions feed which table: on each flush committed and each
+   * record found already applied (table maintenance follows the partitions).
+   */
+  public CommitCycleBuilder feeds(TableFeeds listener) {
+    this.feeds = listener;
     return this;
   }
 

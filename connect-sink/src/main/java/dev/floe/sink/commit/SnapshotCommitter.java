@@ -50,7 +50,7 @@ public final class SnapshotCommitter {
       Snapshot base = checked.base();
       java.util.List<org.apache.iceberg.DeleteFile> byPosition = new java.util.ArrayList<>();
       RowDelta delta = rowDelta(flush, base, recorded(checked, flush.nextOffsets()), byPosition);
-      Failpoint.beforeCommit();
+      Failpoint.beforeCommit(flush.nextOffsets().keySet());
       try {
         delta.commit();
       } catch (CommitStateUnknownException unknown) {
@@ -126,7 +126,7 @@ public final class SnapshotCommitter {
         delete.validateFromSnapshot(base.snapshotId()).validateDeletedFiles();
       }
       summarize(delete, recorded(checked, covered), truncate.position(), 1, java.util.Set.of());
-      Failpoint.beforeCommit();
+      Failpoint.beforeCommit(covered.keySet());
       try {
         delete.commit();
       } catch (CommitStateUnknownException unknown) {

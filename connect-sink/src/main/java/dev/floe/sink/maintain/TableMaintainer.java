@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * Runs the tables' maintenance off the path of records and commits, on a few threads of its own: a
  * clock that finds the tables due, and {@value #RUNNERS} runners, so that a large table's long
  * compaction does not hold up the other tables' runs (a table never runs twice at once). One task
- * maintains a table: the one that commits partition 0 of a topic feeding it (Kafka gives a
- * partition to one task at a time). Two maintainers of one table, for a moment during a rebalance
- * or when several topics feed it, cost work, not correctness: Iceberg's optimistic commits let one
- * rewrite win and the other fail validation.
+ * maintains a table: the one that holds partition 0 of a topic feeding it (Kafka gives a partition
+ * to one task at a time), from its assignment on. Two maintainers of one table, for a moment during
+ * a rebalance or when several topics feed it, cost work, not correctness: Iceberg's optimistic
+ * commits let one rewrite win and the other fail validation.
  */
 public final class TableMaintainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintainer.class);
@@ -64,16 +64,31 @@ public final class TableMaintainer implements AutoCloseable {
   }
 
   /**
-   * A flush covering {@code partitions} landed in {@code table} (named catalog.namespace.table).
+   * Records of {@code partitions} were committed to, or found already in, {@code table} (named
+   * catalog.namespace.table).
    */
-  public void committed(String table, Collection<TopicPartition> partitions) {
+  public void fed(String table, Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
       if (tp.partition() == 0) {
-        TableIdentifier id = TableIdentifier.parse(table.substring(table.indexOf('.') + 1));
-        maintained.computeIfAbsent(id, t -> ConcurrentHashMap.newKeySet()).add(tp);
-        nextRunMs.putIfAbsent(id, System.currentTimeMillis() + defaults.intervalMs());
+        feeding(TableIdentifier.parse(table.substring(table.indexOf('.') + 1)), tp);
       }
     }
+  }
+
+  /**
+   * Partition 0 of a topic, assigned to this task, feeds {@code table}: known before its first
+   * commit, so a task taking over from a failed one maintains the table even when nothing new
+   * arrives (a wrong guess finds no table, or costs a second maintainer's work).
+   */
+  public void assigned(TableIdentifier table, TopicPartition partition) {
+    if (partition.partition() == 0) {
+      feeding(table, partition);
+    }
+  }
+
+  private void feeding(TableIdentifier id, TopicPartition tp) {
+    maintained.computeIfAbsent(id, t -> ConcurrentHashMap.newKeySet()).add(tp);
+    nextRunMs.putIfAbsent(id, System.currentTimeMillis() + defaults.intervalMs());
   }
 
   /** The partitions moved to other tasks: so does the maintenance of the tables they fed. */
@@ -129,7 +144,10 @@ public final class TableMaintainer implements AutoCloseable {
         listener.maintained(id.toString(), before, run);
       }
     } catch (NoSuchTableException gone) {
+      // dropped, or not created yet (a guess from an assignment): a commit adds it again
       maintained.remove(id);
+      nextRunMs.remove(id);
+      return;
     } catch (RuntimeException e) {
       // maintenance never stops the sink: the next run tries again
       LOG.warn("Maintenance of {} failed; it runs again in {} ms", id, interval, e);

@@ -49,6 +49,27 @@ public final class TableRouter {
       schema = parts[parts.length - 2];
       table = parts[parts.length - 1];
     }
+    return resolved(schema, table);
+  }
+
+  /**
+   * The table a topic named {@code <prefix>.<schema>.<table>} (Debezium's default) routes to, or
+   * null when the topic is not named so or the name is unusable: a guess made before any record of
+   * the topic was read (the source block of its records decides where they go).
+   */
+  public TableIdentifier routeTopic(String topic) {
+    String[] parts = topic.split("\\.");
+    if (parts.length < 2) {
+      return null;
+    }
+    try {
+      return resolved(parts[parts.length - 2], parts[parts.length - 1]);
+    } catch (DataException unusable) {
+      return null;
+    }
+  }
+
+  private TableIdentifier resolved(String schema, String table) {
     // looked up before anything is computed: a capturing lambda is an object per event
     Map<String, TableIdentifier> tables = bySchemaAndTable.get(schema);
     TableIdentifier known = tables == null ? null : tables.get(table);

@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * One task maintains a table: the one that commits partition 0 of a topic feeding it, until that
+ * One task maintains a table: the one that holds partition 0 of a topic feeding it, until that
  * partition moves; the runs happen on the maintainer's own thread and are reported.
  */
 class TableMaintainerTest {
@@ -37,7 +37,7 @@ class TableMaintainerTest {
     Table table = tableWithDeletes();
     TopicPartition zero = new TopicPartition("it.public.items", 0);
     try (TableMaintainer maintainer = new TableMaintainer(catalog, EVERY_SECOND, this::ran)) {
-      maintainer.committed(table.name(), List.of(zero));
+      maintainer.fed(table.name(), List.of(zero));
       long until = System.currentTimeMillis() + 15_000;
       while (runs.isEmpty() && System.currentTimeMillis() < until) {
         Thread.sleep(100);
@@ -52,11 +52,49 @@ class TableMaintainerTest {
     }
   }
 
+  /**
+   * A task that takes partition 0 over from a failed one maintains the table from its assignment,
+   * before it commits anything: the failed task may have committed all there was.
+   */
+  @Test
+  void theTaskAssignedPartitionZeroMaintainsTheTableBeforeItCommits() throws Exception {
+    Table table = tableWithDeletes();
+    try (TableMaintainer maintainer = new TableMaintainer(catalog, EVERY_SECOND, this::ran)) {
+      maintainer.assigned(ITEMS, new TopicPartition("it.public.items", 0));
+      maintainer.assigned(ITEMS, new TopicPartition("it.public.items", 1)); // not partition 0
+      long until = System.currentTimeMillis() + 15_000;
+      while (runs.isEmpty() && System.currentTimeMillis() < until) {
+        Thread.sleep(100);
+      }
+    }
+    assertEquals("cdc.public_items compacted", runs.get(0));
+    table.refresh();
+    assertEquals(0, TableFiles.of(table, table.currentSnapshot()).deletes().size(), "compacted");
+  }
+
+  /** A guess from a topic's name that names no table yet: left alone until a commit creates it. */
+  @Test
+  void anAssignedTableNotCreatedYetIsMaintainedOnceACommitCreatesIt() throws Exception {
+    TopicPartition zero = new TopicPartition("it.public.items", 0);
+    try (TableMaintainer maintainer = new TableMaintainer(catalog, EVERY_SECOND, this::ran)) {
+      maintainer.assigned(ITEMS, zero);
+      Thread.sleep(2_500); // a run finds no table: dropped from the maintained ones, no report
+      assertTrue(runs.isEmpty(), runs.toString());
+      Table table = tableWithDeletes();
+      maintainer.fed(table.name(), List.of(zero));
+      long until = System.currentTimeMillis() + 15_000;
+      while (runs.isEmpty() && System.currentTimeMillis() < until) {
+        Thread.sleep(100);
+      }
+    }
+    assertEquals("cdc.public_items compacted", runs.get(0));
+  }
+
   @Test
   void aTaskWithoutPartitionZeroLeavesTheTableAlone() throws Exception {
     Table table = tableWithDeletes();
     try (TableMaintainer maintainer = new TableMaintainer(catalog, EVERY_SECOND, this::ran)) {
-      maintainer.committed(table.name(), List.of(new TopicPartition("it.public.items", 1)));
+      maintainer.fed(table.name(), List.of(new TopicPartition("it.public.items", 1)));
       Thread.sleep(2_500);
     }
     assertTrue(runs.isEmpty(), runs.toString());
@@ -86,8 +124,8 @@ class TableMaintainerTest {
                 otherRuns.add(name);
               }
             })) {
-      maintainer.committed(items.name(), List.of(new TopicPartition("it.public.items", 0)));
-      maintainer.committed("mem.cdc.other", List.of(new TopicPartition("it.public.other", 0)));
+      maintainer.fed(items.name(), List.of(new TopicPartition("it.public.items", 0)));
+      maintainer.fed("mem.cdc.other", List.of(new TopicPartition("it.public.other", 0)));
       long until = System.currentTimeMillis() + 15_000;
       while (otherRuns.size() < 2 && System.currentTimeMillis() < until) {
         Thread.sleep(100);
@@ -128,7 +166,7 @@ class TableMaintainerTest {
     try (TableMaintainer maintainer =
         new TableMaintainer(
             catalog, hourlyOrphans, (name, before, run) -> looked.add(run.lookedForOrphans()))) {
-      maintainer.committed(table.name(), List.of(new TopicPartition("it.public.items", 0)));
+      maintainer.fed(table.name(), List.of(new TopicPartition("it.public.items", 0)));
       long until = System.currentTimeMillis() + 20_000;
       while (looked.size() < 3 && System.currentTimeMillis() < until) {
         Thread.sleep(100);

@@ -63,4 +63,14 @@ class TableRouterTest {
     TableRouter dots = new TableRouter("cdc", "public\\.x", "..");
     assertThrows(DataException.class, () -> dots.route(from("public", "x")));
   }
+
+  @Test
+  void aTopicNamedAsDebeziumNamesItGuessesItsTable() {
+    assertEquals(
+        TableIdentifier.of("cdc", "public_orders"), router.routeTopic("app.public.orders"));
+    TableRouter routed = new TableRouter("cdc", "public\\.orders_(.*)", "orders");
+    assertEquals(TableIdentifier.of("cdc", "orders"), routed.routeTopic("app.public.orders_2024"));
+    assertEquals(null, router.routeTopic("orders"), "not <prefix>.<schema>.<table>");
+    assertEquals(null, router.routeTopic("app.public.a/b"), "a name no catalog takes: no guess");
+  }
 }
