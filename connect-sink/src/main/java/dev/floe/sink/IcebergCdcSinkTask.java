@@ -16,6 +16,7 @@ import dev.floe.sink.fill.CommittedRowCache;
 import dev.floe.sink.fill.TableScanRows;
 import dev.floe.sink.maintain.TableMaintainer;
 import dev.floe.sink.metrics.SinkMetrics;
+import dev.floe.sink.route.SourceClaims;
 import dev.floe.sink.route.TableProvisioner;
 import dev.floe.sink.route.TableRouter;
 import dev.floe.sink.schema.SchemaEvolver;
@@ -79,7 +80,12 @@ public class IcebergCdcSinkTask extends SinkTask {
         new SchemaEvolver(config.evolveSchema(), config::columnRenames, config.typeChangePolicy());
     dev.floe.sink.index.KeyIndexes keyIndexes = config.keyIndexes();
     metrics.keyIndexes(keyIndexes);
-    router = new TableRouter(config.namespace(), config.routeRegex(), config.routeReplacement());
+    router =
+        new TableRouter(
+            config.namespace(),
+            config.routeRegex(),
+            config.routeReplacement(),
+            SourceClaims.of(catalog));
     TableWriters writers =
         new TableWriters(
             router,

@@ -3,10 +3,15 @@ package dev.floe.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.floe.local.PostgresEndpoint;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -196,6 +201,94 @@ class BadRecordsIT extends PipelineTestBase {
             + op
             + "\"}";
     return bytes("{\"schema\":" + schema + ",\"payload\":" + payload + "}");
+  }
+
+  /**
+   * Two databases with a table of the same name ({@code shared.users} in the stack's database and
+   * in {@code billing}), each captured by its source connector, read by one sink: under the default
+   * naming both go to {@code cdc.shared_users}, and with the same keys their rows overwrote each
+   * other there. The first database's table owns it and it holds exactly that table's rows; every
+   * change of the other, its tombstone too, goes to the dead letter topic with both names and the
+   * fix.
+   */
+  @Test
+  void twoDatabasesTablesOfOneNameDoNotShareATable() throws Exception {
+    String[] table = {
+      "create schema shared",
+      "create table shared.users (id int primary key, v text)",
+      "insert into shared.users select g, 'first ' || g from generate_series(1, 20) g"
+    };
+    pipeline.sql(table);
+    pipeline.sql("create database billing");
+    PostgresEndpoint main = pipeline.stack.source();
+    PostgresEndpoint billing =
+        new PostgresEndpoint(main.host(), main.port(), main.user(), main.password(), "billing");
+    try (Connection db =
+            DriverManager.getConnection(billing.jdbcUrl(), billing.user(), billing.password());
+        Statement st = db.createStatement()) {
+      for (String statement : table) {
+        st.execute(statement.replace("'first '", "'billing '"));
+      }
+    }
+    pipeline.startSource("users-source", clashSource("users", main.database()));
+    Map<String, String> sink = new HashMap<>();
+    sink.put("topics.regex", "(users|billing)\\.shared\\.users");
+    sink.put("commit.interval.ms", "1000");
+    sink.put("errors.tolerance", "all");
+    sink.put("errors.deadletterqueue.topic.name", "users-dead-letters");
+    sink.put("errors.deadletterqueue.topic.replication.factor", "1");
+    sink.put("errors.deadletterqueue.context.headers.enable", "true");
+    pipeline.startSink("users-sink", sink);
+    pipeline.awaitSameRows("shared.users", "cdc.shared_users", "id", CATCH_UP);
+    assertEquals(
+        main.database() + ".shared.users",
+        pipeline.table("cdc.shared_users").properties().get("floe.source-table"));
+
+    pipeline.startSource("billing-source", clashSource("billing", "billing"));
+    try (Connection db =
+            DriverManager.getConnection(billing.jdbcUrl(), billing.user(), billing.password());
+        Statement st = db.createStatement()) {
+      st.execute("update shared.users set v = 'billing changed' where id > 15");
+      st.execute("delete from shared.users where id = 1");
+    }
+    pipeline.sql(
+        "update shared.users set v = 'changed' where id <= 5",
+        "insert into shared.users values (21, 'new')");
+    TableSnapshot rows = pipeline.awaitSameRows("shared.users", "cdc.shared_users", "id", CATCH_UP);
+    assertEquals(21, rows.rowsByKey.size());
+    assertEquals(0, rows.duplicateKeys);
+    // billing's 20 snapshot rows, 5 updates, a delete and its tombstone
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        DeadLetters.read(pipeline.stack.kafka().bootstrapServers(), "users-dead-letters", 27);
+    assertEquals(27, dead.size());
+    for (ConsumerRecord<byte[], byte[]> letter : dead) {
+      assertEquals("billing.shared.users", header(letter, "__connect.errors.topic"));
+      String reason = header(letter, "__connect.errors.exception.message");
+      assertTrue(
+          reason.startsWith(
+              "Source tables billing.shared.users and "
+                  + main.database()
+                  + ".shared.users (database.schema.table) both go to Iceberg table cdc.shared_users"),
+          reason);
+      assertTrue(reason.contains("iceberg.tables.route-regex"), reason);
+    }
+    // still the first database's rows only, after billing's changes were read
+    pipeline.awaitSameRows("shared.users", "cdc.shared_users", "id", CATCH_UP);
+    assertTrue(pipeline.stack.worker().rest().isRunning("users-sink"), "the sink keeps running");
+  }
+
+  private static Map<String, String> clashSource(String prefix, String database) {
+    return Map.of(
+        "topic.prefix",
+        prefix,
+        "database.dbname",
+        database,
+        "schema.include.list",
+        "shared",
+        "slot.name",
+        prefix + "_slot",
+        "publication.name",
+        prefix + "_publication");
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -40,6 +40,9 @@ class SourcePreflightIT extends PipelineTestBase {
         "create table pf.orders (id int primary key, note text)",
         "create table pf.flags (id int primary key, note text, bits boolean[])",
         "create table pf.keyless (id int, qty int)",
+        "create table pf.x_y (id int primary key)",
+        "create schema pf_x",
+        "create table pf_x.y (id int primary key)",
         "create table pf.secret (id int primary key, qty int)",
         "create role pf_reader login replication password '" + PASSWORD + "'",
         "create role pf_plain login password '" + PASSWORD + "'",
@@ -109,6 +112,21 @@ class SourcePreflightIT extends PipelineTestBase {
     assertTrue(message.contains("pf.keyless"), message);
     assertTrue(message.contains("ALTER TABLE pf.keyless REPLICA IDENTITY FULL;"), message);
     assertFalse(message.contains("pf.orders"), message);
+  }
+
+  /** Topics pf.pf.x_y and pf.pf_x.y: Kafka would refuse the second, failing the task. */
+  @Test
+  void tablesWhoseTopicsKafkaTakesForOneAreRefusedBeforeTheStart() throws Exception {
+    Map<String, String> config = config("pf.x_y,pf_x.y");
+    config.put("schema.include.list", "pf,pf_x");
+    Map<String, String> errors = validate(config);
+    assertEquals(1, errors.size(), errors.toString());
+    String message = errors.get("table.include.list");
+    assertTrue(
+        message.contains("Tables pf.x_y and pf_x.y would have topics pf.pf.x_y and pf.pf_x.y"),
+        message);
+    assertTrue(message.contains("table.exclude.list"), message);
+    assertEquals(Map.of(), validate(config("pf.x_y")));
   }
 
   @Test

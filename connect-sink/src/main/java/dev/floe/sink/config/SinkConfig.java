@@ -224,7 +224,11 @@ public final class SinkConfig extends AbstractConfig {
             + ROUTE_REPLACEMENT
             + " (with $1, $2 for groups) instead of <schema>_<table>: for example"
             + " 'public\\.orders_p\\d+' with 'public_orders' sends every partition of a"
-            + " partitioned Postgres table to one Iceberg table.",
+            + " partitioned Postgres table to one Iceberg table. Tables named <schema>_<table>"
+            + " belong to one source table (database, schema and table, recorded in the table"
+            + " property floe.source-table): another database's table of the same name is"
+            + " refused to the dead letter topic rather than mixed in; tables this regex names"
+            + " may take several.",
         TABLES_GROUP,
         4,
         Width.LONG,

@@ -63,6 +63,28 @@ public record ChangeEvent(
         null);
   }
 
+  /**
+   * The Postgres database the change comes from (Debezium's {@code source.db}, or the {@code __db}
+   * field ExtractNewRecordState adds), or null when the record does not say. Read from the record
+   * when asked: routing asks once per source table and topic.
+   */
+  public String sourceDatabase() {
+    if (record == null || !(record.value() instanceof org.apache.kafka.connect.data.Struct value)) {
+      return null;
+    }
+    org.apache.kafka.connect.data.Struct holder = value;
+    String field = "__db";
+    if (value.schema().field("source") != null) {
+      holder = value.getStruct("source");
+      field = "db";
+    }
+    if (holder == null || holder.schema().field(field) == null) {
+      return null;
+    }
+    Object db = holder.get(field);
+    return db instanceof String name ? name : null;
+  }
+
   public boolean isDelete() {
     return operation == Operation.DELETE;
   }

@@ -74,12 +74,25 @@ public final class TableProvisioner {
    * tombstone, a truncate) and the table does not exist: there is nothing to delete.
    */
   public Table loadOrCreate(TableIdentifier id, ChangeEvent first) {
+    return loadOrCreate(id, first, SourceClaims.inTask());
+  }
+
+  /**
+   * As {@link #loadOrCreate(TableIdentifier, ChangeEvent)}; a table created records the source
+   * {@code claims} name for it, and one loaded that another source owns is refused.
+   */
+  public Table loadOrCreate(TableIdentifier id, ChangeEvent first, SourceClaims claims) {
     String refused = refusedNames.get(id);
     if (refused != null) {
       throw new DataException(refused);
     }
     try {
-      return provision(id, first);
+      Table table = provision(id, first, claims.ownerOf(id));
+      String taken = table == null ? null : claims.refusalOnLoad(id, table);
+      if (taken != null) {
+        throw new SourceClaims.TakenException(taken);
+      }
+      return table;
     } catch (DataException rowProblem) {
       throw rowProblem; // the first row's shape, refused before the catalog was asked
     } catch (RuntimeException e) {
@@ -94,7 +107,7 @@ public final class TableProvisioner {
     }
   }
 
-  private Table provision(TableIdentifier id, ChangeEvent first) {
+  private Table provision(TableIdentifier id, ChangeEvent first, String owner) {
     try {
       return catalog.loadTable(id);
     } catch (NoSuchTableException missing) {
@@ -120,7 +133,7 @@ public final class TableProvisioner {
     }
     ensureNamespace(id);
     try {
-      Table table = create(id, schema);
+      Table table = create(id, schema, owner);
       LOG.info(
           "Created Iceberg table {} with identifier fields {}, partitioned by {}",
           id,
@@ -142,8 +155,11 @@ public final class TableProvisioner {
    * unpartitioned spec stays in the table's history, and the sink writes key deletes with it so
    * they reach every partition.
    */
-  private Table create(TableIdentifier id, Schema schema) {
+  private Table create(TableIdentifier id, Schema schema, String owner) {
     Map<String, String> props = new HashMap<>();
+    if (owner != null) {
+      props.put(SourceClaims.PROPERTY, owner); // the source its default name was made from
+    }
     // a commit every few seconds writes a metadata file each time: keep the last hundred, not all
     props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
     props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");

@@ -22,14 +22,33 @@ public final class TableRouter {
   private final Namespace namespace;
   private final Pattern routeRegex;
   private final String routeReplacement;
+  private final SourceClaims claims;
+
+  /** Where a source table's records go, and the topic they were first read from. */
+  private record Route(String topic, TableIdentifier table) {}
+
   // routing runs for every record: resolve each source table once (each usable one)
-  private final Map<String, Map<String, TableIdentifier>> bySchemaAndTable = new HashMap<>();
+  private final Map<String, Map<String, Route>> bySchemaAndTable = new HashMap<>();
+  // the same schema and table read from a second topic (another database), by topic and name
+  private final Map<String, TableIdentifier> otherTopics = new HashMap<>();
+  // topics whose source table found its default name taken: their tombstones are refused too
+  private final Map<String, String> refusedTopics = new HashMap<>();
 
   public TableRouter(String namespace) {
     this(namespace, null, null);
   }
 
   public TableRouter(String namespace, String routeRegex, String routeReplacement) {
+    this(namespace, routeRegex, routeReplacement, SourceClaims.inTask());
+  }
+
+  /**
+   * @param claims which source owns each table named by default: a second source whose default name
+   *     is taken is refused
+   */
+  public TableRouter(
+      String namespace, String routeRegex, String routeReplacement, SourceClaims claims) {
+    this.claims = claims;
     this.namespace = Namespace.of(namespace.split("\\."));
     this.routeRegex = routeRegex == null ? null : Pattern.compile(routeRegex);
     this.routeReplacement = routeReplacement;
@@ -38,8 +57,13 @@ public final class TableRouter {
   public TableIdentifier route(ChangeEvent event) {
     String schema = event.sourceSchema();
     String table = event.sourceTable();
+    String topic = event.coordinates().topic();
     if (schema == null || table == null) {
-      String[] parts = event.coordinates().topic().split("\\.");
+      String refused = refusedTopics.get(topic);
+      if (refused != null) {
+        throw new DataException(refused); // a tombstone of a source refused its table
+      }
+      String[] parts = topic.split("\\.");
       if (parts.length < 2) {
         throw new DataException(
             "Cannot tell the source table of "
@@ -49,7 +73,42 @@ public final class TableRouter {
       schema = parts[parts.length - 2];
       table = parts[parts.length - 1];
     }
-    return resolved(schema, table);
+    // looked up before anything is computed: a capturing lambda is an object per event
+    Map<String, Route> tables = bySchemaAndTable.get(schema);
+    Route known = tables == null ? null : tables.get(table);
+    if (known != null && (known.topic() == topic || known.topic().equals(topic))) {
+      return known.table();
+    }
+    return routeAnew(event, schema, table, topic, known != null);
+  }
+
+  /**
+   * A source table not routed yet, or routed from another topic before: the same schema and table
+   * of another database (another source connector's topic) may not take the first one's table.
+   */
+  private TableIdentifier routeAnew(
+      ChangeEvent event, String schema, String table, String topic, boolean seenOnAnotherTopic) {
+    String key = topic + '\n' + schema + '.' + table;
+    TableIdentifier known = seenOnAnotherTopic ? otherTopics.get(key) : null;
+    if (known != null) {
+      return known;
+    }
+    TableIdentifier resolved;
+    try {
+      resolved =
+          resolve(schema, table, event.sourceSchema() == null ? null : event.sourceDatabase());
+    } catch (SourceClaims.TakenException taken) {
+      refusedTopics.put(topic, taken.getMessage());
+      throw taken;
+    }
+    if (seenOnAnotherTopic) {
+      otherTopics.put(key, resolved);
+    } else {
+      bySchemaAndTable
+          .computeIfAbsent(schema, s -> new HashMap<>())
+          .put(table, new Route(topic, resolved));
+    }
+    return resolved;
   }
 
   /**
@@ -63,31 +122,25 @@ public final class TableRouter {
       return null;
     }
     try {
-      return resolved(parts[parts.length - 2], parts[parts.length - 1]);
+      return resolve(parts[parts.length - 2], parts[parts.length - 1], null);
     } catch (DataException unusable) {
       return null;
     }
   }
 
-  private TableIdentifier resolved(String schema, String table) {
-    // looked up before anything is computed: a capturing lambda is an object per event
-    Map<String, TableIdentifier> tables = bySchemaAndTable.get(schema);
-    TableIdentifier known = tables == null ? null : tables.get(table);
-    if (known != null) {
-      return known;
-    }
-    TableIdentifier resolved = resolve(schema, table);
-    bySchemaAndTable.computeIfAbsent(schema, s -> new HashMap<>()).put(table, resolved);
-    return resolved;
-  }
-
-  private TableIdentifier resolve(String schema, String table) {
+  /**
+   * @param database the source's database, or null when the record does not say (its claim is not
+   *     checked then)
+   */
+  private TableIdentifier resolve(String schema, String table, String database) {
     String source = schema + "." + table;
     String name = schema + "_" + table;
+    boolean byDefault = true;
     if (routeRegex != null) {
       Matcher matcher = routeRegex.matcher(source);
       if (matcher.matches()) {
         name = matcher.replaceAll(routeReplacement);
+        byDefault = false;
       }
     }
     String problem = problemWith(name);
@@ -103,7 +156,35 @@ public final class TableRouter {
               + ". Route it to a plain name with iceberg.tables.route-regex and"
               + " iceberg.tables.route-replacement.");
     }
-    return TableIdentifier.of(namespace, name);
+    TableIdentifier id = TableIdentifier.of(namespace, name);
+    if (byDefault && database != null) {
+      // not cached when refused either: asked again, answered from memory
+      claims.check(id, database + "." + source);
+    }
+    return id;
+  }
+
+  /** The claims of the tables this router names by default. */
+  public SourceClaims claims() {
+    return claims;
+  }
+
+  /**
+   * Forgets every route: each source table is routed afresh, its claim checked again (a table
+   * another task created for another source a moment before this one's first record).
+   */
+  public void forgetRoutes() {
+    bySchemaAndTable.clear();
+    otherTopics.clear();
+  }
+
+  /**
+   * {@code event}'s source found its table taken when the table was loaded: its topic's records,
+   * tombstones included, are refused from now on, and every route is checked afresh.
+   */
+  public void refused(ChangeEvent event, SourceClaims.TakenException taken) {
+    refusedTopics.put(event.coordinates().topic(), taken.getMessage());
+    forgetRoutes();
   }
 
   /**

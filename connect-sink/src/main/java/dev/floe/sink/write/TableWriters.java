@@ -76,7 +76,15 @@ public final class TableWriters {
     TableIdentifier id = route(event);
     TableWriter writer = byTable.get(id);
     if (writer == null) {
-      Table table = provisioner.loadOrCreate(id, event);
+      Table table;
+      try {
+        table = provisioner.loadOrCreate(id, event, router.claims());
+      } catch (dev.floe.sink.route.SourceClaims.TakenException refused) {
+        // a claim found taken on load: this source's route, cached, must be checked again
+        router.refused(event, refused);
+        tableByTopic.clear();
+        throw refused;
+      }
       if (table == null) {
         return null;
       }

@@ -130,7 +130,8 @@ public final class Preflight {
         new PublicationCheck(),
         new ReplicaIdentityCheck(),
         new ToastCheck(floe.toastPolicy()),
-        new UnsupportedTypesCheck());
+        new UnsupportedTypesCheck(),
+        new TopicNameCheck());
   }
 
   private static List<Finding> connectAndCheck(

@@ -208,4 +208,40 @@ class TableChecksTest {
     Finding finding = Finding.error("k", "password s3cr3t! was wrong");
     assertEquals("password ******** was wrong", finding.redact("s3cr3t!").message());
   }
+
+  @Test
+  void tablesWhoseTopicsKafkaTakesForOneAreRefusedWithTheFix() {
+    CapturedTable abc =
+        new CapturedTable("a", "b_c", false, 'd', true, true, false, null, false, null);
+    CapturedTable abC =
+        new CapturedTable("a_b", "c", false, 'd', true, true, false, null, false, null);
+    List<Finding> findings =
+        new TopicNameCheck()
+            .check(
+                context(Map.of("topic.prefix", "app", "schema.include.list", "a,a_b"), abc, abC));
+    assertEquals(1, findings.size(), findings.toString());
+    assertEquals(Finding.Severity.ERROR, findings.get(0).severity());
+    assertEquals("schema.include.list", findings.get(0).key());
+    assertTrue(
+        findings
+            .get(0)
+            .message()
+            .startsWith("Tables a.b_c and a_b.c would have topics app.a.b_c and app.a_b.c"),
+        findings.get(0).message());
+    assertTrue(findings.get(0).message().contains("table.exclude.list"));
+    // a transform of the user's own may rename them: not checked
+    assertTrue(
+        new TopicNameCheck()
+            .check(context(Map.of("topic.prefix", "app", "transforms", "route"), abc, abC))
+            .isEmpty());
+    // tables whose names Debezium makes into one topic share it: Kafka has nothing to refuse
+    CapturedTable spaced =
+        new CapturedTable("a", "Order Items", false, 'd', true, true, false, null, false, null);
+    CapturedTable underscored =
+        new CapturedTable("a", "Order_Items", false, 'd', true, true, false, null, false, null);
+    assertTrue(
+        new TopicNameCheck()
+            .check(context(Map.of("topic.prefix", "app"), spaced, underscored))
+            .isEmpty());
+  }
 }
