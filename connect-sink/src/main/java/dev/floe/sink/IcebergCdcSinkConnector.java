@@ -45,7 +45,10 @@ public class IcebergCdcSinkConnector extends SinkConnector {
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> configs = new ArrayList<>(maxTasks);
     for (int i = 0; i < maxTasks; i++) {
-      configs.add(props);
+      // the task's number, for its metrics on a worker without plugin metrics (which tag them)
+      Map<String, String> task = new java.util.HashMap<>(props);
+      task.put(IcebergCdcSinkTask.TASK_ID, String.valueOf(i));
+      configs.add(task);
     }
     return configs;
   }

@@ -55,6 +55,9 @@ public class IcebergCdcSinkTask extends SinkTask {
   // partitions closed without a commit, with the offset to read them again from
   private final Map<TopicPartition, Long> readAgain = new HashMap<>();
 
+  /** The task's number among the connector's tasks (set by the connector; Connect has no API). */
+  static final String TASK_ID = "floe.task.id";
+
   @Override
   public String version() {
     return FloeVersion.get();
@@ -65,7 +68,8 @@ public class IcebergCdcSinkTask extends SinkTask {
     SinkConfig config = new SinkConfig(props);
     String connector = props.getOrDefault("name", "floe-iceberg-sink");
     catalog = CatalogLoader.load(config);
-    metrics = SinkMetrics.of(context);
+    metrics =
+        SinkMetrics.of(context, connector, Integer.parseInt(props.getOrDefault(TASK_ID, "0")));
     String dropping = BadRecordPolicy.warning(props);
     if (dropping != null) {
       LOG.warn("Connector {}: {}", connector, dropping);
@@ -216,6 +220,9 @@ public class IcebergCdcSinkTask extends SinkTask {
     }
     if (maintainer != null) {
       maintainer.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (catalog instanceof AutoCloseable closeable) {
       try {

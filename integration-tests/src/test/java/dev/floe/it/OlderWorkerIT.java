@@ -3,6 +3,7 @@ package dev.floe.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.floe.local.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +16,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Both plugins on the oldest Kafka Connect worker Floe supports (3.6, as Confluent Platform 7.6 and
  * MSK Connect run it): a worker of Kafka 3.6's own jars (module worker-kafka3), in its own JVM,
- * loading the same archives from plugin.path. Such a worker has no plugin metrics (Kafka 4.1): the
- * connectors say so in the log once and run the same, snapshot then stream, on a table with
- * Postgres' default replica identity.
+ * loading the same archives from plugin.path, snapshot then stream, on a table with Postgres'
+ * default replica identity. Such a worker has no plugin metrics (Kafka 4.1): Floe registers its
+ * metrics with JMX itself, under the names a newer worker gives them, so the Prometheus JMX
+ * exporter's rules (config-examples/monitoring) scrape the same series from it.
  */
 class OlderWorkerIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(180);
+  private static int port;
 
   @BeforeAll
   static void startPipeline() throws Exception {
@@ -31,7 +34,12 @@ class OlderWorkerIT extends PipelineTestBase {
     try (Stream<Path> files = Files.list(lib)) {
       jars = files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
     }
-    pipeline = PipelineHarness.startWithWorkerOf(jars);
+    port = FreePorts.pick();
+    Path agent = Path.of(System.getProperty("floe.jmx.agent"));
+    Path rules = Path.of(System.getProperty("floe.monitoring.dir"), "jmx-exporter.yml");
+    pipeline =
+        PipelineHarness.startWithWorkerOf(
+            jars, List.of("-javaagent:" + agent + "=127.0.0.1:" + port + ":" + rules));
   }
 
   @Test
@@ -75,11 +83,40 @@ class OlderWorkerIT extends PipelineTestBase {
     String log = Files.readString(pipeline.workerLog());
     assertEquals(
         1,
-        count(log, "has no plugin metrics (they came with Kafka 4.1): the sink's"),
-        "the sink says once that it publishes no metrics on this worker");
-    assertTrue(
-        log.contains("has no plugin metrics (they came with Kafka 4.1): the slot"),
-        "the source says it too");
+        count(log, "has no plugin metrics (they came with Kafka 4.1): Floe's sink task metrics"),
+        "the sink says once that it registers its metrics itself");
+    assertEquals(
+        1,
+        count(log, "has no plugin metrics (they came with Kafka 4.1): Floe's connector metrics"));
+
+    // what the alerts and the dashboard read, scraped from this worker as from a 4.1 one
+    Waits.until(
+        Duration.ofSeconds(60),
+        "Floe's series on the 3.6 worker's endpoint",
+        () -> {
+          Map<String, List<Map<String, String>>> scraped = MetricsEndpoint.scrape(port);
+          return has(scraped, "floe_sink_change_events_applied_total", "old-worker-sink", "0")
+              && has(scraped, "floe_sink_last_commit_age_ms", "old-worker-sink", "0")
+              && has(scraped, "floe_task_buffered_change_events", "old-worker-sink", "0")
+              && has(scraped, "floe_source_slot_retained_wal_bytes", "old-worker-source", null);
+        },
+        () ->
+            String.valueOf(
+                MetricsEndpoint.scrape(port).keySet().stream()
+                    .filter(n -> n.startsWith("floe_"))
+                    .sorted()
+                    .toList()));
+  }
+
+  private static boolean has(
+      Map<String, List<Map<String, String>>> scraped, String name, String connector, String task) {
+    return scraped.getOrDefault(name, List.of()).stream()
+        .anyMatch(
+            labels ->
+                connector.equals(labels.get("connector"))
+                    && (task == null || task.equals(labels.get("task")))
+                    && (!name.startsWith("floe_sink_")
+                        || "cdc.shop_orders".equals(labels.get("table"))));
   }
 
   private static int count(String text, String part) {

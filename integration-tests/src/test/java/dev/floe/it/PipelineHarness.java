@@ -78,7 +78,13 @@ final class PipelineHarness implements AutoCloseable {
    * workerClasspath} (its jars) rather than the stack's.
    */
   static PipelineHarness startWithWorkerOf(List<Path> workerClasspath) throws Exception {
-    return start(null, true, Map.of(), workerClasspath, List.of());
+    return startWithWorkerOf(workerClasspath, List.of());
+  }
+
+  /** As {@link #startWithWorkerOf(List)}, the worker's JVM started with {@code jvmOptions}. */
+  static PipelineHarness startWithWorkerOf(List<Path> workerClasspath, List<String> jvmOptions)
+      throws Exception {
+    return start(null, true, Map.of(), workerClasspath, jvmOptions);
   }
 
   /** As {@link #startWithForkedWorker()}, the worker's JVM started with {@code jvmOptions}. */

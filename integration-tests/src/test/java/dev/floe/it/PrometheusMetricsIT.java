@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floe.local.FreePorts;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,11 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusMetricsIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
-  private static final Pattern SAMPLE =
-      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s");
   private static final Pattern USED =
       Pattern.compile("\\b((?:floe|kafka_connect|debezium)_[a-z_]+)");
-  private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
   private static int port;
 
   @BeforeAll
@@ -120,29 +113,7 @@ class PrometheusMetricsIT extends PipelineTestBase {
                         && "running".equals(labels.get("status"))));
   }
 
-  /** Metric name → the label sets of its samples. */
   private static Map<String, List<Map<String, String>>> scrape() throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Map<String, List<Map<String, String>>> metrics = new HashMap<>();
-    for (String line : body.split("\n")) {
-      Matcher sample = SAMPLE.matcher(line);
-      if (line.startsWith("#") || !sample.find()) {
-        continue;
-      }
-      Map<String, String> labels = new HashMap<>();
-      if (sample.group(2) != null) {
-        Matcher label = LABEL.matcher(sample.group(2));
-        while (label.find()) {
-          labels.put(label.group(1), label.group(2));
-        }
-      }
-      metrics.computeIfAbsent(sample.group(1), n -> new java.util.ArrayList<>()).add(labels);
-    }
-    return metrics;
+    return MetricsEndpoint.scrape(port);
   }
 }

@@ -1,9 +1,9 @@
 package dev.floe.sink.metrics;
 
+import dev.floe.common.metrics.PluginMetricsRegistry;
 import dev.floe.sink.maintain.MaintenanceRun;
 import dev.floe.sink.maintain.TableFiles;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.metrics.PluginMetrics;
 
 /**
  * One table's shape and upkeep, tagged {@code table=<namespace.table>}, reported by the task that
@@ -11,7 +11,7 @@ import org.apache.kafka.common.metrics.PluginMetrics;
  * what the runs did.
  */
 final class MaintenanceMetrics {
-  private final PluginMetrics metrics;
+  private final PluginMetricsRegistry metrics;
   private final String table;
   private volatile long dataFiles = -1;
   private volatile long equalityDeleteFiles = -1;
@@ -24,7 +24,7 @@ final class MaintenanceMetrics {
   private volatile long expired;
   private volatile long orphans;
 
-  MaintenanceMetrics(PluginMetrics metrics, String table) {
+  MaintenanceMetrics(PluginMetricsRegistry metrics, String table) {
     this.metrics = metrics;
     this.table = table;
     gauge("data-files", "Data files in the table at the last maintenance run.", () -> dataFiles);

@@ -1,12 +1,12 @@
 package dev.floe.sink.metrics;
 
+import dev.floe.common.metrics.PluginMetricsRegistry;
 import dev.floe.sink.write.TableFlush;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.metrics.Gauge;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.connect.sink.SinkTaskContext;
@@ -16,15 +16,15 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  * kafka.connect:type=plugins,connector=<name>,task=<n>} the task's buffer, dead letters and dropped
  * records, and with a {@code table=<namespace.table>} tag each table's applied changes, files,
  * commit times and freshness ({@link TableMetrics}). A worker older than Kafka 4.1 has no plugin
- * metrics: then nothing is recorded.
+ * metrics: Floe registers the same names with JMX itself ({@link PluginMetricsRegistry}).
  */
 public final class SinkMetrics {
-  /** Records nothing: for tests and workers without plugin metrics. */
+  /** Records nothing: for tests and benchmarks. */
   public static final SinkMetrics NONE = new SinkMetrics(null);
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SinkMetrics.class);
 
-  private final PluginMetrics metrics;
+  private final PluginMetricsRegistry metrics;
   // sensor names are global in the worker's registry: unique per task instance
   private final String sensorPrefix = "floe-sink-" + java.util.UUID.randomUUID() + ":";
   private final Map<String, TableMetrics> tables = new ConcurrentHashMap<>();
@@ -34,7 +34,7 @@ public final class SinkMetrics {
   private final Sensor unfilled;
   private volatile dev.floe.sink.index.KeyIndexes keyIndexes = dev.floe.sink.index.KeyIndexes.NONE;
 
-  SinkMetrics(PluginMetrics metrics) {
+  SinkMetrics(PluginMetricsRegistry metrics) {
     this.metrics = metrics;
     this.deadLetters = metrics == null ? null : metrics.addSensor(sensorPrefix + "dead-letters");
     if (deadLetters != null) {
@@ -83,28 +83,18 @@ public final class SinkMetrics {
     }
   }
 
-  private static final java.util.concurrent.atomic.AtomicBoolean SAID_NO_METRICS =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
   /**
-   * The task's metrics, or {@link #NONE} on a worker without plugin metrics (before Kafka 4.1,
-   * KIP-877): the task runs the same, and the worker's log says so once.
+   * Task {@code task} of connector {@code connector}: its metrics in the worker's plugin metrics,
+   * or on a worker before Kafka 4.1 (KIP-877) registered with JMX by Floe under the same names.
    */
-  public static SinkMetrics of(SinkTaskContext context) {
-    try {
-      PluginMetrics metrics = context.pluginMetrics();
-      return metrics == null ? NONE : new SinkMetrics(metrics);
-    } catch (NoSuchMethodError
-        | NoClassDefFoundError
-        | AbstractMethodError
-        | UnsupportedOperationException older) {
-      if (SAID_NO_METRICS.compareAndSet(false, true)) {
-        LOG.info(
-            "This Kafka Connect worker has no plugin metrics (they came with Kafka 4.1): the"
-                + " sink's per-table metrics are not published over JMX; each commit is still"
-                + " logged, and its snapshot summary carries the offsets and watermarks.");
-      }
-      return NONE;
+  public static SinkMetrics of(SinkTaskContext context, String connector, int task) {
+    return new SinkMetrics(PluginMetricsRegistry.forSinkTask(context, connector, task));
+  }
+
+  /** Unregisters what Floe registered itself (an older worker); the worker's own it closes. */
+  public void close() {
+    if (metrics != null) {
+      metrics.close();
     }
   }
 
@@ -153,7 +143,7 @@ public final class SinkMetrics {
 
   /** A gauge of one table, tagged {@code table=<table>}. */
   static void tableGauge(
-      PluginMetrics metrics,
+      PluginMetricsRegistry metrics,
       String table,
       String name,
       String description,
@@ -166,7 +156,7 @@ public final class SinkMetrics {
   }
 
   static org.apache.kafka.common.MetricName tableMetric(
-      PluginMetrics metrics, String table, String name, String description) {
+      PluginMetricsRegistry metrics, String table, String name, String description) {
     LinkedHashMap<String, String> tags = new LinkedHashMap<>();
     tags.put("table", table);
     return metrics.metricName(name, description, tags);

@@ -1,8 +1,8 @@
 package dev.floe.sink.metrics;
 
+import dev.floe.common.metrics.PluginMetricsRegistry;
 import dev.floe.sink.write.TableFlush;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
@@ -18,7 +18,7 @@ import org.apache.kafka.common.metrics.stats.Rate;
  * idle; read it next to {@code last-commit-age-ms}).
  */
 final class TableMetrics {
-  private final PluginMetrics metrics;
+  private final PluginMetricsRegistry metrics;
   private final String table;
   private final Sensor events;
   private final Sensor dataFiles;
@@ -35,7 +35,7 @@ final class TableMetrics {
   private volatile long watermarkMs = -1;
   private volatile long latencyMs = -1;
 
-  TableMetrics(PluginMetrics metrics, String sensorPrefix, String table) {
+  TableMetrics(PluginMetricsRegistry metrics, String sensorPrefix, String table) {
     this.metrics = metrics;
     this.table = table;
     String prefix = sensorPrefix + table + ":";

@@ -22,7 +22,8 @@ class SinkMetricsTest {
   private final Metrics registry = new Metrics();
   private final SinkMetrics metrics =
       new SinkMetrics(
-          new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "sink"))));
+          dev.floe.common.metrics.WorkerPluginMetrics.wrap(
+              new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "sink")))));
 
   @Test
   void countsWhatEachCommitApplied() {
@@ -120,7 +121,8 @@ class SinkMetricsTest {
     // instance still holds the metric names
     SinkMetrics again =
         new SinkMetrics(
-            new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "sink"))));
+            dev.floe.common.metrics.WorkerPluginMetrics.wrap(
+                new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "sink")))));
     again.buffer(() -> 1L, () -> 2L);
     again.deadLettered();
     metrics.buffer(() -> 3L, () -> 4L);
@@ -131,7 +133,9 @@ class SinkMetricsTest {
   void twoConnectorsWritingTablesOfTheSameNameCountApart() {
     SinkMetrics other =
         new SinkMetrics(
-            new PluginMetricsImpl(registry, new LinkedHashMap<>(Map.of("connector", "other"))));
+            dev.floe.common.metrics.WorkerPluginMetrics.wrap(
+                new PluginMetricsImpl(
+                    registry, new LinkedHashMap<>(Map.of("connector", "other")))));
     metrics.deadLettered();
     other.deadLettered();
     other.deadLettered();
@@ -209,5 +213,36 @@ class SinkMetricsTest {
       }
     }
     throw new AssertionError("no metric " + name + " " + registry.metrics().keySet());
+  }
+
+  /**
+   * A worker before Kafka 4.1 has no plugin metrics: the task registers the same names with JMX
+   * itself, tagged with its connector and task, and unregisters them when it stops.
+   */
+  @Test
+  void onAWorkerWithoutPluginMetricsTheSameNamesAreOnJmx() throws Exception {
+    org.apache.kafka.connect.sink.SinkTaskContext older =
+        (org.apache.kafka.connect.sink.SinkTaskContext)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {org.apache.kafka.connect.sink.SinkTaskContext.class},
+                (proxy, method, args) -> {
+                  throw new NoSuchMethodError(method.getName()); // a Kafka 3.x context
+                });
+    SinkMetrics onOlder = SinkMetrics.of(older, "older-sink", 3);
+    javax.management.MBeanServer jmx =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    javax.management.ObjectName task =
+        new javax.management.ObjectName("kafka.connect:type=plugins,connector=older-sink,task=3");
+    try {
+      onOlder.buffer(() -> 7L, () -> 70L);
+      onOlder.deadLettered();
+      assertEquals(7.0, ((Number) jmx.getAttribute(task, "buffered-change-events")).doubleValue());
+      assertEquals(
+          1.0, ((Number) jmx.getAttribute(task, "dead-letter-records-total")).doubleValue());
+    } finally {
+      onOlder.close();
+    }
+    assertEquals(false, jmx.isRegistered(task), "unregistered when the task stops");
   }
 }

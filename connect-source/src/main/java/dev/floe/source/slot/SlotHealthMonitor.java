@@ -1,5 +1,6 @@
 package dev.floe.source.slot;
 
+import dev.floe.common.metrics.PluginMetricsRegistry;
 import dev.floe.source.config.SourceDatabase;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Polls the connector's replication slot on a thread of its own and publishes what it sees as
- * plugin metrics ({@code kafka.connect:type=plugins,connector=<name>}): the WAL the slot retains,
- * whether a walsender streams from it, and how long ago its confirmed flush position last moved. It
- * warns when the slot retains too much WAL, and fails the connector when a slot it has seen
- * disappears or loses its WAL, since streaming cannot resume from where it stopped.
+ * plugin metrics ({@code kafka.connect:type=plugins,connector=<name>}, registered by Floe itself on
+ * a worker before Kafka 4.1): the WAL the slot retains, whether a walsender streams from it, and
+ * how long ago its confirmed flush position last moved. It warns when the slot retains too much
+ * WAL, and fails the connector when a slot it has seen disappears or loses its WAL, since streaming
+ * cannot resume from where it stopped.
  */
 public final class SlotHealthMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlotHealthMonitor.class);
@@ -35,7 +36,7 @@ public final class SlotHealthMonitor implements AutoCloseable {
   private final ConnectorContext context;
   private final ScheduledExecutorService poller;
   private final List<MetricName> registered = new ArrayList<>();
-  private PluginMetrics metrics;
+  private PluginMetricsRegistry metrics;
   private PostgresConnection connection;
   private volatile SlotStatus last = SlotStatus.MISSING;
   private volatile long flushMovedAtMs = System.currentTimeMillis();
@@ -59,31 +60,14 @@ public final class SlotHealthMonitor implements AutoCloseable {
   /** Registers the slot metrics with the connector's plugin metrics and starts polling. */
   public static SlotHealthMonitor start(Map<String, String> config, ConnectorContext context) {
     SlotHealthMonitor monitor = new SlotHealthMonitor(config, context);
-    monitor.register(pluginMetrics(context));
+    monitor.register(
+        PluginMetricsRegistry.forConnector(context, config.getOrDefault("name", "floe-source")));
     long interval = monitor.settings.intervalMs();
     monitor.poller.scheduleWithFixedDelay(monitor::poll, 0, interval, TimeUnit.MILLISECONDS);
     return monitor;
   }
 
-  /** The worker's plugin metrics, or null on a worker before Kafka 4.1 (KIP-877), said once. */
-  private static PluginMetrics pluginMetrics(ConnectorContext context) {
-    try {
-      return context.pluginMetrics();
-    } catch (NoSuchMethodError
-        | NoClassDefFoundError
-        | AbstractMethodError
-        | UnsupportedOperationException older) {
-      LOG.info(
-          "This Kafka Connect worker has no plugin metrics (they came with Kafka 4.1): the slot"
-              + " health figures are not published over JMX; its warnings still go to this log.");
-      return null;
-    }
-  }
-
-  private void register(PluginMetrics metrics) {
-    if (metrics == null) {
-      return; // a worker older than Kafka 4.1: no plugin metrics, the log warnings still apply
-    }
+  private void register(PluginMetricsRegistry metrics) {
     this.metrics = metrics;
     gauge(
         metrics,
@@ -109,7 +93,7 @@ public final class SlotHealthMonitor implements AutoCloseable {
   }
 
   private void gauge(
-      PluginMetrics metrics, String name, String description, Supplier<Number> value) {
+      PluginMetricsRegistry metrics, String name, String description, Supplier<Number> value) {
     Gauge<Number> gauge = (metricConfig, nowMs) -> value.get();
     MetricName metricName = metrics.metricName(name, description, new LinkedHashMap<>());
     try {
@@ -187,6 +171,7 @@ public final class SlotHealthMonitor implements AutoCloseable {
     if (metrics != null) {
       registered.forEach(metrics::removeMetric);
       registered.clear();
+      metrics.close();
     }
   }
 }

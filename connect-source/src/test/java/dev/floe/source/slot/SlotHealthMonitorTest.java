@@ -1,6 +1,7 @@
 package dev.floe.source.slot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class SlotHealthMonitorTest {
   }
 
   @Test
-  void startsOnAWorkerWithoutPluginMetrics() {
+  void startsOnAWorkerWithoutPluginMetrics() throws Exception {
     // what a Kafka 3.x worker's context does: the method is not there
     ConnectorContext older =
         context(
@@ -77,16 +78,27 @@ class SlotHealthMonitorTest {
             });
     Map<String, String> config =
         Map.of(
+            "name", "older-worker-source",
             "slot.name", "s1",
             "topic.prefix", "shop",
             "database.hostname", "localhost",
             "database.port", "1",
             "floe.slot.health.interval.ms", "60000");
+    javax.management.MBeanServer jmx =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    javax.management.ObjectName bean =
+        new javax.management.ObjectName("kafka.connect:type=plugins,connector=older-worker-source");
     try (SlotHealthMonitor monitor = SlotHealthMonitor.start(config, older)) {
       monitor.observe(slot("0/1", "reserved"));
+      // the gauges are there all the same, registered by Floe under the worker's names
+      assertEquals(1.0, ((Number) jmx.getAttribute(bean, "slot-active")).doubleValue());
       monitor.observe(slot("0/1", "lost"));
       assertTrue(raised.get(raised.size() - 1).getMessage().contains("wal_status=lost"));
     }
+    assertFalse(jmx.isRegistered(bean), "unregistered when the connector stops");
+    assertFalse(
+        jmx.isRegistered(new javax.management.ObjectName("kafka.connect:type=kafka-metrics-count")),
+        "the worker's own bean name is left alone");
   }
 
   private SlotHealthMonitor monitor(Map<String, String> extra) {
