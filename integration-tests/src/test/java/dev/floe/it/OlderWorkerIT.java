@@ -14,12 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both plugins on the oldest Kafka Connect worker Floe supports (3.6, as Confluent Platform 7.6 and
- * MSK Connect run it): a worker of Kafka 3.6's own jars (module worker-kafka3), in its own JVM,
- * loading the same archives from plugin.path, snapshot then stream, on a table with Postgres'
- * default replica identity. Such a worker has no plugin metrics (Kafka 4.1): Floe registers its
- * metrics with JMX itself, under the names a newer worker gives them, so the Prometheus JMX
- * exporter's rules (config-examples/monitoring) scrape the same series from it.
+ * Both plugins on the oldest Kafka Connect worker Floe supports (3.0, as Confluent Platform 7.0
+ * runs it): a worker of Kafka 3.0's own jars (module worker-kafka3), in its own JVM, loading the
+ * same archives from plugin.path, snapshot then stream, on a table with Postgres' default replica
+ * identity. Such a worker has no plugin metrics (Kafka 4.1): Floe registers its metrics with JMX
+ * itself, under the names a newer worker gives them, so the Prometheus JMX exporter's rules
+ * (config-examples/monitoring) scrape the same series from it.
  */
 class OlderWorkerIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(180);
@@ -43,9 +43,9 @@ class OlderWorkerIT extends PipelineTestBase {
   }
 
   @Test
-  void theSourceAndTheSinkRunOnAKafka36Worker() throws Exception {
+  void theSourceAndTheSinkRunOnAKafka30Worker() throws Exception {
     String version = pipeline.stack.worker().rest().get("").path("version").asText();
-    assertTrue(version.startsWith("3.6."), "the worker is Kafka " + version);
+    assertTrue(version.startsWith("3.0."), "the worker is Kafka " + version);
 
     pipeline.sql(
         "create schema shop",
@@ -92,7 +92,7 @@ class OlderWorkerIT extends PipelineTestBase {
     // what the alerts and the dashboard read, scraped from this worker as from a 4.1 one
     Waits.until(
         Duration.ofSeconds(60),
-        "Floe's series on the 3.6 worker's endpoint",
+        "Floe's series on the 3.0 worker's endpoint",
         () -> {
           Map<String, List<Map<String, String>>> scraped = MetricsEndpoint.scrape(port);
           return has(scraped, "floe_sink_change_events_applied_total", "old-worker-sink", "0")

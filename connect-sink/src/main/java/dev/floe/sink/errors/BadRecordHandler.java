@@ -42,12 +42,7 @@ public final class BadRecordHandler {
    * fails the task.
    */
   public void handle(SinkRecord record, DataException reason) {
-    String where =
-        record.originalTopic()
-            + "-"
-            + record.originalKafkaPartition()
-            + "@"
-            + record.originalKafkaOffset();
+    String where = dev.floe.sink.event.RecordCoordinates.of(record).toString();
     switch (policy) {
       case FAIL ->
           throw new ConnectException(

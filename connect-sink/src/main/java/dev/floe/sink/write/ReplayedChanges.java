@@ -33,10 +33,6 @@ final class ReplayedChanges {
   }
 
   private static String where(SinkRecord record) {
-    return record.originalTopic()
-        + "-"
-        + record.originalKafkaPartition()
-        + "@"
-        + record.originalKafkaOffset();
+    return dev.floe.sink.event.RecordCoordinates.of(record).toString();
   }
 }
