@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * domain's {@code NaN} arrived as null, a double domain's as 0, a date domain's {@code infinity} as
  * a day some million years off. The connector reads the domains when it starts (a domain over a
  * domain resolved to the last base, arrays of domains to arrays of it) and hands the converter
- * {@value #KEY}: {@code name=base} pairs, comma-separated.
+ * {@value #KEY}: {@code name=base} pairs, comma-separated. Composite types ({@code CREATE TYPE addr
+ * AS (street text, zip int)}), which Debezium cannot convert and left out of every event, are named
+ * there too, with the base {@code record}: the converter carries them as Postgres writes them,
+ * {@code (Main St,12345)}.
  */
 public final class DomainTypes {
   /** The converter's setting, under Floe's converter's prefix. */
@@ -27,6 +30,14 @@ public final class DomainTypes {
   private static final String DOMAINS =
       "select t.typname, b.typname, t.typarray <> 0"
           + " from pg_type t join pg_type b on b.oid = t.typbasetype where t.typtype = 'd'";
+
+  // composite types of the user's (not a table's row type): relkind 'c'
+  private static final String COMPOSITES =
+      "select t.typname, t.typarray <> 0 from pg_type t join pg_class c on c.oid = t.typrelid"
+          + " where t.typtype = 'c' and c.relkind = 'c'";
+
+  /** The base a composite type is named with: the converter's text of a whole row value. */
+  public static final String COMPOSITE = "record";
 
   private DomainTypes() {}
 
@@ -43,6 +54,12 @@ public final class DomainTypes {
       while (rs.next()) {
         baseOf.put(rs.getString(1), rs.getString(2));
         hasArray.put(rs.getString(1), rs.getBoolean(3));
+      }
+      try (ResultSet composites = st.executeQuery(COMPOSITES)) {
+        while (composites.next()) {
+          baseOf.put(composites.getString(1), COMPOSITE);
+          hasArray.put(composites.getString(1), composites.getBoolean(2));
+        }
       }
     } catch (SQLException e) {
       LOG.warn(

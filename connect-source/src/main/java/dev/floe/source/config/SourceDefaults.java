@@ -59,6 +59,9 @@ public final class SourceDefaults {
     // NaN, infinities and -0.0 in real/double, infinity and BC dates, and numeric NaN reach the
     // sink exactly through any converter (docs/type-mapping.md); a user's own `converters` list
     // replaces it unless it names floe too.
+    // types Debezium has no conversion for reach Floe's converter with their text from the WAL
+    // (without it, null), which carries them as text (composite types, tsquery, pg_lsn, ...)
+    DEFAULTS.put("include.unknown.datatypes", "true");
     DEFAULTS.put("converters", "floe");
     DEFAULTS.put("floe.type", "dev.floe.source.convert.SpecialValuesConverter");
   }

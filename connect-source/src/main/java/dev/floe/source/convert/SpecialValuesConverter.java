@@ -36,6 +36,9 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * FULL) becomes the connector's {@code unavailable.value.placeholder}, shaped as Debezium shapes it
  * for text and int arrays, never a null the sink could not tell from a real one.
  *
+ * <p>Types Debezium has no conversion for (composite types, {@code tsquery}, geometric types and
+ * more: {@link PostgresText}) are carried as their Postgres text.
+ *
  * <p>A domain's column is converted as its base type ({@link dev.floe.source.config.DomainTypes}).
  *
  * <p>Registered by Floe's source defaults as {@code converters=floe}. Debezium hands the converter
@@ -162,6 +165,20 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
             unchanged.byteList());
         break;
       default:
+        String type = typeOf(column);
+        if (PostgresText.carries(type)) {
+          register(
+              registration,
+              SchemaBuilder.string(),
+              value -> PostgresText.of(type, value),
+              unchanged.text());
+        } else if (PostgresText.carriesElementsOf(type)) {
+          register(
+              registration,
+              ArrayValues.schema(SchemaBuilder.string()),
+              value -> ArrayValues.eachOfText(value, Object::toString),
+              unchanged.textList());
+        }
         break; // every other type keeps Debezium's own conversion
     }
   }

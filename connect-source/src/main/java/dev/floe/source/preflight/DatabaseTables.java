@@ -23,11 +23,11 @@ final class DatabaseTables {
       "select n.nspname, c.relname, c.relkind = 'p', c.relreplident,"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
           + " has_table_privilege(c.oid, 'SELECT'), pg_has_role(c.relowner, 'USAGE'),"
-          // a domain's column as @ and its base type: Floe's converter knows it by the domain's
-          // name
+          // a domain's column as @ and its base type, a composite's as @record: Floe's converter
+          // knows them by the database's types
           + " (select string_agg(a.attname || ':' || case when t.typtype = 'd'"
           + "   then '@' || (select b.typname from pg_type b where b.oid = t.typbasetype)"
-          + "   else t.typname end, ', ' order by a.attnum)"
+          + "   when t.typtype = 'c' then '@record' else t.typname end, ', ' order by a.attnum)"
           + "   from pg_attribute a join pg_type t on t.oid = a.atttypid"
           + "   where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
           + "   and a.attstorage <> 'p'),"

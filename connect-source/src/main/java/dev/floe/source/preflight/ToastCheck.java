@@ -51,7 +51,23 @@ final class ToastCheck implements PreflightCheck {
           "_int2",
           "_timestamptz",
           "_timestamp",
-          "_time");
+          "_time",
+          // carried as their Postgres text (PostgresText)
+          "record",
+          "_money",
+          "_interval",
+          "tsquery",
+          "jsonpath",
+          "int2vector",
+          "oidvector",
+          "path",
+          "polygon",
+          "int4multirange",
+          "int8multirange",
+          "nummultirange",
+          "datemultirange",
+          "tsmultirange",
+          "tstzmultirange");
 
   private final ToastPolicy policy;
 

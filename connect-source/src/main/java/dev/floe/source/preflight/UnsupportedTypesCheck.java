@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * Columns whose values Debezium cannot carry, found in the catalog before they are silently lost: a
- * {@code name} column arrives as null from the WAL (the snapshot reads it), {@code money[]} and
- * {@code interval[]} columns are left out of every event (a warning in the worker's log), and a
- * column declared with more than one dimension ({@code int[][]}) arrives as a list of nulls. Each
- * table's columns are named with the fix: another type, or {@code column.exclude.list}.
+ * column declared with more than one dimension ({@code int[][]}) arrives as a list of nulls; and
+ * without Floe's converter (which carries them as text) a {@code name} column arrives as null from
+ * the WAL, {@code money[]} and {@code interval[]} columns are left out of every event. Each table's
+ * columns are named with the fix: another type, or {@code column.exclude.list}.
  */
 final class UnsupportedTypesCheck implements PreflightCheck {
   /** pg_type names whose values do not arrive, as SQL's list. */
@@ -16,9 +16,21 @@ final class UnsupportedTypesCheck implements PreflightCheck {
 
   @Override
   public List<Finding> check(PreflightContext context) {
+    // Floe's converter carries name, money[] and interval[] as text: then only arrays declared
+    // with several dimensions are left
+    boolean floe =
+        dev.floe.source.config.SourceDefaults.usesFloeConverter(
+            context.config().getString("converters"));
     List<Finding> findings = new ArrayList<>();
     for (CapturedTable table : context.captured()) {
-      if (table.unsupportedColumns() == null) {
+      String columns = table.unsupportedColumns();
+      if (columns != null && floe) {
+        columns =
+            java.util.Arrays.stream(columns.split(",\\s*"))
+                .filter(column -> column.endsWith("[][]"))
+                .collect(java.util.stream.Collectors.joining(", "));
+      }
+      if (columns == null || columns.isEmpty()) {
         continue;
       }
       findings.add(
@@ -27,7 +39,7 @@ final class UnsupportedTypesCheck implements PreflightCheck {
               "Table "
                   + table.sqlName()
                   + " has columns Debezium cannot carry: "
-                  + table.unsupportedColumns()
+                  + columns
                   + " (a name arrives as null from the WAL, money[] and interval[] are left out"
                   + " of the events, an array of more than one dimension arrives as nulls). Change"
                   + " their type (ALTER TABLE "

@@ -285,6 +285,53 @@ class SpecialValuesConverterTest {
     assertEquals(List.of(95, 95, 116, 111, 97, 115, 116, 95, 95), converted.get("_date"));
   }
 
+  /**
+   * Types Debezium has no conversion for: a composite (named by the connector with the base
+   * record), a geometric type (the driver's object on the snapshot, Postgres's text on the WAL: one
+   * writing), arrays of money, and the placeholder when unchanged.
+   */
+  @Test
+  void typesDebeziumCannotConvertAreCarriedAsTheirText() throws SQLException {
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    Properties props = new Properties();
+    props.setProperty(SpecialValuesConverter.DOMAINS, "addr=record,_addr=_record");
+    converter.configure(props);
+    Map<String, org.apache.kafka.connect.data.SchemaBuilder> schemas = new HashMap<>();
+    Map<String, io.debezium.spi.converter.CustomConverter.Converter> conversions = new HashMap<>();
+    for (String type : new String[] {"addr", "_addr", "box", "_money", "tsquery", "int4"}) {
+      converter.converterFor(
+          column(type, OptionalInt.empty(), OptionalInt.empty()),
+          (schema, conversion) -> {
+            schemas.put(type, schema);
+            conversions.put(type, conversion);
+          });
+    }
+    assertNull(schemas.get("int4"), "a type Debezium converts keeps its conversion");
+    org.postgresql.util.PGobject composite = new org.postgresql.util.PGobject();
+    composite.setType("addr");
+    composite.setValue("(\"Main St, 1\",12345)");
+    assertEquals("(\"Main St, 1\",12345)", conversions.get("addr").convert(composite));
+    assertEquals(
+        Arrays.asList("(A,1)", null),
+        conversions.get("_addr").convert(textArray("{\"(A,1)\",NULL}")));
+    assertEquals(
+        "(1.5,1.0),(0.0,0.0)",
+        conversions.get("box").convert(new org.postgresql.geometric.PGbox(1.5, 1, 0, 0)));
+    assertEquals("(1.5,1.0),(0.0,0.0)", conversions.get("box").convert("(1.5,1),(0,0)"));
+    assertEquals(
+        List.of("$1.50", "$1,234.50"),
+        conversions.get("_money").convert(textArray("{$1.50,\"$1,234.50\"}")));
+    assertEquals("'fat' & 'cat'", conversions.get("tsquery").convert("'fat' & 'cat'"));
+    Object marker =
+        io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn
+            .UNCHANGED_TOAST_VALUE;
+    assertEquals(UnchangedValues.DEBEZIUM_DEFAULT, conversions.get("addr").convert(marker));
+    assertEquals(
+        List.of(UnchangedValues.DEBEZIUM_DEFAULT), conversions.get("_money").convert(marker));
+    ConnectSchema.validateValue(
+        schemas.get("_addr").build(), conversions.get("_addr").convert(textArray("{}")));
+  }
+
   @Test
   void floesDefaultsPassTheConnectorsPlaceholderToTheConverter() {
     Map<String, String> config =

@@ -174,6 +174,16 @@ class TableChecksTest {
             .contains("shop.odd has columns Debezium cannot carry: label:name"),
         findings.get(0).message());
     assertTrue(findings.get(0).message().contains("column.exclude.list"));
+    // Floe's converter carries name, money[] and interval[] as text: the 2-D array is left
+    CapturedTable odd = context.captured().get(1);
+    List<Finding> withFloe =
+        new UnsupportedTypesCheck()
+            .check(
+                context(Map.of("schema.include.list", "shop", "converters", "floe"), KEYED, odd));
+    assertEquals(1, withFloe.size(), withFloe.toString());
+    assertTrue(
+        withFloe.get(0).message().contains("cannot carry: grid:integer[][] ("),
+        withFloe.get(0).message());
   }
 
   @Test
