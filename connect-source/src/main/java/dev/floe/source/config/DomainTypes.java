@@ -39,6 +39,13 @@ public final class DomainTypes {
   /** The base a composite type is named with: the converter's text of a whole row value. */
   public static final String COMPOSITE = "record";
 
+  // enum types: their arrays, which Debezium sent as null when an update left a large one out
+  private static final String ENUMS =
+      "select t.typname, t.typarray <> 0 from pg_type t where t.typtype = 'e'";
+
+  /** The base an enum type is named with (its arrays are carried as text lists). */
+  public static final String ENUM = "enum";
+
   private DomainTypes() {}
 
   /** {@code config} with {@value #KEY} set when the database has domains and Floe converts. */
@@ -55,10 +62,12 @@ public final class DomainTypes {
         baseOf.put(rs.getString(1), rs.getString(2));
         hasArray.put(rs.getString(1), rs.getBoolean(3));
       }
-      try (ResultSet composites = st.executeQuery(COMPOSITES)) {
-        while (composites.next()) {
-          baseOf.put(composites.getString(1), COMPOSITE);
-          hasArray.put(composites.getString(1), composites.getBoolean(2));
+      for (String[] kind : new String[][] {{COMPOSITES, COMPOSITE}, {ENUMS, ENUM}}) {
+        try (ResultSet types = st.executeQuery(kind[0])) {
+          while (types.next()) {
+            baseOf.put(types.getString(1), kind[1]);
+            hasArray.put(types.getString(1), types.getBoolean(2));
+          }
         }
       }
     } catch (SQLException e) {

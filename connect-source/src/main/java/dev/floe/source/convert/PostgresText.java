@@ -51,9 +51,21 @@ final class PostgresText {
           "path",
           "polygon");
 
-  /** Array types carried element by element as text (their elements are comma-separated). */
+  /**
+   * Array types carried element by element as text (their elements are comma-separated): the ones
+   * Debezium left out, and the ones it sent as null when an update left a large one out (its
+   * conversion of them gives the same text).
+   */
   private static final Set<String> ARRAYS =
-      Set.of("_" + dev.floe.source.config.DomainTypes.COMPOSITE, "_money", "_interval");
+      Set.of(
+          "_" + dev.floe.source.config.DomainTypes.COMPOSITE,
+          "_money",
+          "_interval",
+          "_" + dev.floe.source.config.DomainTypes.ENUM,
+          "_inet",
+          "_cidr",
+          "_macaddr",
+          "_macaddr8");
 
   private PostgresText() {}
 

@@ -27,8 +27,11 @@ final class DatabaseTables {
           // knows them by the database's types
           + " (select string_agg(a.attname || ':' || case when t.typtype = 'd'"
           + "   then '@' || (select b.typname from pg_type b where b.oid = t.typbasetype)"
-          + "   when t.typtype = 'c' then '@record' else t.typname end, ', ' order by a.attnum)"
+          + "   when t.typtype = 'c' then '@record'"
+          + "   when e.typtype in ('c', 'e') then case e.typtype when 'c' then '@_record'"
+          + "   else '@_enum' end else t.typname end, ', ' order by a.attnum)"
           + "   from pg_attribute a join pg_type t on t.oid = a.atttypid"
+          + "   left join pg_type e on e.oid = t.typelem and t.typcategory = 'A'"
           + "   where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
           + "   and a.attstorage <> 'p'),"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisunique),"

@@ -54,6 +54,12 @@ final class ToastCheck implements PreflightCheck {
           "_time",
           // carried as their Postgres text (PostgresText)
           "record",
+          "_record",
+          "_enum",
+          "_inet",
+          "_cidr",
+          "_macaddr",
+          "_macaddr8",
           "_money",
           "_interval",
           "tsquery",
