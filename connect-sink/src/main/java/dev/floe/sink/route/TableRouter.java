@@ -1,7 +1,6 @@
 package dev.floe.sink.route;
 
 import dev.floe.sink.event.ChangeEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -143,7 +142,7 @@ public final class TableRouter {
         byDefault = false;
       }
     }
-    String problem = problemWith(name);
+    String problem = TableNames.problemWith(name);
     if (problem != null) {
       // not cached: the next record of the table is refused the same way, and cheaply
       throw new DataException(
@@ -185,39 +184,5 @@ public final class TableRouter {
   public void refused(ChangeEvent event, SourceClaims.TakenException taken) {
     refusedTopics.put(event.coordinates().topic(), taken.getMessage());
     forgetRoutes();
-  }
-
-  /**
-   * The longest name, in UTF-8 bytes, that the JDBC and Glue catalogs and the usual file systems
-   * (one folder per table) all take.
-   */
-  static final int MAX_NAME_BYTES = 255;
-
-  /**
-   * What makes {@code name} unusable in any catalog, or null. The table's files go under a path
-   * made of its name: a separator would put them inside another table's folder (whose removal would
-   * take them along) or outside the namespace's. What a particular catalog refuses beyond this (a
-   * character set, say) it says when the table is created ({@link TableProvisioner}).
-   */
-  static String problemWith(String name) {
-    if (name.isBlank()) {
-      return "is empty";
-    }
-    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-      return "is longer than " + MAX_NAME_BYTES + " bytes";
-    }
-    if (name.chars().allMatch(c -> c == '.')) {
-      return "names a folder, not a table";
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '/' || c == '\\') {
-        return "holds a path separator ('" + c + "')";
-      }
-      if (Character.isISOControl(c)) {
-        return "holds a control character (U+" + String.format("%04X", (int) c) + ")";
-      }
-    }
-    return null;
   }
 }
