@@ -2,6 +2,7 @@ package dev.floe.source;
 
 import dev.floe.common.FloeVersion;
 import dev.floe.common.config.NullValuesCheck;
+import dev.floe.source.capture.FilteredPublication;
 import dev.floe.source.capture.NewTableSnapshots;
 import dev.floe.source.capture.NewTableWatch;
 import dev.floe.source.config.DatabaseDefaults;
@@ -56,6 +57,17 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
     }
     Map<String, String> config = DatabaseDefaults.apply(defaults);
     Preflight.beforeStart(config);
+    try (PostgresConnection connection = SourceDatabase.connect(config, "floe-publication")) {
+      FilteredPublication.sync(connection, config);
+    } catch (java.sql.SQLException e) {
+      throw new org.apache.kafka.connect.errors.ConnectException(
+          "Could not create or update publication "
+              + config.get("publication.name")
+              + ": "
+              + e.getMessage()
+              + " (docs/source-privileges.md)",
+          e);
+    }
     super.start(config);
     taskConfig = config;
     slotHealth = SlotHealthMonitor.start(config, context());
@@ -78,7 +90,7 @@ public class PostgresCdcSourceConnector extends PostgresConnector {
   /** Debezium's one task, with the tables added while the connector ran named for a snapshot. */
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
-    Map<String, String> task = new HashMap<>(taskConfig);
+    Map<String, String> task = new HashMap<>(FilteredPublication.forTask(taskConfig));
     String added = NewTableSnapshots.taskValue(addedTables);
     if (added != null) {
       task.put(NewTableSnapshots.TASK_KEY, added);

@@ -196,7 +196,10 @@ class SourceRuntimeIT extends PipelineTestBase {
             + " cents bigint generated always as ((amount * 100)::bigint) stored)",
         "insert into mig.refunds select g, g % 7, g * 0.25 from generate_series(1, 2000) g",
         "create table mig.\"AuditLog\" (id bigint primary key, what text)",
-        "insert into mig.\"AuditLog\" values (1, 'created')");
+        "insert into mig.\"AuditLog\" values (1, 'created')",
+        // no primary key: published, Postgres would refuse the application's updates and deletes
+        "create table mig.visits (id int, page text)",
+        "insert into mig.visits select g, 'page ' || g from generate_series(1, 50) g");
     // changes while the connector finds the tables and the snapshot reads them
     for (int i = 0; i < 20; i++) {
       pipeline.sql(
@@ -216,6 +219,26 @@ class SourceRuntimeIT extends PipelineTestBase {
     assertEquals(2000, refunds.rowsByKey.size()); // 20 deleted, 20 inserted
     assertEquals(0, refunds.duplicateKeys);
     pipeline.awaitSameRows("mig.\"AuditLog\"", "cdc.mig_AuditLog", "id", CATCH_UP);
+
+    // the keyless table stayed out of the publication: the application's statements still work
+    pipeline.sql(
+        "update mig.visits set page = 'seen' where id <= 10",
+        "delete from mig.visits where id = 50");
+    try (Connection c = pipeline.postgres();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select count(*) from pg_publication_tables where pubname = 'mig_publication'"
+                    + " and tablename = 'visits'")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1), "a table without replica identity is not published");
+    }
+    // with a primary key it is captured at the next look, its earlier rows too
+    pipeline.sql(
+        "alter table mig.visits add primary key (id)", "insert into mig.visits values (51, 'new')");
+    TableSnapshot visits = pipeline.awaitSameRows("mig.visits", "cdc.mig_visits", "id", CATCH_UP);
+    assertEquals(50, visits.rowsByKey.size());
+    assertEquals("seen", visits.rowsByKey.get("1").get("page"));
     delete("mig-sink");
     delete("mig-source");
   }

@@ -35,6 +35,8 @@ public final class NewTableWatch implements AutoCloseable {
   private final UnpublishedTables unpublished;
   private final ScheduledExecutorService poller;
   private final Set<TableId> refused = new HashSet<>();
+  // tables left out because Postgres would refuse their updates and deletes once published
+  private final Set<TableId> withoutIdentity = new HashSet<>();
   private final Consumer<List<TableId>> added;
   private PostgresConnection connection;
 
@@ -90,6 +92,22 @@ public final class NewTableWatch implements AutoCloseable {
   /** Whether {@code table} was added to the publication. */
   private boolean capture(Connection jdbc, TableId table) throws SQLException {
     String name = quoted(table.schema()) + "." + quoted(table.table());
+    if (!ReplicaIdentity.of(jdbc, table).publishable()) {
+      if (withoutIdentity.add(table)) {
+        LOG.error(
+            "Table {}, created after the connector started and captured by its include lists,"
+                + " has no primary key and no replica identity: in publication {}, Postgres would"
+                + " refuse every UPDATE and DELETE on it (\"cannot update table ... because it does"
+                + " not have a replica identity and publishes updates\"). It is left out until it"
+                + " has one: add a primary key (or ALTER TABLE {} REPLICA IDENTITY FULL, naming its"
+                + " key columns in message.key.columns); the connector adds it at its next look.",
+            name,
+            unpublished.publication(),
+            name);
+      }
+      return false;
+    }
+    withoutIdentity.remove(table);
     try (Statement st = jdbc.createStatement()) {
       st.execute("ALTER PUBLICATION " + quoted(unpublished.publication()) + " ADD TABLE " + name);
     } catch (SQLException e) {
@@ -109,35 +127,19 @@ public final class NewTableWatch implements AutoCloseable {
       return false;
     }
     refused.remove(table);
-    warnIfKeyless(jdbc, table, name);
+    if (!ReplicaIdentity.of(jdbc, table).hasPrimaryKey()) {
+      LOG.warn(
+          "Table {} has no primary key: its changes carry no key and the sink sends them to"
+              + " the dead letter topic. Add a primary key, or name its key columns in"
+              + " message.key.columns.",
+          name);
+    }
     LOG.info(
         "Table {}, created after the connector started, was added to publication {}; the task"
             + " restarts to read its schema, then an incremental snapshot reads its earlier rows.",
         name,
         unpublished.publication());
     return true;
-  }
-
-  /** The preflight's key check, for a table the connector did not check when it started. */
-  private static void warnIfKeyless(Connection jdbc, TableId table, String name)
-      throws SQLException {
-    String sql =
-        "select exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary)"
-            + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-            + " where n.nspname = ? and c.relname = ?";
-    try (java.sql.PreparedStatement query = jdbc.prepareStatement(sql)) {
-      query.setString(1, table.schema());
-      query.setString(2, table.table());
-      try (java.sql.ResultSet rs = query.executeQuery()) {
-        if (rs.next() && !rs.getBoolean(1)) {
-          LOG.warn(
-              "Table {} has no primary key: its changes carry no key and the sink sends them to"
-                  + " the dead letter topic. Add a primary key, or set REPLICA IDENTITY FULL and"
-                  + " name its key columns in message.key.columns.",
-              name);
-        }
-      }
-    }
   }
 
   static String quoted(String identifier) {

@@ -1,0 +1,45 @@
+package dev.floe.source.capture;
+
+import io.debezium.relational.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * What a table logs to identify the row an UPDATE or DELETE changes. A table in a publication that
+ * publishes updates and deletes must log something: without a primary key, a replica identity index
+ * or {@code REPLICA IDENTITY FULL}, Postgres refuses every UPDATE and DELETE on it once it is
+ * published, failing the application's statements.
+ */
+record ReplicaIdentity(char mode, boolean hasPrimaryKey, boolean hasIdentityIndex) {
+  private static final String QUERY =
+      "select c.relreplident,"
+          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
+          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)"
+          + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+          + " where n.nspname = ? and c.relname = ?";
+
+  static ReplicaIdentity of(Connection jdbc, TableId table) throws SQLException {
+    try (PreparedStatement query = jdbc.prepareStatement(QUERY)) {
+      query.setString(1, table.schema());
+      query.setString(2, table.table());
+      try (ResultSet rs = query.executeQuery()) {
+        if (!rs.next()) {
+          return new ReplicaIdentity('n', false, false); // dropped meanwhile: nothing to publish
+        }
+        return new ReplicaIdentity(rs.getString(1).charAt(0), rs.getBoolean(2), rs.getBoolean(3));
+      }
+    }
+  }
+
+  /** Whether Postgres still applies UPDATE and DELETE to the table once it is published. */
+  boolean publishable() {
+    return switch (mode) {
+      case 'f' -> true;
+      case 'd' -> hasPrimaryKey;
+      case 'i' -> hasIdentityIndex;
+      default -> false; // 'n': REPLICA IDENTITY NOTHING
+    };
+  }
+}
