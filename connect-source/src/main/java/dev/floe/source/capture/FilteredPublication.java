@@ -35,7 +35,7 @@ public final class FilteredPublication {
 
   // what the publication of a partitioned table's root publishes covers its partitions
   private static final String TABLES =
-      "select n.nspname, c.relname, c.relreplident,"
+      "select n.nspname, c.relname, c.relreplident, c.relkind = 'p',"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)"
           + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
@@ -88,7 +88,8 @@ public final class FilteredPublication {
         String name =
             NewTableWatch.quoted(table.schema()) + "." + NewTableWatch.quoted(table.table());
         ReplicaIdentity identity =
-            new ReplicaIdentity(rs.getString(3).charAt(0), rs.getBoolean(4), rs.getBoolean(5));
+            new ReplicaIdentity(
+                rs.getString(3).charAt(0), rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(4));
         (identity.publishable() ? wanted : left).add(name);
       }
     }

@@ -12,9 +12,10 @@ import java.sql.SQLException;
  * or {@code REPLICA IDENTITY FULL}, Postgres refuses every UPDATE and DELETE on it once it is
  * published, failing the application's statements.
  */
-record ReplicaIdentity(char mode, boolean hasPrimaryKey, boolean hasIdentityIndex) {
+record ReplicaIdentity(
+    char mode, boolean hasPrimaryKey, boolean hasIdentityIndex, boolean partitioned) {
   private static final String QUERY =
-      "select c.relreplident,"
+      "select c.relreplident, c.relkind = 'p',"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)"
           + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
@@ -26,15 +27,23 @@ record ReplicaIdentity(char mode, boolean hasPrimaryKey, boolean hasIdentityInde
       query.setString(2, table.table());
       try (ResultSet rs = query.executeQuery()) {
         if (!rs.next()) {
-          return new ReplicaIdentity('n', false, false); // dropped meanwhile: nothing to publish
+          return new ReplicaIdentity('n', false, false, false); // dropped meanwhile
         }
-        return new ReplicaIdentity(rs.getString(1).charAt(0), rs.getBoolean(2), rs.getBoolean(3));
+        return new ReplicaIdentity(
+            rs.getString(1).charAt(0), rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(2));
       }
     }
   }
 
-  /** Whether Postgres still applies UPDATE and DELETE to the table once it is published. */
+  /**
+   * Whether Postgres still applies UPDATE and DELETE to the table once it is published. A
+   * partitioned table's partitions answer for themselves (each may have its own key): published as
+   * Debezium would.
+   */
   boolean publishable() {
+    if (partitioned) {
+      return true;
+    }
     return switch (mode) {
       case 'f' -> true;
       case 'd' -> hasPrimaryKey;
