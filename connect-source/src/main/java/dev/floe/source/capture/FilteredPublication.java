@@ -35,13 +35,9 @@ public final class FilteredPublication {
 
   // what the publication of a partitioned table's root publishes covers its partitions
   private static final String TABLES =
-      "select n.nspname, c.relname, c.relreplident, c.relkind = 'p',"
-          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
-          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)"
-          + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-          + " where c.relkind in ('r', 'p') and not c.relispartition"
-          + " and n.nspname not in ('pg_catalog', 'information_schema')"
-          + " and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'"
+      "select n.nspname, c.relname, "
+          + ReplicaIdentity.COLUMNS
+          + UnpublishedTables.PUBLISHABLE_RELATIONS
           + " order by 1, 2";
   private static final String PUBLISHED =
       "select n.nspname, c.relname from pg_publication p"
@@ -87,10 +83,7 @@ public final class FilteredPublication {
         }
         String name =
             NewTableWatch.quoted(table.schema()) + "." + NewTableWatch.quoted(table.table());
-        ReplicaIdentity identity =
-            new ReplicaIdentity(
-                rs.getString(3).charAt(0), rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(4));
-        (identity.publishable() ? wanted : left).add(name);
+        (ReplicaIdentity.read(rs, 3).publishable() ? wanted : left).add(name);
       }
     }
     if (!left.isEmpty()) {

@@ -14,10 +14,15 @@ import java.sql.SQLException;
  */
 record ReplicaIdentity(
     char mode, boolean hasPrimaryKey, boolean hasIdentityIndex, boolean partitioned) {
-  private static final String QUERY =
-      "select c.relreplident, c.relkind = 'p',"
+  /** The columns {@link #read} reads, of a table {@code c} in a query. */
+  static final String COLUMNS =
+      "c.relreplident, c.relkind = 'p',"
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
-          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)"
+          + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)";
+
+  private static final String QUERY =
+      "select "
+          + COLUMNS
           + " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
           + " where n.nspname = ? and c.relname = ?";
 
@@ -29,10 +34,18 @@ record ReplicaIdentity(
         if (!rs.next()) {
           return new ReplicaIdentity('n', false, false, false); // dropped meanwhile
         }
-        return new ReplicaIdentity(
-            rs.getString(1).charAt(0), rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(2));
+        return read(rs, 1);
       }
     }
+  }
+
+  /** The identity of the row at {@code rs}, whose {@link #COLUMNS} start at {@code first}. */
+  static ReplicaIdentity read(ResultSet rs, int first) throws SQLException {
+    return new ReplicaIdentity(
+        rs.getString(first).charAt(0),
+        rs.getBoolean(first + 2),
+        rs.getBoolean(first + 3),
+        rs.getBoolean(first + 1));
   }
 
   /**

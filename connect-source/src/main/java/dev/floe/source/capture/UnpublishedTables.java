@@ -18,11 +18,19 @@ import java.util.Map;
  * partitioned table in the publication publishes all of its partitions, those created later too.
  */
 final class UnpublishedTables {
-  private static final String MISSING =
-      "select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+  /**
+   * The tables a publication can name, as {@code c} in schema {@code n}: ordinary and partitioned
+   * ones outside the system schemas, partitions aside.
+   */
+  static final String PUBLISHABLE_RELATIONS =
+      " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
           + " where c.relkind in ('r', 'p') and not c.relispartition"
           + " and n.nspname not in ('pg_catalog', 'information_schema')"
-          + " and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'"
+          + " and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'";
+
+  private static final String MISSING =
+      "select n.nspname, c.relname"
+          + PUBLISHABLE_RELATIONS
           + " and exists (select 1 from pg_publication p where p.pubname = ?)"
           + " and not exists (select 1 from pg_publication_rel r join pg_publication p"
           + "   on p.oid = r.prpubid where p.pubname = ? and r.prrelid = c.oid)"
