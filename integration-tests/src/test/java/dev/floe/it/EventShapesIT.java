@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class EventShapesIT extends PipelineTestBase {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
+  // 3,000 pairs: stored out of line
+  private static final String GRID =
+      "(select array_agg(array[g, g * 7919 % 1000]) from generate_series(1, 3000) g)";
 
   @BeforeAll
   static void startPipeline() throws Exception {
@@ -43,7 +46,18 @@ class EventShapesIT extends PipelineTestBase {
             + " array[row('A', 1), null]::shapes.addr[], 'fat & cat', '16/B374D848', '$.a',"
             + " '{[1,3),[5,7)}', '((0,0),(1.5,1))', '<(0,0),2>', '((0,0),(1,1),(2,0))', '5',"
             + " 'shapes.odd', '1 2', 'first', array[1.5, 1234.5]::money[],"
-            + " array['1 day', '2 hours']::interval[])");
+            + " array['1 day', '2 hours']::interval[])",
+        // arrays declared with several dimensions (Postgres does not hold a value to them); the
+        // large one stored out of line, for an update that leaves it alone
+        "create table shapes.grids (id int primary key, note text, m int[][], n numeric[][],"
+            + " t text[][], d float8[][], ts timestamptz[][], big int[][])",
+        "insert into shapes.grids values (1, 'snapshot', '{{1,2},{3,4}}', '{{1.5,2},{NaN,NULL}}',"
+            + " '{{a,\"b c\"},{NULL,d}}', '{{1.5,NaN},{-Infinity,-0}}',"
+            + " '{{2024-01-01 00:00:00+00}}', "
+            + GRID
+            + "),"
+            + " (2, 'one dimension', '{1,2}', '{1.5}', '{a}', '{1.5}', '{2024-01-01 00:00:00+00}',"
+            + " '[0:1][1:1][1:1]={{{7}},{{8}}}')");
     pipeline.startSource(
         "shapes-source",
         Map.of(
@@ -137,6 +151,71 @@ class EventShapesIT extends PipelineTestBase {
     }
     assertEquals("second", rows.rowsByKey.get("1").get("nm"), "a name from the WAL");
     assertEquals("first", rows.rowsByKey.get("2").get("nm"));
+  }
+
+  /**
+   * An array column declared with several dimensions arrived as a list of nulls, or as null with a
+   * warning in the worker's log. Postgres does not hold such a column to one shape, so Floe carries
+   * it as the text Postgres writes, whatever the value's shape: on the snapshot, the WAL, and as
+   * the placeholder the sink fills when an update leaves a large one out.
+   */
+  @Test
+  void arraysOfSeveralDimensionsArriveAsTheirPostgresText() throws Exception {
+    pipeline.startSink(
+        "grids-sink", Map.of("topics.regex", "shp\\.shapes\\.grids", "commit.interval.ms", "1000"));
+    pipeline.sql(
+        "insert into shapes.grids select 3, 'wal', m, n, t, d, ts, big from shapes.grids"
+            + " where id = 1",
+        "insert into shapes.grids select 4, 'wal', m, n, t, d, ts, big from shapes.grids"
+            + " where id = 2",
+        "update shapes.grids set note = 'updated' where id in (1, 3)");
+    List<String> columns = List.of("m", "n", "t", "d", "ts", "big");
+    Map<String, Map<String, String>> postgres = new java.util.HashMap<>();
+    try (java.sql.Connection c = pipeline.postgres();
+        java.sql.ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "select id, m::text, n::text, t::text, d::text, ts::text,"
+                        + " big::text from shapes.grids")) {
+      while (rs.next()) {
+        Map<String, String> row = new java.util.HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+          row.put(columns.get(i), rs.getString(i + 2));
+        }
+        postgres.put(rs.getString(1), row);
+      }
+    }
+    assertEquals("{{1,2},{3,4}}", postgres.get("1").get("m"));
+    assertEquals("{{1.5,NaN},{-Infinity,-0}}", postgres.get("1").get("d"));
+    assertEquals("[0:1][1:1][1:1]={{{7}},{{8}}}", postgres.get("2").get("big"));
+    Waits.until(
+        CATCH_UP,
+        "cdc.shapes_grids holds the four rows, the updates applied",
+        () -> {
+          TableSnapshot rows = TableSnapshot.ofIceberg(pipeline.table("cdc.shapes_grids"), "id");
+          return rows.rowsByKey.size() == 4
+              && "updated".equals(rows.rowsByKey.get("1").get("note"))
+              && "updated".equals(rows.rowsByKey.get("3").get("note"));
+        },
+        () -> String.valueOf(TableSnapshot.ofIceberg(pipeline.table("cdc.shapes_grids"), "id")));
+    org.apache.iceberg.Table table = pipeline.table("cdc.shapes_grids");
+    for (String column : columns) {
+      assertEquals(
+          org.apache.iceberg.types.Types.StringType.get(),
+          table.schema().findField(column).type(),
+          column);
+    }
+    Map<Object, org.apache.iceberg.data.Record> iceberg = new java.util.HashMap<>();
+    try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> rows =
+        org.apache.iceberg.data.IcebergGenerics.read(table).build()) {
+      rows.forEach(row -> iceberg.put(String.valueOf(row.getField("id")), row));
+    }
+    for (String id : List.of("1", "2", "3", "4")) {
+      for (String column : columns) {
+        assertEquals(
+            postgres.get(id).get(column), iceberg.get(id).getField(column), id + ": " + column);
+      }
+    }
   }
 
   @Test

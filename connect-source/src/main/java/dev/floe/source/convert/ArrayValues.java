@@ -77,6 +77,17 @@ final class ArrayValues {
     return out;
   }
 
+  /**
+   * The whole array as Postgres writes it ({@code {{1,2},{3,4}}}), of any number of dimensions:
+   * pgjdbc's array keeps the text it was read from, on the snapshot and on the WAL.
+   */
+  static String text(Object value) {
+    if (value instanceof org.postgresql.util.PGobject object) {
+      return object.getValue();
+    }
+    return value.toString();
+  }
+
   private static List<?> elements(Object value) {
     if (value instanceof java.sql.Array array) {
       try {

@@ -1,6 +1,7 @@
 package dev.floe.source.convert;
 
 import dev.floe.common.debezium.ExactValueSchemas;
+import dev.floe.source.config.MultiDimensionalArrays;
 import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.SchemaBuilder;
 
@@ -39,6 +41,10 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * <p>Types Debezium has no conversion for (composite types, {@code tsquery}, geometric types and
  * more: {@link PostgresText}) are carried as their Postgres text.
  *
+ * <p>An array column declared with several dimensions ({@code int[][]}) is carried as its Postgres
+ * text ({@code {{1,2},{3,4}}}): Postgres does not hold such a column to one shape ({@link
+ * MultiDimensionalArrays}).
+ *
  * <p>A domain's column is converted as its base type ({@link dev.floe.source.config.DomainTypes}).
  *
  * <p>Registered by Floe's source defaults as {@code converters=floe}. Debezium hands the converter
@@ -52,14 +58,19 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
   /** The converter's copy of the database's domains: name → base type name. */
   public static final String DOMAINS = "domains";
 
+  /** The converter's copy of the array columns declared with several dimensions. */
+  public static final String MULTIDIMENSIONAL = "multidimensional.columns";
+
   private UnchangedValues unchanged = UnchangedValues.of(null);
   private Map<String, String> domains = Map.of();
+  private Set<String> multiDimensional = Set.of();
 
   @Override
   public void configure(Properties props) {
     // the encodings are the topic contract the sink reads; only the placeholder is configurable
     unchanged = UnchangedValues.of(props.getProperty(PLACEHOLDER));
     domains = pairs(props.getProperty(DOMAINS, ""));
+    multiDimensional = MultiDimensionalArrays.parse(props.getProperty(MULTIDIMENSIONAL));
   }
 
   private static Map<String, String> pairs(String setting) {
@@ -83,6 +94,10 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
   @Override
   public void converterFor(
       RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
+    if (declaredMultiDimensional(column)) {
+      register(registration, SchemaBuilder.string(), ArrayValues::text, unchanged.text());
+      return;
+    }
     switch (typeOf(column)) {
       case "float4":
         register(
@@ -181,6 +196,17 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
         }
         break; // every other type keeps Debezium's own conversion
     }
+  }
+
+  /** Whether the column is an array declared with several dimensions ({@code int[][]}). */
+  private boolean declaredMultiDimensional(RelationalColumn column) {
+    if (multiDimensional.isEmpty()) {
+      return false;
+    }
+    String table = column.dataCollection();
+    // the table as schema.table, with or without the database in front
+    return multiDimensional.contains(table + "." + column.name())
+        || multiDimensional.contains(table.substring(table.indexOf('.') + 1) + "." + column.name());
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TimeZone;
 import org.apache.kafka.connect.data.ConnectSchema;
 import org.apache.kafka.connect.data.Schema;
@@ -330,6 +331,43 @@ class SpecialValuesConverterTest {
         List.of(UnchangedValues.DEBEZIUM_DEFAULT), conversions.get("_money").convert(marker));
     ConnectSchema.validateValue(
         schemas.get("_addr").build(), conversions.get("_addr").convert(textArray("{}")));
+  }
+
+  @Test
+  void arraysDeclaredWithSeveralDimensionsAreCarriedAsTheirText() {
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    Properties props = new Properties();
+    // public.t.c as the connector hands it (URL-encoded), and a table whose name has a comma
+    props.setProperty(SpecialValuesConverter.MULTIDIMENSIONAL, "public.t.c,shop.a%2Cb.grid");
+    converter.configure(props);
+    Map<String, org.apache.kafka.connect.data.SchemaBuilder> schemas = new HashMap<>();
+    Map<String, io.debezium.spi.converter.CustomConverter.Converter> conversions = new HashMap<>();
+    for (String type : new String[] {"_int4", "_numeric", "_float8"}) {
+      converter.converterFor(
+          column(type, OptionalInt.empty(), OptionalInt.empty()),
+          (schema, conversion) -> {
+            schemas.put(type, schema);
+            conversions.put(type, conversion);
+          });
+    }
+    for (String type : schemas.keySet()) {
+      assertEquals(Schema.Type.STRING, schemas.get(type).type(), type);
+    }
+    assertEquals(3, schemas.size(), "int[][] too, which Debezium converts when one-dimensional");
+    assertEquals(
+        "{{1.5,NaN},{NULL,\"-7\"}}",
+        conversions.get("_numeric").convert(textArray("{{1.5,NaN},{NULL,\"-7\"}}")));
+    // Postgres does not hold the column to its declared shape: any value is its text
+    assertEquals("{1,2}", conversions.get("_int4").convert(textArray("{1,2}")));
+    assertEquals(
+        "[0:1]={{{1}},{{2}}}", conversions.get("_int4").convert(textArray("[0:1]={{{1}},{{2}}}")));
+    Object marker =
+        io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn
+            .UNCHANGED_TOAST_VALUE;
+    assertEquals(UnchangedValues.DEBEZIUM_DEFAULT, conversions.get("_float8").convert(marker));
+    assertEquals(
+        Set.of("public.t.c", "shop.a,b.grid"),
+        dev.floe.source.config.MultiDimensionalArrays.parse("public.t.c,shop.a%2Cb.grid"));
   }
 
   @Test
