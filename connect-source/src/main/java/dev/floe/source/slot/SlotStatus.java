@@ -22,8 +22,9 @@ record SlotStatus(
       "SELECT active,"
           + " coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint, -1),"
           + " coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint, -1),"
-          + " confirmed_flush_lsn::text, wal_status"
-          + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()";
+          // wal_status is Postgres 13's (12 keeps a slot's WAL whatever its size: never lost)
+          + " confirmed_flush_lsn::text, to_jsonb(s) ->> 'wal_status'"
+          + " FROM pg_replication_slots s WHERE slot_name = ? AND database = current_database()";
 
   static SlotStatus read(PostgresConnection connection, String slotName) throws SQLException {
     return connection.prepareQueryAndMap(
