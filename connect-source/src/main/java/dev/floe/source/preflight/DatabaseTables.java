@@ -24,8 +24,11 @@ final class DatabaseTables {
           + " exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary),"
           + " has_table_privilege(c.oid, 'SELECT'), pg_has_role(c.relowner, 'USAGE'),"
           // a domain's column as @ and its base type, a composite's as @record: Floe's converter
-          // knows them by the database's types
-          + " (select string_agg(a.attname || ':' || case when t.typtype = 'd'"
+          // knows them by the database's types, and arrays declared with several dimensions
+          + " (select string_agg(a.attname || ':' || case when a.attndims > 1"
+          + "   then '@"
+          + ToastCheck.MULTIDIMENSIONAL
+          + "' when t.typtype = 'd'"
           + "   then '@' || (select b.typname from pg_type b where b.oid = t.typbasetype)"
           + "   when t.typtype = 'c' then '@record'"
           + "   when e.typtype in ('c', 'e') then case e.typtype when 'c' then '@_record'"

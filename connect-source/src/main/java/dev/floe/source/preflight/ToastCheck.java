@@ -41,6 +41,9 @@ final class ToastCheck implements PreflightCheck {
           "_uuid",
           "_date");
 
+  /** How the catalog query names an array column declared with several dimensions. */
+  static final String MULTIDIMENSIONAL = "multidimensional";
+
   /** Types Floe's converter sends the placeholder for (Debezium's own send null). */
   private static final Set<String> FLOE_CONVERTED =
       Set.of(
@@ -52,7 +55,8 @@ final class ToastCheck implements PreflightCheck {
           "_timestamptz",
           "_timestamp",
           "_time",
-          // carried as their Postgres text (PostgresText)
+          // carried as their Postgres text (PostgresText, MultiDimensionalArrays)
+          MULTIDIMENSIONAL,
           "record",
           "_record",
           "_enum",

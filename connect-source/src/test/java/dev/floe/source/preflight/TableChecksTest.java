@@ -29,7 +29,7 @@ class TableChecksTest {
           true,
           true,
           false,
-          "note:text, doc:jsonb, bits:_bool",
+          "note:text, doc:jsonb, bits:_bool, grid:@" + ToastCheck.MULTIDIMENSIONAL,
           false,
           null);
 
@@ -109,7 +109,13 @@ class TableChecksTest {
     Finding lost = warned.get(1);
     assertEquals(Finding.Severity.WARNING, lost.severity());
     assertEquals("schema.include.list", lost.key());
-    assertTrue(lost.message().contains("[bits]"), lost.message());
+    assertTrue(lost.message().contains("[bits, grid]"), lost.message());
+    // Floe's converter carries an int[][] column as text, the placeholder included
+    List<Finding> withFloe =
+        new ToastCheck(ToastPolicy.WARN)
+            .check(context(Map.of("schema.include.list", "shop", "converters", "floe"), FLAGGED));
+    assertTrue(withFloe.get(0).message().contains("grid"), withFloe.get(0).message());
+    assertTrue(withFloe.get(1).message().contains("[bits]"), withFloe.get(1).message());
     assertTrue(lost.message().contains("REPLICA IDENTITY FULL"), lost.message());
     assertTrue(new ToastCheck(ToastPolicy.FAIL).check(context).get(1).refusesStart());
 
