@@ -76,7 +76,10 @@ abstract class TypeMappingChecks extends PipelineTestBase {
           new Column("c_macaddr", "macaddr"),
           new Column("c_int4range", "int4range"),
           new Column("c_tsrange", "tsrange"),
-          new Column("c_point", "point"));
+          new Column("c_point", "point"),
+          new Column("c_bit", "bit(1)"),
+          new Column("c_bits", "bit(5)"),
+          new Column("c_varbit", "varbit"));
 
   /** The table with a column of every type, its rows 1 to 3 written before the connectors start. */
   static void createTable() throws Exception {
@@ -144,7 +147,10 @@ abstract class TypeMappingChecks extends PipelineTestBase {
     "'08:00:2b:01:02:03'",
     "'[1,10)'",
     "'[2024-01-01 00:00,2024-02-01 00:00)'",
-    "'(1.5,-2.25)'"
+    "'(1.5,-2.25)'",
+    "B'1'",
+    "B'00101'",
+    "B'1011'"
   };
 
   static final String[] ROW_EDGES = {
@@ -181,7 +187,10 @@ abstract class TypeMappingChecks extends PipelineTestBase {
     "'ff:ff:ff:ff:ff:ff'",
     "'empty'",
     "'(,)'",
-    "'(0,0)'"
+    "'(0,0)'",
+    "B'0'",
+    "B'00000'",
+    "B''"
   };
 
   private static void insert(int id, String[] values) throws Exception {

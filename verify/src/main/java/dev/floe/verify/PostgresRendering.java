@@ -51,6 +51,9 @@ public record PostgresRendering(
           "'[' || array_to_string(%1$s, '|', 'NULL') || ']'",
           Function.identity(), PostgresRendering::list);
     }
+    if (t.equals("bit") || t.equals("bit(1)")) { // Debezium's boolean
+      return new PostgresRendering("(%1$s = B'1')::text", Function.identity(), String::valueOf);
+    }
     String base = t.replaceAll("\\(.*?\\)", "").replaceAll("\\s+", " ").trim();
     return switch (base) {
       case "smallint", "integer", "int", "bigint", "boolean" ->

@@ -179,6 +179,25 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
             value -> ArrayValues.each(value, EpochDays::of),
             unchanged.byteList());
         break;
+      case "bit", "varbit":
+        // Debezium's bytes drop a bit string's length and its leading zeros (B'00001', B'001'
+        // and B'1' all became 0x01, B'000' empty): as Postgres writes it, 10110, it is exact.
+        // bit(1) stays Debezium's boolean, which is exact.
+        if (column.length().orElse(2) > 1) {
+          register(
+              registration,
+              SchemaBuilder.string(),
+              value -> PostgresText.of("bit", value),
+              unchanged.text());
+        }
+        break;
+      case "_bit", "_varbit": // Debezium sent null
+        register(
+            registration,
+            ArrayValues.schema(SchemaBuilder.string()),
+            value -> ArrayValues.eachOfText(value, Object::toString),
+            unchanged.textList());
+        break;
       default:
         String type = typeOf(column);
         if (PostgresText.carries(type)) {

@@ -57,6 +57,10 @@ final class ToastCheck implements PreflightCheck {
           "_time",
           // carried as their Postgres text (PostgresText, MultiDimensionalArrays)
           MULTIDIMENSIONAL,
+          "bit",
+          "varbit",
+          "_bit",
+          "_varbit",
           "record",
           "_record",
           "_enum",

@@ -371,6 +371,36 @@ class SpecialValuesConverterTest {
   }
 
   @Test
+  void bitStringsKeepTheirLengthAndLeadingZerosAsText() throws SQLException {
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    converter.configure(new Properties());
+    Map<String, io.debezium.spi.converter.CustomConverter.Converter> conversions = new HashMap<>();
+    Map<String, org.apache.kafka.connect.data.SchemaBuilder> schemas = new HashMap<>();
+    Map<String, OptionalInt> lengths =
+        Map.of("bit", OptionalInt.of(5), "varbit", OptionalInt.empty(), "_bit", OptionalInt.of(3));
+    lengths.forEach(
+        (type, length) ->
+            converter.converterFor(
+                column(type, length, OptionalInt.empty()),
+                (schema, conversion) -> {
+                  schemas.put(type, schema);
+                  conversions.put(type, conversion);
+                }));
+    converter.converterFor(
+        column("bit", OptionalInt.of(1), OptionalInt.empty()),
+        (schema, conversion) -> schemas.put("bit(1)", schema));
+    assertNull(schemas.get("bit(1)"), "bit(1) keeps Debezium's exact boolean");
+    assertEquals(Schema.Type.STRING, schemas.get("bit").type());
+    org.postgresql.util.PGobject snapshot = new org.postgresql.util.PGobject();
+    snapshot.setType("bit");
+    snapshot.setValue("00101");
+    assertEquals("00101", conversions.get("bit").convert(snapshot));
+    assertEquals("00101", conversions.get("bit").convert("00101")); // the WAL's text
+    assertEquals("", conversions.get("varbit").convert(""));
+    assertEquals(List.of("101", "010"), conversions.get("_bit").convert(textArray("{101,010}")));
+  }
+
+  @Test
   void floesDefaultsPassTheConnectorsPlaceholderToTheConverter() {
     Map<String, String> config =
         SourceDefaults.apply(Map.of("unavailable.value.placeholder", "hex:DEADBEEF"));
