@@ -59,6 +59,17 @@ final class PostgresText {
   private static final Set<String> ARRAYS =
       Set.of(
           "_" + dev.floe.source.config.DomainTypes.COMPOSITE,
+          // left out of every event by Debezium (a box's elements are ';'-separated: not here)
+          "_point",
+          "_xml",
+          "_circle",
+          "_line",
+          "_lseg",
+          "_path",
+          "_polygon",
+          "_tsquery",
+          "_pg_lsn",
+          "_jsonpath",
           "_money",
           "_interval",
           "_" + dev.floe.source.config.DomainTypes.ENUM,

@@ -165,6 +165,13 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
             value -> ArrayValues.eachOfText(value, TemporalText::microTimestamp),
             unchanged.longList());
         break;
+      case "_timetz":
+        register(
+            registration,
+            ArrayValues.schema(io.debezium.time.ZonedTime.builder()),
+            value -> ArrayValues.eachOfText(value, TemporalText::zonedTime),
+            unchanged.textList());
+        break;
       case "_time":
         register(
             registration,

@@ -47,6 +47,23 @@ final class TemporalText {
     }
   }
 
+  /**
+   * A {@code timetz} as Debezium's {@code ZonedTime} gives the column, the instant's time in UTC
+   * ({@code 08:15:30.5Z} for {@code 10:15:30.5+02}): Debezium's array conversion dropped the
+   * fraction.
+   */
+  static String zonedTime(Object text) {
+    String value = text.toString();
+    try {
+      return DRIVER
+          .toOffsetTime(value)
+          .withOffsetSameInstant(ZoneOffset.UTC)
+          .format(DateTimeFormatter.ISO_OFFSET_TIME);
+    } catch (SQLException e) {
+      throw new DataException("Not a timetz: " + value, e);
+    }
+  }
+
   static long microTimestamp(Object text) {
     String value = text.toString();
     if (value.equals("infinity")) {
