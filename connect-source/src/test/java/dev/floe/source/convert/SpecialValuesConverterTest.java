@@ -401,6 +401,25 @@ class SpecialValuesConverterTest {
   }
 
   @Test
+  void timetzArraysKeepTheirFractionsAndArraysDebeziumLeftOutArriveAsText() {
+    SpecialValuesConverter converter = new SpecialValuesConverter();
+    converter.configure(new Properties());
+    Map<String, io.debezium.spi.converter.CustomConverter.Converter> conversions = new HashMap<>();
+    for (String type : new String[] {"_timetz", "_point", "_xml"}) {
+      converter.converterFor(
+          column(type, OptionalInt.empty(), OptionalInt.empty()),
+          (schema, conversion) -> conversions.put(type, conversion));
+    }
+    assertEquals(
+        Arrays.asList("08:15:30.5Z", "10:59:59Z", null),
+        conversions.get("_timetz").convert(textArray("{10:15:30.5+02,23:59:59-11,NULL}")));
+    assertEquals(
+        List.of("(1,2)", "(3.5,-4)"),
+        conversions.get("_point").convert(textArray("{\"(1,2)\",\"(3.5,-4)\"}")));
+    assertEquals(List.of("<a/>"), conversions.get("_xml").convert(textArray("{<a/>}")));
+  }
+
+  @Test
   void floesDefaultsPassTheConnectorsPlaceholderToTheConverter() {
     Map<String, String> config =
         SourceDefaults.apply(Map.of("unavailable.value.placeholder", "hex:DEADBEEF"));
