@@ -80,6 +80,13 @@ final class PostgresText {
 
   private PostgresText() {}
 
+  /** Every type name this class carries, its arrays' included. */
+  static Set<String> types() {
+    Set<String> types = new java.util.HashSet<>(SCALARS);
+    types.addAll(ARRAYS);
+    return types;
+  }
+
   static boolean carries(String type) {
     return SCALARS.contains(type);
   }

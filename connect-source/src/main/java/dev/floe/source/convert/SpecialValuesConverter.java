@@ -84,6 +84,14 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
     return pairs;
   }
 
+  /**
+   * The types carried as their Postgres text (composite types as {@code record}, enum arrays as
+   * {@code _enum}), whose unchanged TOASTed values this converter sends as the placeholder.
+   */
+  public static Set<String> typesCarriedAsText() {
+    return PostgresText.types();
+  }
+
   /** A column's type as this converter picks its encoding: a domain's is its base type's. */
   private String typeOf(RelationalColumn column) {
     String name = column.typeName().toLowerCase(Locale.ROOT);

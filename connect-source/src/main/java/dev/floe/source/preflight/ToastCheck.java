@@ -2,6 +2,7 @@ package dev.floe.source.preflight;
 
 import dev.floe.source.config.SourceConfig.ToastPolicy;
 import dev.floe.source.config.SourceDefaults;
+import dev.floe.source.convert.SpecialValuesConverter;
 import io.debezium.config.Configuration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,43 +57,12 @@ final class ToastCheck implements PreflightCheck {
           "_timestamp",
           "_time",
           "_timetz",
-          // carried as their Postgres text (PostgresText, MultiDimensionalArrays)
+          // carried as their Postgres text (MultiDimensionalArrays)
           MULTIDIMENSIONAL,
           "bit",
           "varbit",
           "_bit",
-          "_varbit",
-          "record",
-          "_record",
-          "_enum",
-          "_inet",
-          "_cidr",
-          "_macaddr",
-          "_macaddr8",
-          "_money",
-          "_interval",
-          "_point",
-          "_xml",
-          "_circle",
-          "_line",
-          "_lseg",
-          "_path",
-          "_polygon",
-          "_tsquery",
-          "_pg_lsn",
-          "_jsonpath",
-          "tsquery",
-          "jsonpath",
-          "int2vector",
-          "oidvector",
-          "path",
-          "polygon",
-          "int4multirange",
-          "int8multirange",
-          "nummultirange",
-          "datemultirange",
-          "tsmultirange",
-          "tstzmultirange");
+          "_varbit");
 
   private final ToastPolicy policy;
 
@@ -156,6 +126,7 @@ final class ToastCheck implements PreflightCheck {
     // the checks see the config with Floe's defaults applied: no converters means none
     if (SourceDefaults.usesFloeConverter(config.getString("converters"))) {
       types.addAll(FLOE_CONVERTED);
+      types.addAll(SpecialValuesConverter.typesCarriedAsText());
     }
     if ("base64".equalsIgnoreCase(config.getString("binary.handling.mode", "bytes"))) {
       types.removeAll(Set.of("bytea", "_bytea"));
