@@ -42,13 +42,14 @@ class EventShapesIT extends PipelineTestBase {
             + " addrs shapes.addr[], q tsquery, lsn pg_lsn, jp jsonpath, mr int4multirange,"
             + " b box, c circle, poly polygon, x xid, rc regclass, v int2vector, nm name,"
             + " monies money[], spans interval[], bs bit(5), vb varbit, bsa bit(3)[], flag bit(1),"
-            + " pts point[], xs xml[], ttz timetz[])",
+            + " pts point[], xs xml[], ttz timetz[], boxes box[], names name[])",
         "insert into shapes.odd values (1, 'snapshot', row('Main St, 1', 12345),"
             + " array[row('A', 1), null]::shapes.addr[], 'fat & cat', '16/B374D848', '$.a',"
             + " '{[1,3),[5,7)}', '((0,0),(1.5,1))', '<(0,0),2>', '((0,0),(1,1),(2,0))', '5',"
             + " 'shapes.odd', '1 2', 'first', array[1.5, 1234.5]::money[],"
             + " array['1 day', '2 hours']::interval[], B'00101', B'', '{101,010}', B'1',"
-            + " '{\"(1,2)\",\"(3.5,-4)\"}', array['<a/>'::xml], '{10:15:30.5+02,23:59:59-11}')",
+            + " '{\"(1,2)\",\"(3.5,-4)\"}', array['<a/>'::xml], '{10:15:30.5+02,23:59:59-11}',"
+            + " '{(1,1),(0,0);(3,3),(2,2)}', '{abc,\"d e\"}')",
         // arrays declared with several dimensions (Postgres does not hold a value to them); the
         // large one stored out of line, for an update that leaves it alone
         "create table shapes.grids (id int primary key, note text, m int[][], n numeric[][],"
@@ -120,8 +121,8 @@ class EventShapesIT extends PipelineTestBase {
         "odd-sink", Map.of("topics.regex", "shp\\.shapes\\.odd", "commit.interval.ms", "1000"));
     pipeline.sql(
         "insert into shapes.odd select 2, 'wal', addr, addrs, q, lsn, jp, mr, b, c, poly, x, rc,"
-            + " v, nm, monies, spans, bs, vb, bsa, flag, pts, xs, ttz from shapes.odd"
-            + " where id = 1",
+            + " v, nm, monies, spans, bs, vb, bsa, flag, pts, xs, ttz, boxes, names"
+            + " from shapes.odd where id = 1",
         "update shapes.odd set note = 'updated', nm = 'second' where id = 1");
     Map<String, String> expected = new java.util.LinkedHashMap<>();
     expected.put("addr", "(\"Main St, 1\",12345)");
@@ -147,6 +148,8 @@ class EventShapesIT extends PipelineTestBase {
     expected.put("pts", "[(1,2), (3.5,-4)]");
     expected.put("xs", "[<a/>]");
     expected.put("ttz", "[08:15:30.5Z, 10:59:59Z]");
+    expected.put("boxes", "[(1,1),(0,0), (3,3),(2,2)]"); // Debezium: the bytes of the driver's text
+    expected.put("names", "[abc, d e]");
     Waits.until(
         CATCH_UP,
         "cdc.shapes_odd holds both rows, the update applied",

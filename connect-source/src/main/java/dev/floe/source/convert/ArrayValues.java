@@ -34,11 +34,16 @@ final class ArrayValues {
    * exactly (a {@code numeric} {@code NaN}; a timestamp's era and microseconds).
    */
   static List<Object> eachOfText(Object value, Function<Object, Object> encoding) {
+    return eachOfText(value, ',', encoding);
+  }
+
+  /** As {@link #eachOfText}, for a type whose elements Postgres separates by {@code delimiter}. */
+  static List<Object> eachOfText(Object value, char delimiter, Function<Object, Object> encoding) {
     if (!(value instanceof java.sql.Array)) {
       return each(value, encoding);
     }
     List<Object> out = new ArrayList<>();
-    for (String element : elementsOf(value.toString())) {
+    for (String element : elementsOf(value.toString(), delimiter)) {
       out.add(element == null ? null : encoding.apply(element));
     }
     return out;
@@ -50,6 +55,11 @@ final class ArrayValues {
    * null. A multi-dimensional array has no one-dimensional encoding: refused, not flattened.
    */
   static List<String> elementsOf(String literal) {
+    return elementsOf(literal, ',');
+  }
+
+  /** As {@link #elementsOf(String)}, the elements separated by {@code delimiter}. */
+  static List<String> elementsOf(String literal, char delimiter) {
     int open = literal.indexOf('{');
     if (open < 0 || !literal.endsWith("}") || literal.startsWith("{", open + 1)) {
       throw new DataException("Not a one-dimensional array: " + literal);
@@ -66,7 +76,7 @@ final class ArrayValues {
         }
         i++; // the closing quote
       } else {
-        for (; i < end && literal.charAt(i) != ','; i++) {
+        for (; i < end && literal.charAt(i) != delimiter; i++) {
           element.append(literal.charAt(i));
         }
       }

@@ -59,8 +59,17 @@ final class PostgresText {
   private static final Set<String> ARRAYS =
       Set.of(
           "_" + dev.floe.source.config.DomainTypes.COMPOSITE,
-          // left out of every event by Debezium (a box's elements are ';'-separated: not here)
+          // left out of every event by Debezium, or sent as the bytes of their text
           "_point",
+          "_box",
+          "_name",
+          "_regclass",
+          "_regtype",
+          "_regproc",
+          "_regnamespace",
+          "_regrole",
+          "_xid",
+          "_xid8",
           "_xml",
           "_circle",
           "_line",

@@ -225,7 +225,9 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
           register(
               registration,
               ArrayValues.schema(SchemaBuilder.string()),
-              value -> ArrayValues.eachOfText(value, Object::toString),
+              // a box's elements are separated by ';' (its text holds commas)
+              value ->
+                  ArrayValues.eachOfText(value, type.equals("_box") ? ';' : ',', Object::toString),
               unchanged.textList());
         }
         break; // every other type keeps Debezium's own conversion

@@ -405,7 +405,7 @@ class SpecialValuesConverterTest {
     SpecialValuesConverter converter = new SpecialValuesConverter();
     converter.configure(new Properties());
     Map<String, io.debezium.spi.converter.CustomConverter.Converter> conversions = new HashMap<>();
-    for (String type : new String[] {"_timetz", "_point", "_xml"}) {
+    for (String type : new String[] {"_timetz", "_point", "_xml", "_box", "_name"}) {
       converter.converterFor(
           column(type, OptionalInt.empty(), OptionalInt.empty()),
           (schema, conversion) -> conversions.put(type, conversion));
@@ -417,6 +417,11 @@ class SpecialValuesConverterTest {
         List.of("(1,2)", "(3.5,-4)"),
         conversions.get("_point").convert(textArray("{\"(1,2)\",\"(3.5,-4)\"}")));
     assertEquals(List.of("<a/>"), conversions.get("_xml").convert(textArray("{<a/>}")));
+    assertEquals(
+        List.of("(1,1),(0,0)", "(3,3),(2,2)"),
+        conversions.get("_box").convert(textArray("{(1,1),(0,0);(3,3),(2,2)}")));
+    assertEquals(
+        List.of("abc", "d e"), conversions.get("_name").convert(textArray("{abc,\"d e\"}")));
   }
 
   @Test
