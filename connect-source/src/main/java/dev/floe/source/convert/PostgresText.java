@@ -70,6 +70,9 @@ final class PostgresText {
           "_regrole",
           "_xid",
           "_xid8",
+          // arrays of bit strings: Debezium sent null
+          "_bit",
+          "_varbit",
           "_xml",
           "_circle",
           "_line",

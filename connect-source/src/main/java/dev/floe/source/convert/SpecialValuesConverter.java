@@ -206,13 +206,6 @@ public class SpecialValuesConverter implements CustomConverter<SchemaBuilder, Re
               unchanged.text());
         }
         break;
-      case "_bit", "_varbit": // Debezium sent null
-        register(
-            registration,
-            ArrayValues.schema(SchemaBuilder.string()),
-            value -> ArrayValues.eachOfText(value, Object::toString),
-            unchanged.textList());
-        break;
       default:
         String type = typeOf(column);
         if (PostgresText.carries(type)) {

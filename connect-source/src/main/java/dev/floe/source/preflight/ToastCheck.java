@@ -60,9 +60,7 @@ final class ToastCheck implements PreflightCheck {
           // carried as their Postgres text (MultiDimensionalArrays)
           MULTIDIMENSIONAL,
           "bit",
-          "varbit",
-          "_bit",
-          "_varbit");
+          "varbit");
 
   private final ToastPolicy policy;
 
