@@ -104,18 +104,20 @@ public final class CommitCycle {
    */
   private TableWriter evolvedFor(TableWriter writer, ChangeEvent event) {
     if (event.rowSchema() != null
-        && evolver.needsEvolution(writer.schema(), writer.table(), event.rowSchema())) {
+        && evolver.needsEvolution(writer.schema(), writer.table(), event)) {
       // decided before anything is committed: a refused row costs no snapshot
       evolver.refuseIfNotAllowed(writer.table(), event.rowSchema());
       commit();
       TableWriter current = writer;
       retries.run(
           "Evolving the schema of " + writer.table().name(),
-          () -> evolver.evolve(current.table(), event.rowSchema()));
+          () -> evolver.evolve(current.table(), event));
       committedRows.forget(writer.table().name()); // values of the old types
       writer = writers.reopen(writer);
     }
-    if (writer.key() != null && writer.key().isReplacedBy(event)) {
+    if (writer.key() != null
+        && writer.key().isReplacedBy(event)
+        && !evolver.namesKeyBeforeRename(writer.table(), writer.key(), event)) {
       // the primary key changed: rows keyed the old way land first, in their own snapshot
       commit();
       TableWriter current = writer;

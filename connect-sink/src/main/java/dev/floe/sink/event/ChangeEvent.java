@@ -38,6 +38,8 @@ public record ChangeEvent(
     Struct oldKey,
     boolean keyMoved,
     SinkRecord record) {
+  /** The header Floe's source numbers a change's columns in. */
+  public static final String COLUMN_NUMBERS = "floe.attnums";
 
   /** A change that is not part of a primary-key change, without its Kafka record. */
   public ChangeEvent(
@@ -83,6 +85,22 @@ public record ChangeEvent(
     }
     Object db = holder.get(field);
     return db instanceof String name ? name : null;
+  }
+
+  /**
+   * The Postgres column numbers Floe's source labels the row's columns with (its {@value
+   * #COLUMN_NUMBERS} header, {@code #1,2,4}), or null when the record carries none.
+   */
+  public String columnNumbers() {
+    if (record == null || record.headers() == null) {
+      return null;
+    }
+    org.apache.kafka.connect.header.Header header = record.headers().lastWithName(COLUMN_NUMBERS);
+    Object value = header == null ? null : header.value();
+    if (value instanceof byte[] bytes) {
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return value instanceof String text ? text : null;
   }
 
   public boolean isDelete() {

@@ -11,31 +11,56 @@ import org.apache.kafka.connect.data.Field;
 
 /**
  * Where a row's columns go when the table names them otherwise: a renamed column's old name goes to
- * its new one, and a value of a type its column cannot take goes to the column made for that type
- * ({@link TypeChangePolicy#NEW_COLUMN}, e.g. {@code code__int}). Worked out once per row shape.
+ * its new one (configured, or found by the column's Postgres number: {@link ColumnIdentities}, for
+ * a change from before the rename), and a value of a type its column cannot take goes to the column
+ * made for that type ({@link TypeChangePolicy#NEW_COLUMN}, e.g. {@code code__int}). Worked out once
+ * per row shape.
  */
 final class ColumnTargets {
   private final Schema table;
   private final Map<String, String> aliases;
+  private final ColumnNumbering numbering;
   private final boolean hasTypeColumns;
   private final Map<org.apache.kafka.connect.data.Schema, Map<String, String>> byShape =
       new IdentityHashMap<>();
 
-  ColumnTargets(Schema table, Map<String, String> aliases) {
+  ColumnTargets(Schema table, Map<String, String> aliases, ColumnNumbering numbering) {
     this.table = table;
     this.aliases = aliases;
+    this.numbering = numbering;
     this.hasTypeColumns = table.columns().stream().anyMatch(c -> c.name().contains("__"));
   }
 
-  /** Column name in the row to column name in the table, for the columns named otherwise. */
-  Map<String, String> of(org.apache.kafka.connect.data.Schema rowSchema) {
-    if (!hasTypeColumns) {
-      return aliases; // the common case: only renames
+  /**
+   * Column name in the row to column name in the table, for the columns named otherwise; {@code
+   * numbers} are the columns' Postgres numbers the row carries, or null.
+   */
+  Map<String, String> of(org.apache.kafka.connect.data.Schema rowSchema, String numbers) {
+    Map<String, String> base = aliases;
+    if (numbers != null && !numbering.isEmpty()) {
+      // asked when a row's shape differs from the last one's: not kept
+      Map<String, String> byNumber =
+          ColumnIdentities.resolve(
+                  table,
+                  numbering,
+                  rowSchema.fields(),
+                  ColumnNumbering.parseHeader(numbers),
+                  ColumnIdentities.OLDEST)
+              .targets();
+      if (!byNumber.isEmpty()) {
+        base = new HashMap<>(aliases);
+        base.putAll(byNumber);
+        return hasTypeColumns ? resolve(rowSchema, base) : base;
+      }
     }
-    return byShape.computeIfAbsent(rowSchema, this::resolve);
+    if (!hasTypeColumns) {
+      return base; // the common case: only renames
+    }
+    return byShape.computeIfAbsent(rowSchema, shape -> resolve(shape, aliases));
   }
 
-  private Map<String, String> resolve(org.apache.kafka.connect.data.Schema shape) {
+  private Map<String, String> resolve(
+      org.apache.kafka.connect.data.Schema shape, Map<String, String> aliases) {
     Map<String, String> targets = new HashMap<>(aliases);
     for (Field column : shape.fields()) {
       NestedField target = table.findField(aliases.getOrDefault(column.name(), column.name()));

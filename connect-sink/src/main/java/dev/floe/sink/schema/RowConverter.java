@@ -53,16 +53,29 @@ public final class RowConverter {
    */
   public RowConverter(
       Schema tableSchema, Map<String, String> aliases, UnavailableValues unavailable) {
-    this(tableSchema, aliases, unavailable, tableSchema.identifierFieldIds());
+    this(tableSchema, aliases, ColumnNumbering.parse(null), unavailable);
+  }
+
+  /**
+   * @param numbering the Postgres column each table column holds: rows that carry their columns'
+   *     numbers go to the columns of the same numbers, whatever their names
+   */
+  public RowConverter(
+      Schema tableSchema,
+      Map<String, String> aliases,
+      ColumnNumbering numbering,
+      UnavailableValues unavailable) {
+    this(tableSchema, aliases, numbering, unavailable, tableSchema.identifierFieldIds());
   }
 
   private RowConverter(
       Schema tableSchema,
       Map<String, String> aliases,
+      ColumnNumbering numbering,
       UnavailableValues unavailable,
       Set<Integer> keyColumns) {
     this.tableSchema = tableSchema;
-    this.targets = new ColumnTargets(tableSchema, aliases);
+    this.targets = new ColumnTargets(tableSchema, aliases, numbering);
     this.unavailable = unavailable;
     this.keyColumns = keyColumns;
     this.keepsText = tableSchema.findField(ChangeMetadata.UNREPRESENTABLE) != null;
@@ -75,12 +88,13 @@ public final class RowConverter {
   public static RowConverter forKeys(Schema keySchema) {
     Set<Integer> keyColumns = new HashSet<>();
     keySchema.columns().forEach(column -> keyColumns.add(column.fieldId()));
-    return new RowConverter(keySchema, Map.of(), UnavailableValues.DEFAULT, keyColumns);
+    return new RowConverter(
+        keySchema, Map.of(), ColumnNumbering.parse(null), UnavailableValues.DEFAULT, keyColumns);
   }
 
   /** The key as a record of this converter's key schema ({@link #forKeys}). */
   public Record toKey(Struct key) {
-    return convertStruct(key, shapeOf(key), null, null, null);
+    return convertStruct(key, shapeOf(key, null), null, null, null);
   }
 
   /**
@@ -88,11 +102,16 @@ public final class RowConverter {
    * schema object (the converters cache theirs); a new one for another schema, never a growing map
    * (a converter that made a schema object per record would fill it).
    */
-  private RowShape shapeOf(Struct row) {
+  private RowShape shapeOf(Struct row, String numbers) {
     RowShape shape = lastShape;
-    if (shape == null || !shape.describes(row.schema())) {
+    if (shape == null || !shape.describes(row.schema(), numbers)) {
       shape =
-          RowShape.of(row.schema(), tableSchema.asStruct(), targets.of(row.schema()), keyColumns);
+          RowShape.of(
+              row.schema(),
+              numbers,
+              tableSchema.asStruct(),
+              targets.of(row.schema(), numbers),
+              keyColumns);
       lastShape = shape;
     }
     return shape;
@@ -122,9 +141,19 @@ public final class RowConverter {
    * the row's last state.
    */
   public Record toRecord(Struct row, Set<String> unavailableColumns) {
+    return toRecord(row, unavailableColumns, null);
+  }
+
+  /**
+   * As {@link #toRecord(Struct, Set)}, for a row whose columns carry their Postgres numbers ({@link
+   * dev.floe.sink.event.ChangeEvent#columnNumbers()}; null when they do not).
+   */
+  public Record toRecord(Struct row, Set<String> unavailableColumns, String columnNumbers) {
     Map<String, String> keptAsText = keepsText ? keptScratch : null;
     keptScratch.clear(); // a refused row may have left some
-    Record record = convertStruct(row, shapeOf(row), unavailableColumns, unavailable, keptAsText);
+    Record record =
+        convertStruct(
+            row, shapeOf(row, columnNumbers), unavailableColumns, unavailable, keptAsText);
     if (keepsText && !keptScratch.isEmpty()) {
       record.setField(ChangeMetadata.UNREPRESENTABLE, new TreeMap<>(keptScratch));
     }
@@ -216,7 +245,7 @@ public final class RowConverter {
   private static Record convertNested(String column, Struct value, Types.StructType type) {
     Record record =
         convertStruct(
-            value, RowShape.of(value.schema(), type, Map.of(), Set.of()), null, null, null);
+            value, RowShape.of(value.schema(), null, type, Map.of(), Set.of()), null, null, null);
     for (NestedField field : type.fields()) {
       if (field.isRequired() && record.getField(field.name()) == null) {
         throw requiredNull(column + "." + field.name());

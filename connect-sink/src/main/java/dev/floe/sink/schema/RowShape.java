@@ -18,6 +18,7 @@ import org.apache.kafka.connect.data.Field;
  */
 final class RowShape {
   private final org.apache.kafka.connect.data.Schema source;
+  private final String numbers; // the column numbers its rows carry, or null
   private final Field[] fields;
   private final NestedField[] targets; // null: the table has no such column
   private final int[] positions;
@@ -27,10 +28,12 @@ final class RowShape {
 
   private RowShape(
       org.apache.kafka.connect.data.Schema source,
+      String numbers,
       Types.StructType type,
       Map<String, String> aliases,
       Set<Integer> keyColumns) {
     this.source = source;
+    this.numbers = numbers;
     List<Field> columns = source.fields();
     Map<String, Integer> positionByName = new HashMap<>();
     List<NestedField> typeFields = type.fields();
@@ -57,15 +60,19 @@ final class RowShape {
 
   static RowShape of(
       org.apache.kafka.connect.data.Schema source,
+      String numbers,
       Types.StructType type,
       Map<String, String> aliases,
       Set<Integer> keyColumns) {
-    return new RowShape(source, type, aliases, keyColumns);
+    return new RowShape(source, numbers, type, aliases, keyColumns);
   }
 
-  /** Whether rows of {@code schema} are of this shape (the same schema object). */
-  boolean describes(org.apache.kafka.connect.data.Schema schema) {
-    return schema == source;
+  /**
+   * Whether rows of {@code schema} carrying {@code numbers} are of this shape (the same schema
+   * object, the same column numbers).
+   */
+  boolean describes(org.apache.kafka.connect.data.Schema schema, String numbers) {
+    return schema == source && java.util.Objects.equals(numbers, this.numbers);
   }
 
   int size() {

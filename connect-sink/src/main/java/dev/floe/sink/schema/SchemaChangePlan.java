@@ -29,6 +29,7 @@ final class SchemaChangePlan {
   private final String tableName;
   private final Schema table;
   private final Map<String, String> renamed; // new name -> old name, renames followed in Iceberg
+  private final Map<String, String> targets; // a row's column -> the table's, matched by number
   private final TypeChangePolicy policy;
   private final boolean holdsDefaults;
   private final NumericMapping numeric;
@@ -39,6 +40,7 @@ final class SchemaChangePlan {
       String tableName,
       Schema table,
       Map<String, String> renamed,
+      Map<String, String> targets,
       TypeChangePolicy policy,
       boolean holdsDefaults,
       NumericMapping numeric,
@@ -46,6 +48,7 @@ final class SchemaChangePlan {
     this.tableName = tableName;
     this.table = table;
     this.renamed = renamed;
+    this.targets = targets;
     this.policy = policy;
     this.holdsDefaults = holdsDefaults;
     this.numeric = numeric;
@@ -57,6 +60,9 @@ final class SchemaChangePlan {
   /**
    * The changes {@code table} needs to take rows of {@code rowSchema}; empty when it fits.
    *
+   * @param renamed configured renames to follow, new name to old name
+   * @param targets a row column's name to the name of the table column it goes to, where they
+   *     differ ({@link ColumnIdentities#targets()}): a missing one is added under that name
    * @param holdsDefaults whether the table can hold a column's initial default (format v3): an
    *     added column then gets its Postgres DEFAULT ({@link ColumnDefaults}), which rows written
    *     before it was added read
@@ -68,6 +74,7 @@ final class SchemaChangePlan {
       String tableName,
       Schema table,
       Map<String, String> renamed,
+      Map<String, String> targets,
       TypeChangePolicy policy,
       boolean holdsDefaults,
       NumericMapping numeric,
@@ -75,7 +82,14 @@ final class SchemaChangePlan {
       org.apache.kafka.connect.data.Schema rowSchema) {
     SchemaChangePlan plan =
         new SchemaChangePlan(
-            tableName, table, renamed, policy, holdsDefaults, numeric, addsUnrepresentable);
+            tableName,
+            table,
+            renamed,
+            targets,
+            policy,
+            holdsDefaults,
+            numeric,
+            addsUnrepresentable);
     rowSchema.fields().forEach(plan::planColumn);
     plan.relaxMissingColumns(rowSchema);
     return plan.changes;
@@ -91,7 +105,9 @@ final class SchemaChangePlan {
     String current = name; // the column's name in the table as the update starts
     NestedField existing = table.findField(name);
     String oldName = renamed.get(name);
-    if (existing == null && oldName != null && table.findField(oldName) != null) {
+    if (targets.containsKey(name)) {
+      current = targets.get(name); // the column of the same Postgres column number
+    } else if (existing == null && oldName != null && table.findField(oldName) != null) {
       changes.add(
           new Change("rename " + oldName + " to " + name, u -> u.renameColumn(oldName, name)));
       current = oldName;
@@ -109,7 +125,7 @@ final class SchemaChangePlan {
       planUnrepresentable();
     }
     if (existing == null) {
-      planAdd(column, wanted);
+      planAdd(current, column, wanted);
     } else if (policy == TypeChangePolicy.NEW_COLUMN
         && !TypeCompatibility.canTake(existing.type(), wanted)
         && !(existing.type().isStructType() && wanted.isStructType()) // evolved field by field
@@ -132,8 +148,7 @@ final class SchemaChangePlan {
    * A new column, optional; on a table that can hold it, with the DEFAULT Postgres gave the rows
    * that existed before, as their value.
    */
-  private void planAdd(Field column, Type wanted) {
-    String name = column.name();
+  private void planAdd(String name, Field column, Type wanted) {
     ColumnDefaults.Initial initial = holdsDefaults ? ColumnDefaults.of(column, wanted) : null;
     if (initial == null) {
       changes.add(new Change("add " + name + " " + wanted, u -> u.addColumn(name, wanted)));
@@ -238,6 +253,7 @@ final class SchemaChangePlan {
       if (field.isRequired()
           && rowSchema.field(field.name()) == null
           && !renamed.containsValue(field.name())
+          && !targets.containsValue(field.name())
           && !table.identifierFieldIds().contains(field.fieldId())) {
         changes.add(
             new Change(

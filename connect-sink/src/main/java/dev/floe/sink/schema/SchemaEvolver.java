@@ -1,5 +1,6 @@
 package dev.floe.sink.schema;
 
+import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.schema.SchemaChangePlan.Change;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableUtil;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -46,16 +48,18 @@ public final class SchemaEvolver {
         }
       };
 
-  /** A Connect schema compared by identity. */
-  private record Shape(Schema schema) {
+  /** A Connect schema compared by identity, with the column numbers its rows carry. */
+  private record Shape(Schema schema, String numbers) {
     @Override
     public boolean equals(Object other) {
-      return other instanceof Shape shape && shape.schema == schema;
+      return other instanceof Shape shape
+          && shape.schema == schema
+          && java.util.Objects.equals(shape.numbers, numbers);
     }
 
     @Override
     public int hashCode() {
-      return System.identityHashCode(schema);
+      return System.identityHashCode(schema) * 31 + java.util.Objects.hashCode(numbers);
     }
   }
 
@@ -81,13 +85,28 @@ public final class SchemaEvolver {
    */
   public boolean needsEvolution(
       org.apache.iceberg.Schema writerSchema, Table table, Schema rowSchema) {
-    Integer fits = fitsSchemaId.get(new Shape(rowSchema));
+    return needsEvolution(writerSchema, table, RowColumns.named(rowSchema));
+  }
+
+  /** As above, for a change whose columns may carry their Postgres numbers. */
+  public boolean needsEvolution(
+      org.apache.iceberg.Schema writerSchema, Table table, ChangeEvent event) {
+    return needsEvolution(writerSchema, table, RowColumns.of(event));
+  }
+
+  private boolean needsEvolution(
+      org.apache.iceberg.Schema writerSchema, Table table, RowColumns row) {
+    Shape shape = new Shape(row.schema(), row.numbers());
+    Integer fits = fitsSchemaId.get(shape);
     if (fits != null && fits == writerSchema.schemaId()) {
       return false;
     }
-    boolean needed = !plan(writerSchema, table, rowSchema).isEmpty();
-    if (!needed) {
-      fitsSchemaId.put(new Shape(rowSchema), writerSchema.schemaId());
+    ColumnNumbering known = ColumnNumbering.of(table);
+    ColumnIdentities ids = identities(writerSchema, known, row);
+    boolean needed =
+        ids.changesTable(known) || !plan(writerSchema, table, row.schema(), ids).isEmpty();
+    if (!needed && ids.targets().isEmpty()) { // a late change's fit depends on its LSN
+      fitsSchemaId.put(shape, writerSchema.schemaId());
     }
     return needed;
   }
@@ -99,7 +118,7 @@ public final class SchemaEvolver {
   public void refuseIfNotAllowed(Table table, Schema rowSchema) {
     if (!enabled) {
       table.refresh();
-      if (!plan(table.schema(), table, rowSchema).isEmpty()) {
+      if (!plan(table.schema(), table, rowSchema, ColumnIdentities.NONE).isEmpty()) {
         evolve(table, rowSchema); // says why
       }
     }
@@ -107,25 +126,62 @@ public final class SchemaEvolver {
 
   /** Changes {@code table}'s schema so it takes rows of {@code rowSchema}; retried on races. */
   public void evolve(Table table, Schema rowSchema) {
+    evolve(table, RowColumns.named(rowSchema));
+  }
+
+  /**
+   * Changes {@code table}'s schema, and the numbers of its columns, so it takes {@code event}'s
+   * row; retried on races.
+   */
+  public void evolve(Table table, ChangeEvent event) {
+    evolve(table, RowColumns.of(event));
+  }
+
+  private void evolve(Table table, RowColumns row) {
+    Schema rowSchema = row.schema();
     if (!enabled) {
       throw new DataException(
           "Rows of "
               + table.name()
               + " changed shape ("
-              + SchemaChangePlan.describe(plan(table.schema(), table, rowSchema))
+              + SchemaChangePlan.describe(
+                  plan(table.schema(), table, rowSchema, ColumnIdentities.NONE))
               + ") and schema evolution is off (iceberg.tables.evolve-schema=false).");
     }
     for (int attempt = 0; attempt < 10; attempt++) {
       table.refresh();
-      List<Change> changes = plan(table.schema(), table, rowSchema);
-      if (changes.isEmpty()) {
-        return; // another task evolved it first
-      }
+      ColumnNumbering known = ColumnNumbering.of(table);
+      org.apache.iceberg.Schema before = table.schema();
+      ColumnIdentities ids = identities(before, known, row);
+      Transaction tx = table.newTransaction();
+      List<Change> changes = List.of();
       try {
-        UpdateSchema update = table.updateSchema();
-        changes.forEach(change -> change.apply().accept(update));
-        update.commit();
-        LOG.info("Changed the schema of {}: {}", table.name(), SchemaChangePlan.describe(changes));
+        ColumnRenames.apply(tx, before, ids.renames());
+        changes = plan(tx.table().schema(), table, rowSchema, ids);
+        if (changes.isEmpty() && !ids.changesTable(known)) {
+          return; // another task evolved it first
+        }
+        if (!changes.isEmpty()) {
+          UpdateSchema update = tx.updateSchema();
+          changes.forEach(change -> change.apply().accept(update));
+          update.commit();
+        }
+        ColumnNumbering numbered =
+            ids == ColumnIdentities.NONE ? known : ids.after(tx.table().schema());
+        if (!numbered.equals(known)) {
+          tx.updateProperties().set(ColumnNumbering.PROPERTY, numbered.toProperty()).commit();
+        }
+        tx.commitTransaction();
+        String described =
+            ColumnRenames.describe(before, ids.renames()) + SchemaChangePlan.describe(changes);
+        if (described.isEmpty()) {
+          LOG.info(
+              "Recorded the Postgres column numbers of {}'s columns ({})",
+              table.name(),
+              ColumnNumbering.PROPERTY);
+        } else {
+          LOG.info("Changed the schema of {}: {}", table.name(), described);
+        }
         return;
       } catch (CommitFailedException raced) {
         // another writer changed the table meanwhile: look again
@@ -146,16 +202,65 @@ public final class SchemaEvolver {
         "Could not evolve the schema of %s: it kept changing", table.name());
   }
 
-  private List<Change> plan(org.apache.iceberg.Schema schema, Table table, Schema rowSchema) {
+  /**
+   * Whether {@code event}, keyed otherwise than {@code key}, names the key's own columns by names
+   * the table renamed them from since (a change from before a key column's rename, late from
+   * another partition): then its key is not a new one.
+   */
+  public boolean namesKeyBeforeRename(Table table, TableKey key, ChangeEvent event) {
+    RowColumns row = RowColumns.of(event);
+    if (event.key() == null || row.schema() == null || row.numbers() == null) {
+      return false;
+    }
+    ColumnNumbering known = ColumnNumbering.of(table);
+    Map<String, String> targets =
+        identities(
+                table.schema(),
+                known,
+                new RowColumns(row.schema(), row.numbers(), ColumnIdentities.OLDEST))
+            .targets();
+    List<String> named =
+        TableKey.columnsOf(event.key()).stream().map(c -> targets.getOrDefault(c, c)).toList();
+    return named.equals(key.columns());
+  }
+
+  /** The change's columns matched to the table's by number; none with evolution off. */
+  private ColumnIdentities identities(
+      org.apache.iceberg.Schema schema, ColumnNumbering known, RowColumns row) {
+    if (!enabled || row.numbers() == null) {
+      return ColumnIdentities.NONE;
+    }
+    return ColumnIdentities.resolve(
+        schema,
+        known,
+        row.schema().fields(),
+        ColumnNumbering.parseHeader(row.numbers()),
+        row.lsn());
+  }
+
+  private List<Change> plan(
+      org.apache.iceberg.Schema schema, Table table, Schema rowSchema, ColumnIdentities ids) {
     return SchemaChangePlan.of(
         table.name(),
         schema,
         renamesOf(table),
+        ids.targets(),
         policy,
         holdsDefaults(table),
         NumericMapping.of(table),
         enabled,
         rowSchema);
+  }
+
+  /** A change's row schema, the column numbers it carries (or null) and its LSN. */
+  private record RowColumns(Schema schema, String numbers, long lsn) {
+    static RowColumns named(Schema schema) {
+      return new RowColumns(schema, null, -1);
+    }
+
+    static RowColumns of(ChangeEvent event) {
+      return new RowColumns(event.rowSchema(), event.columnNumbers(), event.position().lsn());
+    }
   }
 
   /** Format v3 tables hold a column's initial default; earlier versions have no place for it. */

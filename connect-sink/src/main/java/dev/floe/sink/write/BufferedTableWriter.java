@@ -5,6 +5,7 @@ import dev.floe.sink.fill.FillSettings;
 import dev.floe.sink.fill.PendingFill;
 import dev.floe.sink.fill.Refusals;
 import dev.floe.sink.fill.RowFills;
+import dev.floe.sink.schema.ColumnNumbering;
 import dev.floe.sink.schema.RowConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ abstract class BufferedTableWriter implements TableWriter {
       long taskId) {
     this.table = table;
     this.rowSchema = table.schema();
-    this.rows = new RowConverter(rowSchema, aliases, fill.placeholder());
+    this.rows = new RowConverter(rowSchema, aliases, ColumnNumbering.of(table), fill.placeholder());
     this.fills = new RowFills(fill.keyChangeTimeoutMs());
     this.coverage = new FlushCoverage(marksKeyChanges);
     this.partitionId = partitionId;

@@ -51,7 +51,10 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
   @Override
   public void write(ChangeEvent event) {
     Set<String> missing = new HashSet<>(0);
-    Record row = rows.toRecord(event.row() == null ? event.key() : event.row(), missing);
+    Record row =
+        event.row() == null
+            ? rows.toRecord(event.key(), missing)
+            : rows.toRecord(event.row(), missing, event.columnNumbers());
     if (event.key() != null) {
       keyedBy(event.key());
       Record rowKey = keyRecords.toKey(event.key());
@@ -100,7 +103,17 @@ public final class ChangelogTableWriter extends BufferedTableWriter {
     keyOf = key.schema();
     List<NestedField> columns = new ArrayList<>();
     for (String column : TableKey.columnsOf(key)) {
-      columns.add(schema().findField(column));
+      NestedField field = schema().findField(column);
+      if (field == null) {
+        throw new org.apache.kafka.connect.errors.DataException(
+            "A change to "
+                + table.name()
+                + " is keyed by "
+                + column
+                + ", which the table no longer has (a change from before a key column was"
+                + " renamed, late from another partition): a changelog cannot place it.");
+      }
+      columns.add(field);
     }
     keySchema = new Schema(columns);
     keyRecords = RowConverter.forKeys(keySchema);

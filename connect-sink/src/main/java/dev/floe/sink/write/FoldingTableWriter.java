@@ -125,9 +125,12 @@ public final class FoldingTableWriter extends BufferedTableWriter {
     missing.clear(); // a refused change may have left some
     Record state = null;
     if (!event.isDelete()) {
-      state = rows.toRecord(event.row(), missing);
+      state = rows.toRecord(event.row(), missing, event.columnNumbers());
     } else if (softDelete) {
-      state = rows.toRecord(event.row() == null ? event.key() : event.row(), missing);
+      state =
+          event.row() == null
+              ? rows.toRecord(event.key(), missing)
+              : rows.toRecord(event.row(), missing, event.columnNumbers());
       // the kept row is the key's last state: a before-image without REPLICA IDENTITY FULL holds
       // only the key, so every other column comes from that state
       missing.addAll(valueColumns);
