@@ -105,8 +105,11 @@ record ColumnIdentities(
         && (!renames.isEmpty() || !added.isEmpty() || !numbering.equals(known.entries()));
   }
 
-  /** The numbering once the columns are added to the table, which is now {@code evolved}. */
-  ColumnNumbering after(Schema evolved) {
+  /**
+   * The numbering once the columns are added to the table, which is now {@code evolved}, for {@code
+   * source}.
+   */
+  ColumnNumbering after(Schema evolved, String source) {
     Map<Integer, Numbered> all = new TreeMap<>(numbering);
     added.forEach(
         (name, numbered) -> {
@@ -115,7 +118,7 @@ record ColumnIdentities(
             all.put(field.fieldId(), numbered);
           }
         });
-    return new ColumnNumbering(all);
+    return new ColumnNumbering(all, source);
   }
 
   /**

@@ -14,26 +14,39 @@ import org.apache.iceberg.Table;
  * property {@value #PROPERTY} as {@code fieldId=attnum@lsn} entries, comma-separated, and changed
  * in the same commit as the schema. A column without an entry (a table written before Floe's source
  * numbered its columns, or by another source) is matched by its name.
+ *
+ * <p>The numbers are one Postgres table's, named in {@value #SOURCE_PROPERTY}: tables that a route
+ * merges from several sources (shards of one table, say) number their columns each their own way,
+ * so once a second source writes the table it is marked {@value #MIXED} there and matched by names.
  */
 public final class ColumnNumbering {
   public static final String PROPERTY = "floe.column-numbers";
+  public static final String SOURCE_PROPERTY = "floe.column-numbers.source";
+  static final String MIXED = "*";
 
   /** The Postgres column an Iceberg column holds, and since when it has its name. */
   record Numbered(int attnum, long sinceLsn) {}
 
   private final Map<Integer, Numbered> byFieldId;
   private final Map<Integer, Integer> fieldIdByAttnum = new HashMap<>();
+  private final String source; // whose numbers these are: null before the first, or MIXED
 
-  ColumnNumbering(Map<Integer, Numbered> byFieldId) {
+  ColumnNumbering(Map<Integer, Numbered> byFieldId, String source) {
     this.byFieldId = new TreeMap<>(byFieldId);
+    this.source = source;
     byFieldId.forEach((id, numbered) -> fieldIdByAttnum.put(numbered.attnum(), id));
   }
 
   public static ColumnNumbering of(Table table) {
-    return parse(table.properties().get(PROPERTY));
+    return parse(table.properties().get(PROPERTY), table.properties().get(SOURCE_PROPERTY));
   }
 
-  static ColumnNumbering parse(String property) {
+  /** None: every column matched by its name. */
+  static ColumnNumbering none() {
+    return new ColumnNumbering(Map.of(), null);
+  }
+
+  static ColumnNumbering parse(String property, String source) {
     Map<Integer, Numbered> entries = new HashMap<>();
     if (property != null && !property.isBlank()) {
       for (String entry : property.split(",")) {
@@ -46,7 +59,25 @@ public final class ColumnNumbering {
                 Long.parseLong(entry.substring(at + 1).trim())));
       }
     }
-    return new ColumnNumbering(entries);
+    return new ColumnNumbering(entries, source);
+  }
+
+  /** The source these numbers are whose, null before any. */
+  String source() {
+    return source;
+  }
+
+  /**
+   * The source the numbers belong to once a change of {@code changeSource} (database, schema and
+   * table) was written: the first source, or {@value #MIXED} from a second one on.
+   */
+  String sourceAfter(String changeSource) {
+    return source == null ? changeSource : source.equals(changeSource) ? source : MIXED;
+  }
+
+  /** Whether the columns are matched by name for good: several sources write the table. */
+  boolean mixed() {
+    return MIXED.equals(source);
   }
 
   String toProperty() {
@@ -56,7 +87,7 @@ public final class ColumnNumbering {
   }
 
   boolean isEmpty() {
-    return byFieldId.isEmpty();
+    return byFieldId.isEmpty() || mixed();
   }
 
   /** The Iceberg column of {@code schema} that holds Postgres column {@code attnum}, or null. */
@@ -91,11 +122,13 @@ public final class ColumnNumbering {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ColumnNumbering numbering && numbering.byFieldId.equals(byFieldId);
+    return other instanceof ColumnNumbering numbering
+        && numbering.byFieldId.equals(byFieldId)
+        && java.util.Objects.equals(numbering.source, source);
   }
 
   @Override
   public int hashCode() {
-    return byFieldId.hashCode();
+    return byFieldId.hashCode() * 31 + java.util.Objects.hashCode(source);
   }
 }

@@ -53,7 +53,7 @@ public final class RowConverter {
    */
   public RowConverter(
       Schema tableSchema, Map<String, String> aliases, UnavailableValues unavailable) {
-    this(tableSchema, aliases, ColumnNumbering.parse(null), unavailable);
+    this(tableSchema, aliases, ColumnNumbering.none(), unavailable);
   }
 
   /**
@@ -89,7 +89,7 @@ public final class RowConverter {
     Set<Integer> keyColumns = new HashSet<>();
     keySchema.columns().forEach(column -> keyColumns.add(column.fieldId()));
     return new RowConverter(
-        keySchema, Map.of(), ColumnNumbering.parse(null), UnavailableValues.DEFAULT, keyColumns);
+        keySchema, Map.of(), ColumnNumbering.none(), UnavailableValues.DEFAULT, keyColumns);
   }
 
   /** The key as a record of this converter's key schema ({@link #forKeys}). */

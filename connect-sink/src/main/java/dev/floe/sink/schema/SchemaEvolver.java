@@ -3,7 +3,6 @@ package dev.floe.sink.schema;
 import dev.floe.sink.event.ChangeEvent;
 import dev.floe.sink.schema.SchemaChangePlan.Change;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,39 +28,9 @@ public final class SchemaEvolver {
   private final boolean enabled;
   private final Function<String, Map<String, String>> renames;
   private final TypeChangePolicy policy;
+  private final ColumnMatcher matcher;
 
-  /**
-   * How many row shapes {@link #needsEvolution} remembers: as many as Connect's JSON converter
-   * keeps schemas by default ({@code schemas.cache.size}). Past that a converter makes a new schema
-   * object for each record anyway, so remembering more would only keep garbage alive.
-   */
-  static final int SHAPES_REMEMBERED = 1_000;
-
-  // row shapes (Connect schemas, by identity: their equals walks them whole) known to fit a
-  // writer's schema, by its id; least recently used first, so it stays bounded however many
-  // schema objects converters make as their own caches turn over
-  private final Map<Shape, Integer> fitsSchemaId =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Shape, Integer> eldest) {
-          return size() > SHAPES_REMEMBERED;
-        }
-      };
-
-  /** A Connect schema compared by identity, with the column numbers its rows carry. */
-  private record Shape(Schema schema, String numbers) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Shape shape
-          && shape.schema == schema
-          && java.util.Objects.equals(shape.numbers, numbers);
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(schema) * 31 + java.util.Objects.hashCode(numbers);
-    }
-  }
+  private final FittingShapes fitting = new FittingShapes();
 
   public SchemaEvolver(boolean enabled) {
     this(enabled, table -> Map.of(), TypeChangePolicy.DEAD_LETTER);
@@ -77,6 +46,7 @@ public final class SchemaEvolver {
     this.enabled = enabled;
     this.renames = renames;
     this.policy = policy;
+    this.matcher = new ColumnMatcher(enabled);
   }
 
   /**
@@ -96,17 +66,17 @@ public final class SchemaEvolver {
 
   private boolean needsEvolution(
       org.apache.iceberg.Schema writerSchema, Table table, RowColumns row) {
-    Shape shape = new Shape(row.schema(), row.numbers());
-    Integer fits = fitsSchemaId.get(shape);
-    if (fits != null && fits == writerSchema.schemaId()) {
+    if (fitting.fit(row.schema(), row.numbers(), writerSchema.schemaId())) {
       return false;
     }
     ColumnNumbering known = ColumnNumbering.of(table);
-    ColumnIdentities ids = identities(writerSchema, known, row);
+    ColumnIdentities ids = matcher.identities(writerSchema, known, row);
     boolean needed =
-        ids.changesTable(known) || !plan(writerSchema, table, row.schema(), ids).isEmpty();
+        matcher.changesSource(known, row)
+            || ids.changesTable(known)
+            || !plan(writerSchema, table, row.schema(), ids).isEmpty();
     if (!needed && ids.targets().isEmpty()) { // a late change's fit depends on its LSN
-      fitsSchemaId.put(shape, writerSchema.schemaId());
+      fitting.remember(row.schema(), row.numbers(), writerSchema.schemaId());
     }
     return needed;
   }
@@ -152,13 +122,13 @@ public final class SchemaEvolver {
       table.refresh();
       ColumnNumbering known = ColumnNumbering.of(table);
       org.apache.iceberg.Schema before = table.schema();
-      ColumnIdentities ids = identities(before, known, row);
+      ColumnIdentities ids = matcher.identities(before, known, row);
       Transaction tx = table.newTransaction();
       List<Change> changes = List.of();
       try {
         ColumnRenames.apply(tx, before, ids.renames());
         changes = plan(tx.table().schema(), table, rowSchema, ids);
-        if (changes.isEmpty() && !ids.changesTable(known)) {
+        if (changes.isEmpty() && !ids.changesTable(known) && !matcher.changesSource(known, row)) {
           return; // another task evolved it first
         }
         if (!changes.isEmpty()) {
@@ -166,10 +136,12 @@ public final class SchemaEvolver {
           changes.forEach(change -> change.apply().accept(update));
           update.commit();
         }
-        ColumnNumbering numbered =
-            ids == ColumnIdentities.NONE ? known : ids.after(tx.table().schema());
+        ColumnNumbering numbered = matcher.after(ids, known, row, tx.table().schema());
         if (!numbered.equals(known)) {
-          tx.updateProperties().set(ColumnNumbering.PROPERTY, numbered.toProperty()).commit();
+          tx.updateProperties()
+              .set(ColumnNumbering.PROPERTY, numbered.toProperty())
+              .set(ColumnNumbering.SOURCE_PROPERTY, numbered.source())
+              .commit();
         }
         tx.commitTransaction();
         String described =
@@ -204,38 +176,10 @@ public final class SchemaEvolver {
 
   /**
    * Whether {@code event}, keyed otherwise than {@code key}, names the key's own columns by names
-   * the table renamed them from since (a change from before a key column's rename, late from
-   * another partition): then its key is not a new one.
+   * the table renamed them from since (a change from before a key column's rename): not a new key.
    */
   public boolean namesKeyBeforeRename(Table table, TableKey key, ChangeEvent event) {
-    RowColumns row = RowColumns.of(event);
-    if (event.key() == null || row.schema() == null || row.numbers() == null) {
-      return false;
-    }
-    ColumnNumbering known = ColumnNumbering.of(table);
-    Map<String, String> targets =
-        identities(
-                table.schema(),
-                known,
-                new RowColumns(row.schema(), row.numbers(), ColumnIdentities.OLDEST))
-            .targets();
-    List<String> named =
-        TableKey.columnsOf(event.key()).stream().map(c -> targets.getOrDefault(c, c)).toList();
-    return named.equals(key.columns());
-  }
-
-  /** The change's columns matched to the table's by number; none with evolution off. */
-  private ColumnIdentities identities(
-      org.apache.iceberg.Schema schema, ColumnNumbering known, RowColumns row) {
-    if (!enabled || row.numbers() == null) {
-      return ColumnIdentities.NONE;
-    }
-    return ColumnIdentities.resolve(
-        schema,
-        known,
-        row.schema().fields(),
-        ColumnNumbering.parseHeader(row.numbers()),
-        row.lsn());
+    return matcher.namesKeyBeforeRename(table, key, event);
   }
 
   private List<Change> plan(
@@ -250,17 +194,6 @@ public final class SchemaEvolver {
         NumericMapping.of(table),
         enabled,
         rowSchema);
-  }
-
-  /** A change's row schema, the column numbers it carries (or null) and its LSN. */
-  private record RowColumns(Schema schema, String numbers, long lsn) {
-    static RowColumns named(Schema schema) {
-      return new RowColumns(schema, null, -1);
-    }
-
-    static RowColumns of(ChangeEvent event) {
-      return new RowColumns(event.rowSchema(), event.columnNumbers(), event.position().lsn());
-    }
   }
 
   /** Format v3 tables hold a column's initial default; earlier versions have no place for it. */

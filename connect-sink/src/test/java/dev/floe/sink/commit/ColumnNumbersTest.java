@@ -41,6 +41,11 @@ class ColumnNumbersTest {
    * unknown; null: no header at all), value; the first column is the int key.
    */
   private ChangeEvent upsert(long lsn, int id, Object... columns) {
+    return upsertFrom("db", lsn, id, columns);
+  }
+
+  /** As {@link #upsert}, from database {@code db}. */
+  private ChangeEvent upsertFrom(String db, long lsn, int id, Object... columns) {
     String keyName = (String) columns[0];
     SchemaBuilder row = SchemaBuilder.struct().name("row").optional();
     row.field(keyName, Schema.INT32_SCHEMA);
@@ -56,7 +61,11 @@ class ColumnNumbersTest {
       }
       numbers.add(String.valueOf(columns[i + 1]));
     }
-    Schema source = SchemaBuilder.struct().field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
+    Schema source =
+        SchemaBuilder.struct()
+            .field("db", Schema.STRING_SCHEMA)
+            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
     Schema envelope =
         SchemaBuilder.struct()
             .field("after", rowSchema)
@@ -66,7 +75,7 @@ class ColumnNumbersTest {
     Struct value =
         new Struct(envelope)
             .put("after", after)
-            .put("source", new Struct(source).put("lsn", lsn < 0 ? null : lsn))
+            .put("source", new Struct(source).put("db", db).put("lsn", lsn < 0 ? null : lsn))
             .put("op", "u");
     Schema key = SchemaBuilder.struct().field(keyName, Schema.INT32_SCHEMA).build();
     SinkRecord record =
@@ -167,6 +176,19 @@ class ColumnNumbersTest {
   }
 
   @Test
+  void aTableTwoSourcesWriteIsMatchedByName() throws Exception {
+    // the same table in two databases (shards), one with a column dropped once: other numbers
+    task = task();
+    apply(upsertFrom("a", 10, 1, "id", 1, null, "name", 2, "from a"));
+    assertEquals("a.null.null", table().properties().get(ColumnNumbering.SOURCE_PROPERTY));
+    apply(upsertFrom("b", 10, 2, "id", 1, null, "name", 3, "from b"));
+    assertEquals("*", table().properties().get(ColumnNumbering.SOURCE_PROPERTY));
+    apply(upsertFrom("a", 20, 3, "id", 1, null, "name", 2, "a again"));
+    assertEquals(List.of("id", "name"), columns(), "no column moved aside or renamed");
+    assertEquals(List.of("1|from a", "2|from b", "3|a again"), rows("id", "name"));
+  }
+
+  @Test
   void aTableWrittenWithoutNumbersTakesThemByName() throws Exception {
     task = task();
     apply(upsert(10, 1, "id", null, null, "note", null, "a"));
@@ -194,6 +216,12 @@ class ColumnNumbersTest {
     apply(upsert(10, 1, "id", 1, null, "note", 2, "a"));
     apply(upsert(-1, 2, "id", 1, null, "remark", 2, "b"));
     assertEquals(List.of("1|a", "2|b"), rows("id", "remark"));
+  }
+
+  private List<String> columns() {
+    return table().schema().columns().stream()
+        .map(org.apache.iceberg.types.Types.NestedField::name)
+        .toList();
   }
 
   private Table table() {

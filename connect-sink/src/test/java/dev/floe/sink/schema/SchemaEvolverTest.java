@@ -32,7 +32,7 @@ class SchemaEvolverTest {
             PartitionSpec.unpartitioned());
     SchemaEvolver evolver = new SchemaEvolver(true);
     // a converter whose cache turns over makes a new, equal schema object for each record
-    int shapes = 3 * SchemaEvolver.SHAPES_REMEMBERED;
+    int shapes = 3 * FittingShapes.REMEMBERED;
     List<WeakReference<Schema>> seen = new ArrayList<>();
     for (int i = 0; i < shapes; i++) {
       Schema row = shape();
@@ -45,8 +45,7 @@ class SchemaEvolverTest {
     }
     long kept = seen.stream().filter(ref -> ref.get() != null).count();
     assertTrue(
-        kept <= SchemaEvolver.SHAPES_REMEMBERED,
-        kept + " of " + shapes + " row schemas are still held");
+        kept <= FittingShapes.REMEMBERED, kept + " of " + shapes + " row schemas are still held");
     // and what it remembers is still right: a new column needs the table to change
     Schema wider =
         SchemaBuilder.struct()
