@@ -106,10 +106,10 @@ record ColumnIdentities(
   }
 
   /**
-   * The numbering once the columns are added to the table, which is now {@code evolved}, for {@code
-   * source}.
+   * The numbering once the columns are added to the table, which is now {@code evolved}, of {@code
+   * source}'s table {@code relation}.
    */
-  ColumnNumbering after(Schema evolved, String source) {
+  ColumnNumbering after(Schema evolved, String source, ColumnNumbering.Relation relation) {
     Map<Integer, Numbered> all = new TreeMap<>(numbering);
     added.forEach(
         (name, numbered) -> {
@@ -118,7 +118,7 @@ record ColumnIdentities(
             all.put(field.fieldId(), numbered);
           }
         });
-    return new ColumnNumbering(all, source);
+    return new ColumnNumbering(all, source, relation);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.floe.sink.schema;
 
 import dev.floe.sink.event.ChangeEvent;
+import dev.floe.sink.schema.ColumnNumbering.Relation;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +12,10 @@ import org.apache.iceberg.Table;
  * Decides when a change's Postgres column numbers ({@link ColumnIdentities}) apply to a table: with
  * schema evolution on, for changes that carry them, from the one Postgres table the table's numbers
  * belong to. A second source writing the same table (a route merging shards) marks it as matched by
- * names from then on: two tables number their columns each their own way.
+ * names from then on: two tables number their columns each their own way. A table dropped and
+ * created again under its name (another {@code pg_class.oid}, at a later LSN) numbers its columns
+ * afresh: the numbers start over, its columns matched to the table's by name first; a late change
+ * of the dropped one is matched by name.
  */
 final class ColumnMatcher {
   private final boolean enabled;
@@ -22,20 +26,26 @@ final class ColumnMatcher {
 
   /** How {@code row}'s columns map onto {@code schema}; {@link ColumnIdentities#NONE} by name. */
   ColumnIdentities identities(Schema schema, ColumnNumbering known, RowColumns row) {
-    if (!applies(known, row) || !row.source().equals(known.sourceAfter(row.source()))) {
+    NumbersHeader header = headerOf(known, row);
+    if (header == null || !row.source().equals(known.sourceAfter(row.source()))) {
       return ColumnIdentities.NONE;
     }
+    Relation relation = relationAfter(known, header, row.lsn());
+    if (known.relation() != null && !relation.equals(known.relation())) {
+      known = ColumnNumbering.none(); // created again since: its numbers start over
+    } else if (known.relation() != null && header.relation() != relation.oid()) {
+      return ColumnIdentities.NONE; // a late change of a table dropped since
+    }
     return ColumnIdentities.resolve(
-        schema,
-        known,
-        row.schema().fields(),
-        ColumnNumbering.parseHeader(row.numbers()),
-        row.lsn());
+        schema, known, row.schema().fields(), header.numbers(), row.lsn());
   }
 
-  /** Whether writing {@code row} changes whose numbers the table keeps (first, or a second). */
+  /** Whether writing {@code row} changes whose numbers the table keeps, besides the columns'. */
   boolean changesSource(ColumnNumbering known, RowColumns row) {
-    return applies(known, row) && !Objects.equals(known.sourceAfter(row.source()), known.source());
+    NumbersHeader header = headerOf(known, row);
+    return header != null
+        && (!Objects.equals(known.sourceAfter(row.source()), known.source())
+            || !relationAfter(known, header, row.lsn()).equals(known.relation()));
   }
 
   /**
@@ -43,10 +53,16 @@ final class ColumnMatcher {
    */
   ColumnNumbering after(
       ColumnIdentities ids, ColumnNumbering known, RowColumns row, Schema evolved) {
-    String source = applies(known, row) ? known.sourceAfter(row.source()) : known.source();
-    return ids == ColumnIdentities.NONE
-        ? new ColumnNumbering(known.entries(), source)
-        : ids.after(evolved, source);
+    NumbersHeader header = headerOf(known, row);
+    if (header == null) {
+      return known;
+    }
+    String source = known.sourceAfter(row.source());
+    Relation relation = relationAfter(known, header, row.lsn());
+    if (ids == ColumnIdentities.NONE) {
+      return new ColumnNumbering(known.entries(), source, relation);
+    }
+    return ids.after(evolved, source, relation);
   }
 
   /**
@@ -66,7 +82,23 @@ final class ColumnMatcher {
     return named.equals(key.columns());
   }
 
-  private boolean applies(ColumnNumbering known, RowColumns row) {
-    return enabled && row.numbers() != null && !known.mixed();
+  /** The header of a change whose numbers apply, else null. */
+  private NumbersHeader headerOf(ColumnNumbering known, RowColumns row) {
+    return enabled && row.numbers() != null && !known.mixed()
+        ? NumbersHeader.parse(row.numbers())
+        : null;
+  }
+
+  /**
+   * The table the numbers are of once a change of {@code header}'s table at {@code lsn} is written:
+   * the first one seen, or one created since (a later LSN) under the same name.
+   */
+  private static Relation relationAfter(ColumnNumbering known, NumbersHeader header, long lsn) {
+    Relation current = known.relation();
+    long at = lsn == ColumnIdentities.OLDEST ? lsn : lsn < 0 ? Long.MAX_VALUE : lsn;
+    if (current == null || header.relation() != current.oid() && at > current.sinceLsn()) {
+      return new Relation(header.relation(), Math.max(lsn, 0));
+    }
+    return current;
   }
 }

@@ -1,6 +1,5 @@
 package dev.floe.sink.schema;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -18,11 +17,34 @@ import org.apache.iceberg.Table;
  * <p>The numbers are one Postgres table's, named in {@value #SOURCE_PROPERTY}: tables that a route
  * merges from several sources (shards of one table, say) number their columns each their own way,
  * so once a second source writes the table it is marked {@value #MIXED} there and matched by names.
+ * Which incarnation of that table ({@code pg_class.oid}) and since when is in {@value
+ * #RELATION_PROPERTY} ({@code oid@lsn}): a table dropped and created again under its name is
+ * another.
  */
 public final class ColumnNumbering {
   public static final String PROPERTY = "floe.column-numbers";
   public static final String SOURCE_PROPERTY = "floe.column-numbers.source";
+  public static final String RELATION_PROPERTY = "floe.column-numbers.relation";
   static final String MIXED = "*";
+
+  /**
+   * The Postgres table ({@code pg_class.oid}) the numbers are of, and the LSN it was first seen.
+   */
+  record Relation(long oid, long sinceLsn) {
+    static Relation parse(String text) {
+      if (text == null || text.indexOf('@') < 0) {
+        return null;
+      }
+      int at = text.indexOf('@');
+      return new Relation(
+          Long.parseLong(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
+    }
+
+    @Override
+    public String toString() {
+      return oid + "@" + sinceLsn;
+    }
+  }
 
   /** The Postgres column an Iceberg column holds, and since when it has its name. */
   record Numbered(int attnum, long sinceLsn) {}
@@ -30,23 +52,29 @@ public final class ColumnNumbering {
   private final Map<Integer, Numbered> byFieldId;
   private final Map<Integer, Integer> fieldIdByAttnum = new HashMap<>();
   private final String source; // whose numbers these are: null before the first, or MIXED
+  private final Relation relation; // null before the first
 
-  ColumnNumbering(Map<Integer, Numbered> byFieldId, String source) {
+  ColumnNumbering(Map<Integer, Numbered> byFieldId, String source, Relation relation) {
     this.byFieldId = new TreeMap<>(byFieldId);
     this.source = source;
+    this.relation = relation;
     byFieldId.forEach((id, numbered) -> fieldIdByAttnum.put(numbered.attnum(), id));
   }
 
   public static ColumnNumbering of(Table table) {
-    return parse(table.properties().get(PROPERTY), table.properties().get(SOURCE_PROPERTY));
+    Map<String, String> properties = table.properties();
+    return parse(
+        properties.get(PROPERTY),
+        properties.get(SOURCE_PROPERTY),
+        Relation.parse(properties.get(RELATION_PROPERTY)));
   }
 
   /** None: every column matched by its name. */
   static ColumnNumbering none() {
-    return new ColumnNumbering(Map.of(), null);
+    return new ColumnNumbering(Map.of(), null, null);
   }
 
-  static ColumnNumbering parse(String property, String source) {
+  static ColumnNumbering parse(String property, String source, Relation relation) {
     Map<Integer, Numbered> entries = new HashMap<>();
     if (property != null && !property.isBlank()) {
       for (String entry : property.split(",")) {
@@ -59,7 +87,12 @@ public final class ColumnNumbering {
                 Long.parseLong(entry.substring(at + 1).trim())));
       }
     }
-    return new ColumnNumbering(entries, source);
+    return new ColumnNumbering(entries, source, relation);
+  }
+
+  /** The Postgres table the numbers are of, null before the first numbered change. */
+  Relation relation() {
+    return relation;
   }
 
   /** The source these numbers are whose, null before any. */
@@ -105,30 +138,16 @@ public final class ColumnNumbering {
     return byFieldId;
   }
 
-  /**
-   * The column numbers a change carries (the source's {@code floe.attnums} header, {@code #1,2,4}:
-   * one per row field, 0 where unknown), or null when it carries none or another form.
-   */
-  static int[] parseHeader(String header) {
-    if (header == null || header.length() < 2 || header.charAt(0) != '#') {
-      return null;
-    }
-    try {
-      return Arrays.stream(header.substring(1).split(",")).mapToInt(Integer::parseInt).toArray();
-    } catch (NumberFormatException notOurs) {
-      return null;
-    }
-  }
-
   @Override
   public boolean equals(Object other) {
     return other instanceof ColumnNumbering numbering
         && numbering.byFieldId.equals(byFieldId)
-        && java.util.Objects.equals(numbering.source, source);
+        && java.util.Objects.equals(numbering.source, source)
+        && java.util.Objects.equals(numbering.relation, relation);
   }
 
   @Override
   public int hashCode() {
-    return byFieldId.hashCode() * 31 + java.util.Objects.hashCode(source);
+    return java.util.Objects.hash(byFieldId, source, relation);
   }
 }

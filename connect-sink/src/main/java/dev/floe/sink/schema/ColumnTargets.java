@@ -37,15 +37,14 @@ final class ColumnTargets {
    */
   Map<String, String> of(org.apache.kafka.connect.data.Schema rowSchema, String numbers) {
     Map<String, String> base = aliases;
-    if (numbers != null && !numbering.isEmpty()) {
+    NumbersHeader header = numbering.isEmpty() ? null : NumbersHeader.parse(numbers);
+    if (header != null
+        && numbering.relation() != null
+        && header.relation() == numbering.relation().oid()) { // not a table dropped since
       // asked when a row's shape differs from the last one's: not kept
       Map<String, String> byNumber =
           ColumnIdentities.resolve(
-                  table,
-                  numbering,
-                  rowSchema.fields(),
-                  ColumnNumbering.parseHeader(numbers),
-                  ColumnIdentities.OLDEST)
+                  table, numbering, rowSchema.fields(), header.numbers(), ColumnIdentities.OLDEST)
               .targets();
       if (!byNumber.isEmpty()) {
         base = new HashMap<>(aliases);

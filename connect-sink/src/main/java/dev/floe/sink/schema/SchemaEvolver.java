@@ -141,6 +141,7 @@ public final class SchemaEvolver {
           tx.updateProperties()
               .set(ColumnNumbering.PROPERTY, numbered.toProperty())
               .set(ColumnNumbering.SOURCE_PROPERTY, numbered.source())
+              .set(ColumnNumbering.RELATION_PROPERTY, String.valueOf(numbered.relation()))
               .commit();
         }
         tx.commitTransaction();

@@ -41,11 +41,11 @@ class ColumnNumbersTest {
    * unknown; null: no header at all), value; the first column is the int key.
    */
   private ChangeEvent upsert(long lsn, int id, Object... columns) {
-    return upsertFrom("db", lsn, id, columns);
+    return upsertFrom("db", 7, lsn, id, columns);
   }
 
-  /** As {@link #upsert}, from database {@code db}. */
-  private ChangeEvent upsertFrom(String db, long lsn, int id, Object... columns) {
+  /** As {@link #upsert}, from database {@code db}, table (oid) {@code relation}. */
+  private ChangeEvent upsertFrom(String db, long relation, long lsn, int id, Object... columns) {
     String keyName = (String) columns[0];
     SchemaBuilder row = SchemaBuilder.struct().name("row").optional();
     row.field(keyName, Schema.INT32_SCHEMA);
@@ -54,7 +54,7 @@ class ColumnNumbersTest {
     }
     Schema rowSchema = row.build();
     Struct after = new Struct(rowSchema).put(keyName, id);
-    StringJoiner numbers = new StringJoiner(",", "#", "");
+    StringJoiner numbers = new StringJoiner(",", "#" + relation + ":", "");
     for (int i = 0; i < columns.length; i += 3) {
       if (i > 0) {
         after.put((String) columns[i], columns[i + 2]);
@@ -179,13 +179,30 @@ class ColumnNumbersTest {
   void aTableTwoSourcesWriteIsMatchedByName() throws Exception {
     // the same table in two databases (shards), one with a column dropped once: other numbers
     task = task();
-    apply(upsertFrom("a", 10, 1, "id", 1, null, "name", 2, "from a"));
+    apply(upsertFrom("a", 7, 10, 1, "id", 1, null, "name", 2, "from a"));
     assertEquals("a.null.null", table().properties().get(ColumnNumbering.SOURCE_PROPERTY));
-    apply(upsertFrom("b", 10, 2, "id", 1, null, "name", 3, "from b"));
+    apply(upsertFrom("b", 7, 10, 2, "id", 1, null, "name", 3, "from b"));
     assertEquals("*", table().properties().get(ColumnNumbering.SOURCE_PROPERTY));
-    apply(upsertFrom("a", 20, 3, "id", 1, null, "name", 2, "a again"));
+    apply(upsertFrom("a", 7, 20, 3, "id", 1, null, "name", 2, "a again"));
     assertEquals(List.of("id", "name"), columns(), "no column moved aside or renamed");
     assertEquals(List.of("1|from a", "2|from b", "3|a again"), rows("id", "name"));
+  }
+
+  @Test
+  void aTableCreatedAgainUnderItsNameNumbersItsColumnsAfresh() throws Exception {
+    task = task();
+    apply(upsertFrom("db", 7, 10, 1, "id", 1, null, "name", 2, "old"));
+    // dropped and created again: its second column is another one, whatever its number
+    apply(upsertFrom("db", 8, 20, 2, "id", 1, null, "title", 2, "new"));
+    assertEquals(List.of("id", "name", "title"), columns(), "no rename of name to title");
+    assertEquals("8@20", table().properties().get(ColumnNumbering.RELATION_PROPERTY));
+    // a late change of the dropped table: by name, renaming nothing back
+    apply(upsertFrom("db", 7, 11, 3, "id", 1, null, "name", 2, "late"));
+    assertEquals(List.of("id", "name", "title"), columns());
+    assertEquals(List.of("1|old|null", "2|null|new", "3|late|null"), rows("id", "name", "title"));
+    // the new table's renames are followed
+    apply(upsertFrom("db", 8, 30, 4, "id", 1, null, "heading", 2, "renamed"));
+    assertEquals(List.of("id", "name", "heading"), columns());
   }
 
   @Test

@@ -21,13 +21,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Labels each change event with the Postgres column numbers ({@code pg_attribute.attnum}) of its
- * row's fields, in the header {@value #HEADER}: {@code #1,2,4}, one per field of the envelope's
- * {@code after}/{@code before} schema, in order, {@code 0} where unknown (the {@code #} keeps
- * Connect's default header converter from reading the text as a number: it reads {@code 1,2,4} as
- * the byte 1). The WAL names columns but does not number them, so without this a sink cannot tell a
- * renamed column from a dropped one and a new one, nor a column dropped and added again under its
- * name from the same column: a column's number survives a rename and is never given to another
- * column of the table.
+ * row's fields, in the header {@value #HEADER}: {@code #16384:1,2,4}, the table's {@code
+ * pg_class.oid} (a table dropped and created again under its name gets a new one), then one number
+ * per field of the envelope's {@code after}/{@code before} schema, in order, {@code 0} where
+ * unknown (the {@code #} keeps Connect's default header converter from reading the text as a
+ * number: it reads {@code 1,2,4} as the byte 1). The WAL names columns but does not number them, so
+ * without this a sink cannot tell a renamed column from a dropped one and a new one, nor a column
+ * dropped and added again under its name from the same column: a column's number survives a rename
+ * and is never given to another column of the table.
  *
  * <p>The numbers are worked out once per row schema (Debezium makes a new one whenever Postgres
  * describes a table again, as it does after DDL on it), from the catalog as it is then, which may
@@ -45,7 +46,7 @@ public final class ColumnNumbers implements AutoCloseable {
   // columns never reach a change event
   private static final String NUMBERS =
       "select a.attnum, case when a.attisdropped then null else a.attname end,"
-          + " coalesce(t.typcategory, ' ') from pg_attribute a"
+          + " coalesce(t.typcategory, ' '), c.oid from pg_attribute a"
           + " join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace"
           + " left join pg_type t on t.oid = a.atttypid"
           + " where n.nspname = ? and c.relname = ? and a.attnum > 0 and a.attgenerated = ''"
@@ -97,6 +98,7 @@ public final class ColumnNumbers implements AutoCloseable {
       return null;
     }
     List<ColumnAlignment.Attribute> attributes = new ArrayList<>();
+    long relation = 0;
     try {
       if (connection == null) {
         connection = SourceDatabase.connect(config, "floe-column-numbers");
@@ -108,6 +110,7 @@ public final class ColumnNumbers implements AutoCloseable {
           while (rs.next()) {
             String category = rs.getString(3);
             String name = rs.getString(2);
+            relation = rs.getLong(4);
             if (name != null
                 && !captured.matches(
                     null, source.getString("schema"), source.getString("table"), name)) {
@@ -136,7 +139,7 @@ public final class ColumnNumbers implements AutoCloseable {
       anyKnown |= number > 0;
       numbers.add(Integer.toString(number));
     }
-    return anyKnown ? "#" + numbers : "";
+    return anyKnown ? "#" + relation + ":" + numbers : "";
   }
 
   @Override
