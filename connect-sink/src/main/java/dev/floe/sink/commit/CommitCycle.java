@@ -9,6 +9,7 @@ import dev.floe.sink.fill.Refusals;
 import dev.floe.sink.metrics.SinkMetrics;
 import dev.floe.sink.schema.KeyEvolver;
 import dev.floe.sink.schema.SchemaEvolver;
+import dev.floe.sink.schema.TableIncarnation;
 import dev.floe.sink.write.KeyChangedException;
 import dev.floe.sink.write.TableFlush;
 import dev.floe.sink.write.TableWriter;
@@ -84,7 +85,10 @@ public final class CommitCycle {
         retries.run(
             "Truncating " + writer.table().name(), () -> committer.truncate(writer.table(), event));
       } else {
-        writers.write(evolvedFor(writer, event), event);
+        TableWriter current = evolvedFor(writer, event);
+        if (current != null) { // else a change of a Postgres table dropped since: not written
+          writers.write(current, event);
+        }
       }
     }
     consumed(event.coordinates());
@@ -105,6 +109,14 @@ public final class CommitCycle {
   private TableWriter evolvedFor(TableWriter writer, ChangeEvent event) {
     if (event.rowSchema() != null
         && evolver.needsEvolution(writer.schema(), writer.table(), event)) {
+      TableIncarnation incarnation = evolver.incarnation(writer.table(), event);
+      if (incarnation == TableIncarnation.DROPPED_SINCE) {
+        LOG.debug("Skipped a change of a table dropped since: {}", event.coordinates());
+        return null; // its rows went with the table
+      }
+      if (incarnation == TableIncarnation.CREATED_AGAIN) {
+        emptyForTableCreatedAgain(writer, event);
+      }
       // decided before anything is committed: a refused row costs no snapshot
       evolver.refuseIfNotAllowed(writer.table(), event.rowSchema());
       commit();
@@ -128,6 +140,27 @@ public final class CommitCycle {
       writer = writers.reopen(writer);
     }
     return writer;
+  }
+
+  /**
+   * The old table's rows go, as they did in Postgres with the table: what came before lands first,
+   * then one snapshot empties the table, unless another task did so meanwhile.
+   */
+  private void emptyForTableCreatedAgain(TableWriter writer, ChangeEvent event) {
+    commit();
+    retries.run(
+        "Emptying " + writer.table().name() + " for its Postgres table created again",
+        () ->
+            committer.emptyForTableCreatedAgain(
+                writer.table(),
+                event,
+                table -> evolver.incarnation(table, event) == TableIncarnation.CREATED_AGAIN));
+    committedRows.forget(writer.table().name());
+    LOG.info(
+        "{}'s Postgres table was dropped and created again under its name: its rows before {}"
+            + " are gone from the Iceberg table, as from Postgres",
+        writer.table().name(),
+        event.coordinates());
   }
 
   /** Notes a record that carries no change (a tombstone), so its offset can be committed too. */

@@ -115,17 +115,42 @@ public final class SnapshotCommitter {
    * that lands in between (another task's rows, a compaction) is not swept away by a retry.
    */
   public void truncate(Table table, ChangeEvent truncate) {
+    empty(table, truncate, truncate.coordinates().offset() + 1, current -> true);
+  }
+
+  /**
+   * Empties {@code table} because its Postgres table was dropped and created again under its name:
+   * as a truncate, but {@code first}, the first change of the new table, is not covered (it is
+   * written next, and read again after a crash), and nothing is removed once {@code stillOld} does
+   * not hold for the table as the attempt finds it (another task emptied it first, and may have
+   * written the new table's rows since).
+   */
+  public void emptyForTableCreatedAgain(
+      Table table, ChangeEvent first, java.util.function.Predicate<Table> stillOld) {
+    empty(table, first, first.coordinates().offset(), stillOld);
+  }
+
+  private void empty(
+      Table table,
+      ChangeEvent truncate,
+      long nextOffset,
+      java.util.function.Predicate<Table> needed) {
     TopicPartition tp = truncate.coordinates().topicPartition();
-    Map<TopicPartition, Long> covered = Map.of(tp, truncate.coordinates().offset() + 1);
+    Map<TopicPartition, Long> covered = Map.of(tp, nextOffset);
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       Checked checked = check(table, Map.of(tp, truncate.coordinates().offset()));
+      if (!needed.test(table)) {
+        return;
+      }
       Snapshot base = checked.base();
       RowDelta delete = table.newRowDelta();
       if (base != null) {
         removeDataFiles(table, base, delete);
         delete.validateFromSnapshot(base.snapshotId()).validateDeletedFiles();
       }
-      summarize(delete, recorded(checked, covered), truncate.position(), 1, java.util.Set.of());
+      int events = (int) (nextOffset - truncate.coordinates().offset()); // 1 if it covers it
+      summarize(
+          delete, recorded(checked, covered), truncate.position(), events, java.util.Set.of());
       Failpoint.beforeCommit(covered.keySet());
       try {
         delete.commit();

@@ -40,6 +40,20 @@ final class ColumnMatcher {
         schema, known, row.schema().fields(), header.numbers(), row.lsn());
   }
 
+  /** Which Postgres table {@code row} comes from, against the one the numbers are of. */
+  TableIncarnation incarnation(ColumnNumbering known, RowColumns row) {
+    NumbersHeader header = headerOf(known, row);
+    if (header == null
+        || known.relation() == null
+        || header.relation() == known.relation().oid()
+        || !row.source().equals(known.source())) {
+      return TableIncarnation.SAME;
+    }
+    return relationAfter(known, header, row.lsn()).equals(known.relation())
+        ? TableIncarnation.DROPPED_SINCE
+        : TableIncarnation.CREATED_AGAIN;
+  }
+
   /** Whether writing {@code row} changes whose numbers the table keeps, besides the columns'. */
   boolean changesSource(ColumnNumbering known, RowColumns row) {
     NumbersHeader header = headerOf(known, row);

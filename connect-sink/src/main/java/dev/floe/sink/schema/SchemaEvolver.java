@@ -73,6 +73,7 @@ public final class SchemaEvolver {
     ColumnIdentities ids = matcher.identities(writerSchema, known, row);
     boolean needed =
         matcher.changesSource(known, row)
+            || matcher.incarnation(known, row) != TableIncarnation.SAME
             || ids.changesTable(known)
             || !plan(writerSchema, table, row.schema(), ids).isEmpty();
     if (!needed && ids.targets().isEmpty()) { // a late change's fit depends on its LSN
@@ -173,6 +174,15 @@ public final class SchemaEvolver {
     }
     throw new CommitFailedException(
         "Could not evolve the schema of %s: it kept changing", table.name());
+  }
+
+  /**
+   * Which Postgres table {@code event} comes from, against the one {@code table} (read again now)
+   * holds the rows of: asked when {@link #needsEvolution} says a change needs the table changed.
+   */
+  public TableIncarnation incarnation(Table table, ChangeEvent event) {
+    table.refresh();
+    return matcher.incarnation(ColumnNumbering.of(table), RowColumns.of(event));
   }
 
   /**

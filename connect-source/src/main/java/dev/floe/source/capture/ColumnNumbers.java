@@ -46,7 +46,7 @@ public final class ColumnNumbers implements AutoCloseable {
   // columns never reach a change event
   private static final String NUMBERS =
       "select a.attnum, case when a.attisdropped then null else a.attname end,"
-          + " coalesce(t.typcategory, ' '), c.oid from pg_attribute a"
+          + " coalesce(t.typcategory, ' '), c.oid, a.xmin::text::bigint from pg_attribute a"
           + " join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace"
           + " left join pg_type t on t.oid = a.atttypid"
           + " where n.nspname = ? and c.relname = ? and a.attnum > 0 and a.attgenerated = ''"
@@ -99,6 +99,8 @@ public final class ColumnNumbers implements AutoCloseable {
     }
     List<ColumnAlignment.Attribute> attributes = new ArrayList<>();
     long relation = 0;
+    Long txId = source.schema().field("txId") == null ? null : source.getInt64("txId");
+    boolean createdSince = txId != null; // every column's catalog row newer than the change
     try {
       if (connection == null) {
         connection = SourceDatabase.connect(config, "floe-column-numbers");
@@ -111,6 +113,7 @@ public final class ColumnNumbers implements AutoCloseable {
             String category = rs.getString(3);
             String name = rs.getString(2);
             relation = rs.getLong(4);
+            createdSince &= txId != null && newer(rs.getLong(5), txId);
             if (name != null
                 && !captured.matches(
                     null, source.getString("schema"), source.getString("table"), name)) {
@@ -133,6 +136,11 @@ public final class ColumnNumbers implements AutoCloseable {
       close();
       return null;
     }
+    if (createdSince && !attributes.isEmpty()) {
+      // the table of this name was created after the change was made: the change is of a table
+      // dropped since, whose numbers are gone; the sink goes by names
+      return "";
+    }
     StringJoiner numbers = new StringJoiner(",");
     boolean anyKnown = false;
     for (int number : ColumnAlignment.align(row.fields(), attributes)) {
@@ -140,6 +148,14 @@ public final class ColumnNumbers implements AutoCloseable {
       numbers.add(Integer.toString(number));
     }
     return anyKnown ? "#" + relation + ":" + numbers : "";
+  }
+
+  /**
+   * Whether transaction id {@code xmin} (a catalog row's) is newer than {@code txId}, both 32-bit
+   * and compared as Postgres does, around the wrap; a frozen row (ids below 3) is older than all.
+   */
+  static boolean newer(long xmin, long txId) {
+    return xmin >= 3 && (int) (xmin - txId) > 0;
   }
 
   @Override
