@@ -30,7 +30,7 @@ final class ColumnMatcher {
     if (header == null || !row.source().equals(known.sourceAfter(row.source()))) {
       return ColumnIdentities.NONE;
     }
-    Relation relation = relationAfter(known, header, row.lsn());
+    Relation relation = relationAfter(known, header, row);
     if (known.relation() != null && !relation.equals(known.relation())) {
       known = ColumnNumbering.none(); // created again since: its numbers start over
     } else if (known.relation() != null && header.relation() != relation.oid()) {
@@ -49,7 +49,7 @@ final class ColumnMatcher {
         || !row.source().equals(known.source())) {
       return TableIncarnation.SAME;
     }
-    return relationAfter(known, header, row.lsn()).equals(known.relation())
+    return relationAfter(known, header, row).equals(known.relation())
         ? TableIncarnation.DROPPED_SINCE
         : TableIncarnation.CREATED_AGAIN;
   }
@@ -59,7 +59,7 @@ final class ColumnMatcher {
     NumbersHeader header = headerOf(known, row);
     return header != null
         && (!Objects.equals(known.sourceAfter(row.source()), known.source())
-            || !relationAfter(known, header, row.lsn()).equals(known.relation()));
+            || !relationAfter(known, header, row).equals(known.relation()));
   }
 
   /**
@@ -72,7 +72,7 @@ final class ColumnMatcher {
       return known;
     }
     String source = known.sourceAfter(row.source());
-    Relation relation = relationAfter(known, header, row.lsn());
+    Relation relation = relationAfter(known, header, row);
     if (ids == ColumnIdentities.NONE) {
       return new ColumnNumbering(known.entries(), source, relation);
     }
@@ -104,15 +104,27 @@ final class ColumnMatcher {
   }
 
   /**
-   * The table the numbers are of once a change of {@code header}'s table at {@code lsn} is written:
-   * the first one seen, or one created since (a later LSN) under the same name.
+   * The table the numbers are of once {@code row}, a change of {@code header}'s table, is written:
+   * the first one seen, or one created since under the same name. A change of another table is of
+   * one dropped since only when it is older by both its LSN and its commit time: a database
+   * restored elsewhere (new oids, LSNs that may start lower) is newer by the clock, and its tables
+   * replace the old ones' rows rather than being skipped.
    */
-  private static Relation relationAfter(ColumnNumbering known, NumbersHeader header, long lsn) {
+  private static Relation relationAfter(
+      ColumnNumbering known, NumbersHeader header, RowColumns row) {
     Relation current = known.relation();
-    long at = lsn == ColumnIdentities.OLDEST ? lsn : lsn < 0 ? Long.MAX_VALUE : lsn;
-    if (current == null || header.relation() != current.oid() && at > current.sinceLsn()) {
-      return new Relation(header.relation(), Math.max(lsn, 0));
+    long lsn = row.lsn();
+    long ms = row.event() == null ? -1 : row.event().position().commitTimeMs();
+    if (current == null) {
+      return new Relation(header.relation(), Math.max(lsn, 0), ms);
     }
-    return current;
+    if (header.relation() == current.oid() || lsn == ColumnIdentities.OLDEST) {
+      return current;
+    }
+    boolean newer =
+        lsn < 0
+            || lsn > current.sinceLsn()
+            || ms >= 0 && current.sinceMs() >= 0 && ms > current.sinceMs();
+    return newer ? new Relation(header.relation(), Math.max(lsn, 0), ms) : current;
   }
 }

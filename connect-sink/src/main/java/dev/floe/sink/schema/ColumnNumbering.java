@@ -18,7 +18,7 @@ import org.apache.iceberg.Table;
  * merges from several sources (shards of one table, say) number their columns each their own way,
  * so once a second source writes the table it is marked {@value #MIXED} there and matched by names.
  * Which incarnation of that table ({@code pg_class.oid}) and since when is in {@value
- * #RELATION_PROPERTY} ({@code oid@lsn}): a table dropped and created again under its name is
+ * #RELATION_PROPERTY} ({@code oid@lsn@ms}): a table dropped and created again under its name is
  * another.
  */
 public final class ColumnNumbering {
@@ -28,21 +28,22 @@ public final class ColumnNumbering {
   static final String MIXED = "*";
 
   /**
-   * The Postgres table ({@code pg_class.oid}) the numbers are of, and the LSN it was first seen.
+   * The Postgres table ({@code pg_class.oid}) the numbers are of, and the LSN and commit time of
+   * its first change seen ({@code oid@lsn@ms}).
    */
-  record Relation(long oid, long sinceLsn) {
+  record Relation(long oid, long sinceLsn, long sinceMs) {
     static Relation parse(String text) {
-      if (text == null || text.indexOf('@') < 0) {
+      String[] parts = text == null ? new String[0] : text.split("@");
+      if (parts.length != 3) {
         return null;
       }
-      int at = text.indexOf('@');
       return new Relation(
-          Long.parseLong(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
+          Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
     }
 
     @Override
     public String toString() {
-      return oid + "@" + sinceLsn;
+      return oid + "@" + sinceLsn + "@" + sinceMs;
     }
   }
 

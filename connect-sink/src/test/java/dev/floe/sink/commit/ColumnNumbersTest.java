@@ -46,6 +46,12 @@ class ColumnNumbersTest {
 
   /** As {@link #upsert}, from database {@code db}, table (oid) {@code relation}. */
   private ChangeEvent upsertFrom(String db, long relation, long lsn, int id, Object... columns) {
+    return upsertAt(db, relation, lsn, lsn * 1000, id, columns);
+  }
+
+  /** As {@link #upsertFrom}, committed at {@code commitMs}. */
+  private ChangeEvent upsertAt(
+      String db, long relation, long lsn, long commitMs, int id, Object... columns) {
     String keyName = (String) columns[0];
     SchemaBuilder row = SchemaBuilder.struct().name("row").optional();
     row.field(keyName, Schema.INT32_SCHEMA);
@@ -64,6 +70,7 @@ class ColumnNumbersTest {
     Schema source =
         SchemaBuilder.struct()
             .field("db", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA)
             .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
             .build();
     Schema envelope =
@@ -75,7 +82,12 @@ class ColumnNumbersTest {
     Struct value =
         new Struct(envelope)
             .put("after", after)
-            .put("source", new Struct(source).put("db", db).put("lsn", lsn < 0 ? null : lsn))
+            .put(
+                "source",
+                new Struct(source)
+                    .put("db", db)
+                    .put("ts_ms", commitMs)
+                    .put("lsn", lsn < 0 ? null : lsn))
             .put("op", "u");
     Schema key = SchemaBuilder.struct().field(keyName, Schema.INT32_SCHEMA).build();
     SinkRecord record =
@@ -195,7 +207,7 @@ class ColumnNumbersTest {
     // dropped and created again: its rows went with it, and its second column is another one
     apply(upsertFrom("db", 8, 20, 2, "id", 1, null, "title", 2, "new"));
     assertEquals(List.of("id", "name", "title"), columns(), "no rename of name to title");
-    assertEquals("8@20", table().properties().get(ColumnNumbering.RELATION_PROPERTY));
+    assertEquals("8@20@20000", table().properties().get(ColumnNumbering.RELATION_PROPERTY));
     assertEquals(List.of("2|null|new"), rows("id", "name", "title"));
     // a late change of the dropped table (another partition): gone with it
     apply(upsertFrom("db", 7, 11, 3, "id", 1, null, "name", 2, "late"));
@@ -204,6 +216,10 @@ class ColumnNumbersTest {
     // the new table's renames are followed
     apply(upsertFrom("db", 8, 30, 4, "id", 1, null, "heading", 2, "renamed"));
     assertEquals(List.of("id", "name", "heading"), columns());
+
+    // the database restored on another server: new oids, lower LSNs, a later clock
+    apply(upsertAt("db", 9, 5, 99_000, 5, "id", 1, null, "heading", 2, "restored"));
+    assertEquals(List.of("5|restored"), rows("id", "heading"), "replaced, not skipped");
   }
 
   @Test
