@@ -117,16 +117,31 @@ public final class CommitCycle {
       if (incarnation == TableIncarnation.CREATED_AGAIN) {
         emptyForTableCreatedAgain(writer, event);
       }
+      TableWriter current = writer;
+      if (incarnation == TableIncarnation.SAME
+          && !evolver.changesSchema(writer.schema(), writer.table(), event)) {
+        // only which Postgres column each column is: the buffer's rows fit as they are, so nothing
+        // is committed first (a commit here would wait for rows of other tasks' key changes,
+        // while those tasks may wait the same way)
+        retries.run(
+            "Recording the column numbers of " + writer.table().name(),
+            () -> evolver.evolve(current.table(), event));
+        return evolvedForKey(writer, event);
+      }
       // decided before anything is committed: a refused row costs no snapshot
       evolver.refuseIfNotAllowed(writer.table(), event.rowSchema());
       commit();
-      TableWriter current = writer;
       retries.run(
           "Evolving the schema of " + writer.table().name(),
           () -> evolver.evolve(current.table(), event));
       committedRows.forget(writer.table().name()); // values of the old types
       writer = writers.reopen(writer);
     }
+    return evolvedForKey(writer, event);
+  }
+
+  /** The writer for {@code event} after the table's key was changed to its key if needed. */
+  private TableWriter evolvedForKey(TableWriter writer, ChangeEvent event) {
     if (writer.key() != null
         && writer.key().isReplacedBy(event)
         && !evolver.namesKeyBeforeRename(writer.table(), writer.key(), event)) {

@@ -177,6 +177,19 @@ public final class SchemaEvolver {
   }
 
   /**
+   * Whether taking {@code event}'s row changes the table's schema (a rename, a column added or
+   * widened...), rather than only which Postgres column each column is.
+   */
+  public boolean changesSchema(
+      org.apache.iceberg.Schema writerSchema, Table table, ChangeEvent event) {
+    RowColumns row = RowColumns.of(event);
+    ColumnIdentities ids = matcher.identities(writerSchema, ColumnNumbering.of(table), row);
+    return !ids.renames().isEmpty()
+        || !ids.added().isEmpty()
+        || !plan(writerSchema, table, row.schema(), ids).isEmpty();
+  }
+
+  /**
    * Which Postgres table {@code event} comes from, against the one {@code table} (read again now)
    * holds the rows of: asked when {@link #needsEvolution} says a change needs the table changed.
    */
