@@ -41,13 +41,33 @@ final class FittingShapes {
         }
       };
 
+  // the last shape that fit: most changes are of the shape before them, and each carries its
+  // numbers as a new string, which a map would hash for every change
+  private Schema lastSchema;
+  private String lastNumbers;
+  private int lastSchemaId = -1;
+
   /** Whether rows of {@code schema} carrying {@code numbers} are known to fit {@code schemaId}. */
   boolean fit(Schema schema, String numbers, int schemaId) {
+    if (schema == lastSchema && schemaId == lastSchemaId && Objects.equals(numbers, lastNumbers)) {
+      return true;
+    }
     Integer fits = fitsSchemaId.get(new Shape(schema, numbers));
-    return fits != null && fits == schemaId;
+    if (fits == null || fits != schemaId) {
+      return false;
+    }
+    last(schema, numbers, schemaId);
+    return true;
   }
 
   void remember(Schema schema, String numbers, int schemaId) {
     fitsSchemaId.put(new Shape(schema, numbers), schemaId);
+    last(schema, numbers, schemaId);
+  }
+
+  private void last(Schema schema, String numbers, int schemaId) {
+    lastSchema = schema;
+    lastNumbers = numbers;
+    lastSchemaId = schemaId;
   }
 }
