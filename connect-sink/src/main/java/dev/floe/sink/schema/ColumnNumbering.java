@@ -130,11 +130,6 @@ public final class ColumnNumbering {
     return id != null && schema.asStruct().field(id) != null ? id : null;
   }
 
-  /** The entry of a top-level Iceberg column, or null when it is matched by name. */
-  Numbered of(int fieldId) {
-    return byFieldId.get(fieldId);
-  }
-
   Map<Integer, Numbered> entries() {
     return byFieldId;
   }

@@ -25,10 +25,4 @@ record NumbersHeader(long relation, int[] numbers) {
       return null;
     }
   }
-
-  /** The column numbers of {@code header}, or null. */
-  static int[] numbersOf(String header) {
-    NumbersHeader parsed = parse(header);
-    return parsed == null ? null : parsed.numbers();
-  }
 }
