@@ -4,6 +4,7 @@ import dev.floe.common.FloeVersion;
 import dev.floe.sink.commit.CommitClock;
 import dev.floe.sink.commit.CommitCycle;
 import dev.floe.sink.commit.CommitCycleBuilder;
+import dev.floe.sink.commit.HeldPartitions;
 import dev.floe.sink.config.CatalogLoader;
 import dev.floe.sink.config.SinkConfig;
 import dev.floe.sink.errors.BadRecordHandler;
@@ -54,6 +55,7 @@ public class IcebergCdcSinkTask extends SinkTask {
   private SinkMetrics metrics;
   // partitions closed without a commit, with the offset to read them again from
   private final Map<TopicPartition, Long> readAgain = new HashMap<>();
+  private final HeldPartitions held = new HeldPartitions();
 
   /** The task's number among the connector's tasks (set by the connector; Connect has no API). */
   static final String TASK_ID = "floe.task.id";
@@ -135,25 +137,48 @@ public class IcebergCdcSinkTask extends SinkTask {
   @Override
   public void put(Collection<SinkRecord> records) {
     clock.raiseFailure();
-    Map<TopicPartition, Long> again = new HashMap<>(cycle.takeReadAgain());
-    again.keySet().retainAll(context.assignment());
-    if (!again.isEmpty()) {
-      context.offset(again); // this batch comes again too, after the records dropped before it
-      return;
-    }
+    held.releaseDue(context);
+    // per partition, the offset to read again from: the rest of the batch is not applied
+    Map<TopicPartition, Long> readFrom = new HashMap<>();
+    againAfterDroppedBuffer(readFrom);
     for (SinkRecord record : records) {
+      if (!readFrom.isEmpty()) {
+        RecordCoordinates at = RecordCoordinates.of(record);
+        if (readFrom.containsKey(at.topicPartition())) {
+          continue; // comes again, after the records before it
+        }
+      }
       try {
         ChangeEvent event = parser.parse(record);
         if (event == null) {
           cycle.consumed(RecordCoordinates.of(record));
-        } else {
-          cycle.apply(event);
+        } else if (!cycle.apply(event)) {
+          LOG.debug("Holding {} back until what came before it is committed", event.coordinates());
+          held.hold(event.coordinates().topicPartition());
+          readFrom.put(event.coordinates().topicPartition(), event.coordinates().offset());
         }
       } catch (DataException unusable) {
         badRecords.handle(record, unusable);
         cycle.consumed(RecordCoordinates.of(record));
       }
+      againAfterDroppedBuffer(readFrom);
     }
+    readFrom.keySet().retainAll(context.assignment());
+    if (!readFrom.isEmpty()) {
+      context.offset(readFrom); // Connect seeks before its next poll
+    }
+    held.pauseHeld(context);
+  }
+
+  /**
+   * After a commit found the buffer older than the table (another task committed these partitions
+   * further), the buffer was dropped: its partitions are read again from their first record not
+   * committed, and so is the rest of this batch.
+   */
+  private void againAfterDroppedBuffer(Map<TopicPartition, Long> readFrom) {
+    cycle
+        .takeReadAgain()
+        .forEach((partition, offset) -> readFrom.merge(partition, offset, Math::min));
   }
 
   @Override
@@ -166,6 +191,7 @@ public class IcebergCdcSinkTask extends SinkTask {
   @Override
   public void open(Collection<TopicPartition> partitions) {
     cycle.assigned();
+    held.assigned(partitions, context);
     for (TopicPartition partition : partitions) {
       // the maintenance of a table moves with partition 0 of its topic, before any new record
       TableIdentifier table = router.routeTopic(partition.topic());
@@ -196,6 +222,7 @@ public class IcebergCdcSinkTask extends SinkTask {
           readAgain);
     }
     cycle.forget(partitions);
+    held.revoked(partitions, context);
     maintainer.revoked(partitions);
     Map<TopicPartition, Long> kept = new HashMap<>(readAgain);
     kept.keySet().removeAll(partitions);

@@ -35,6 +35,7 @@ class UnchangedToastIT extends PipelineTestBase {
     pipeline.sql(ToastWorkload.ddl("toast.one"));
     pipeline.sql(ToastWorkload.ddl("toast.three"));
     pipeline.sql(ToastWorkload.ddl("toast.pages"));
+    pipeline.sql(ToastWorkload.ddl("toast.evolving"));
     for (String keyed : KEYED_OTHERWISE) {
       pipeline.sql(ToastWorkload.ddl("toast." + keyed));
     }
@@ -83,6 +84,39 @@ class UnchangedToastIT extends PipelineTestBase {
     assertTrue(
         rows.rowsByKey.get("5").get("body").length() > 6000, "the real body, not a stand-in");
     assertEquals(0, TopicRecords.count(pipeline.stack.kafka().bootstrapServers(), DEAD_LETTERS));
+  }
+
+  /**
+   * ALTER TABLE amid key changes whose new rows wait for their old row's large values, on three
+   * partitions read by two tasks: both tasks meet each new shape at about the same time, each with
+   * rows waiting for the other's, and neither may stop reading while it waits.
+   */
+  @Test
+  void schemaChangesAmidKeyChangesOnTwoTasksStayExact() throws Exception {
+    long seed = Long.getLong("floe.it.seed", System.nanoTime());
+    System.out.println(
+        "UnchangedToastIT (schema changes) seed "
+            + seed
+            + " (rerun with -Dfloe.it.seed="
+            + seed
+            + ")");
+    ToastWorkload workload = new ToastWorkload(seed, pipeline::postgres, "toast.evolving");
+    workload.run(120);
+    for (int round = 1; round <= 5; round++) {
+      pipeline.sql(
+          round == 3
+              ? "alter table toast.evolving alter column version type bigint"
+              : "alter table toast.evolving add column extra" + round + " int");
+      workload.run(120);
+    }
+    TableSnapshot rows =
+        pipeline.awaitSameRows("toast.evolving", "cdc.toast_evolving", "id", CATCH_UP);
+    assertEquals(0, rows.duplicateKeys);
+    assertTrue(rows.rowsByKey.size() > 20, "the workload leaves rows to compare");
+    assertEquals(
+        0,
+        TopicRecords.count(pipeline.stack.kafka().bootstrapServers(), DEAD_LETTERS),
+        "nothing goes to the dead letter topic");
   }
 
   @Test

@@ -44,6 +44,7 @@ public final class CommitCycle {
   private final CommittedRows committedRows;
   private final Refusals refusals;
   private long nextEarlyCommitMs;
+  private long nextHeldAttemptMs;
   private RuntimeException failure; // the first failed commit: fail-stop from then on
   private final Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
   private final TableFeeds feeds;
@@ -66,21 +67,41 @@ public final class CommitCycle {
 
   /**
    * Buffers one change, unless its table already holds it (a replay); commits early when the buffer
-   * reaches its bound.
+   * reaches its bound. False, with nothing done, when the change must land after everything read
+   * before it (a schema or key change, a truncate, a table created again) and a buffered row waits
+   * for another task's commit: the caller holds the change's partition back and offers the change
+   * again shortly, reading its other partitions meanwhile (see {@link HeldPartitions}).
    */
-  public synchronized void apply(ChangeEvent event) {
+  public synchronized boolean apply(ChangeEvent event) {
     failStop();
     if (event.isTombstone() && !writers.appliesTombstones()) {
       consumed(event.coordinates());
-      return;
+      return true;
     }
+    try {
+      buffer(event);
+    } catch (MustWait held) {
+      return false;
+    }
+    consumed(event.coordinates());
+    if ((writers.pendingEvents() >= flushMaxRecords || writers.pendingBytes() >= flushMaxBytes)
+        && System.currentTimeMillis() >= nextEarlyCommitMs
+        && !commit(true)) {
+      // a row waits for another task's commit: keep reading (the old row may be on one of this
+      // task's partitions) and try again shortly; the wait is bounded by its timeout
+      nextEarlyCommitMs = System.currentTimeMillis() + KEY_CHANGE_POLL_MS;
+    }
+    return true;
+  }
+
+  private void buffer(ChangeEvent event) {
     TableWriter writer = writers.writerFor(event);
     if (writer != null && applied.alreadyApplied(writer.table(), event.coordinates())) {
       // a replay, after a rebalance: this task may have taken the table over with nothing new
       feeds.fed(writer.table().name(), List.of(event.coordinates().topicPartition()));
     } else if (writer != null) {
       if (event.operation() == Operation.TRUNCATE) {
-        commit(); // what came before the truncate lands first, in its own snapshots
+        landBefore(); // what came before the truncate lands first, in its own snapshots
         committedRows.forget(writer.table().name());
         retries.run(
             "Truncating " + writer.table().name(), () -> committer.truncate(writer.table(), event));
@@ -91,13 +112,26 @@ public final class CommitCycle {
         }
       }
     }
-    consumed(event.coordinates());
-    if ((writers.pendingEvents() >= flushMaxRecords || writers.pendingBytes() >= flushMaxBytes)
-        && System.currentTimeMillis() >= nextEarlyCommitMs
-        && !commit(true)) {
-      // a row waits for another task's commit: keep reading (the old row may be on one of this
-      // task's partitions) and try again shortly; the wait is bounded by its timeout
-      nextEarlyCommitMs = System.currentTimeMillis() + KEY_CHANGE_POLL_MS;
+  }
+
+  /**
+   * Commits everything buffered before a change that must land after it, or throws {@link MustWait}
+   * when a buffered row waits for another task's commit. Waiting here would stop this task reading:
+   * both tasks meet a schema change at about the same time, and the rows each waits for may be on
+   * the other's partitions, not read yet.
+   */
+  private void landBefore() {
+    long now = System.currentTimeMillis();
+    if (now < nextHeldAttemptMs || !commit(true)) {
+      nextHeldAttemptMs = now + KEY_CHANGE_POLL_MS; // each attempt may read rows back from tables
+      throw new MustWait();
+    }
+  }
+
+  /** A change held back: thrown before anything of it was done, caught in {@link #apply}. */
+  private static final class MustWait extends RuntimeException {
+    MustWait() {
+      super(null, null, false, false);
     }
   }
 
@@ -130,7 +164,7 @@ public final class CommitCycle {
       }
       // decided before anything is committed: a refused row costs no snapshot
       evolver.refuseIfNotAllowed(writer.table(), event.rowSchema());
-      commit();
+      landBefore();
       retries.run(
           "Evolving the schema of " + writer.table().name(),
           () -> evolver.evolve(current.table(), event));
@@ -146,7 +180,7 @@ public final class CommitCycle {
         && writer.key().isReplacedBy(event)
         && !evolver.namesKeyBeforeRename(writer.table(), writer.key(), event)) {
       // the primary key changed: rows keyed the old way land first, in their own snapshot
-      commit();
+      landBefore();
       TableWriter current = writer;
       retries.run(
           "Changing the key of " + writer.table().name(),
@@ -162,7 +196,7 @@ public final class CommitCycle {
    * then one snapshot empties the table, unless another task did so meanwhile.
    */
   private void emptyForTableCreatedAgain(TableWriter writer, ChangeEvent event) {
-    commit();
+    landBefore();
     retries.run(
         "Emptying " + writer.table().name() + " for its Postgres table created again",
         () ->

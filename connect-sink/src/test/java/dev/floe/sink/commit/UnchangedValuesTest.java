@@ -261,6 +261,69 @@ class UnchangedValuesTest {
     assertTrue(refused.isEmpty(), refused.toString());
   }
 
+  /**
+   * Both tasks meet a new column while each buffers a new row waiting for the other's old row:
+   * neither waits in place (each would stop reading what the other waits for); each holds the
+   * change back, and takes it once the rows it waited for are committed.
+   */
+  @Test
+  void twoTasksMeetingASchemaChangeWhileWaitingForEachOtherHoldItBack() throws Exception {
+    CommitCycle first = task(WriteMode.UPSERT, 60_000); // partitions 0 and 2
+    CommitCycle second = task(WriteMode.UPSERT, 60_000); // partitions 1 and 3
+    first.apply(parse(record("c", 1, large("one"), 2, 0, 100)));
+    first.commit();
+    second.apply(parse(record("c", 2, large("two"), 3, 0, 101)));
+    second.commit();
+    SinkRecord[] oneToEleven = keyChange(1, 11, TOAST, 2, 1, 1, 0, 500);
+    SinkRecord[] twoToTwelve = keyChange(2, 12, TOAST, 3, 1, 0, 0, 600);
+    first.apply(parse(twoToTwelve[2])); // waits for the second task
+    second.apply(parse(oneToEleven[2])); // waits for the first task
+    org.apache.kafka.connect.data.Schema wider =
+        org.apache.kafka.connect.data.SchemaBuilder.struct()
+            .name("it.public.items.Value")
+            .optional()
+            .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+            .field("name", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+            .field("qty", org.apache.kafka.connect.data.Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+    dev.floe.sink.event.ChangeEvent firstNewShape = widerRow(wider, 20, 0, 1, 700);
+    dev.floe.sink.event.ChangeEvent secondNewShape = widerRow(wider, 21, 1, 1, 701);
+
+    // the old rows each waits for are on the other task's other partition, not read yet
+    assertEquals(false, first.apply(firstNewShape), "held back, not waited for");
+    assertEquals(false, second.apply(secondNewShape), "held back, not waited for");
+    assertEquals(List.of("1|" + large("one"), "2|" + large("two")), rows());
+    first.apply(parse(oneToEleven[0])); // read meanwhile, from the partition not held
+    first.apply(parse(oneToEleven[1]));
+    second.apply(parse(twoToTwelve[0]));
+    second.apply(parse(twoToTwelve[1]));
+
+    Thread.sleep(HeldPartitions.HOLD_MS + 50); // offered again once the partition rested
+    first.commitOnTime(); // the old row of key 1 goes out; its own buffer still waits
+    assertEquals(true, second.apply(secondNewShape), "its buffer lands, then the new column");
+    assertEquals(true, first.apply(firstNewShape));
+    first.commit();
+    second.commit();
+    assertEquals(List.of("11|" + large("one"), "12|" + large("two"), "20|new", "21|new"), rows());
+    assertTrue(refused.isEmpty(), refused.toString());
+  }
+
+  private static dev.floe.sink.event.ChangeEvent widerRow(
+      org.apache.kafka.connect.data.Schema row, int id, int partition, long offset, long lsn) {
+    org.apache.kafka.connect.data.Struct key =
+        new org.apache.kafka.connect.data.Struct(dev.floe.sink.event.ChangeEvents.KEY)
+            .put("id", id);
+    return parse(
+        dev.floe.sink.event.ChangeEvents.change(
+            "c",
+            dev.floe.sink.event.ChangeEvents.envelopeOf(row),
+            key,
+            new org.apache.kafka.connect.data.Struct(row).put("id", id).put("name", "new"),
+            partition,
+            offset,
+            lsn));
+  }
+
   @Test
   void aKeyChangeWhoseOldRowIsNeverCommittedIsRefusedAfterTheTimeout() throws Exception {
     CommitCycle task = task(WriteMode.UPSERT, 300);
