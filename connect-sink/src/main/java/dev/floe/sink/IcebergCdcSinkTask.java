@@ -139,7 +139,7 @@ public class IcebergCdcSinkTask extends SinkTask {
     clock.raiseFailure();
     held.releaseDue(context);
     // per partition, the offset to read again from: the rest of the batch is not applied
-    Map<TopicPartition, Long> readFrom = new HashMap<>();
+    Map<TopicPartition, Long> readFrom = new HashMap<>(held.offsets());
     againAfterDroppedBuffer(readFrom);
     for (SinkRecord record : records) {
       if (!readFrom.isEmpty()) {
@@ -154,7 +154,7 @@ public class IcebergCdcSinkTask extends SinkTask {
           cycle.consumed(RecordCoordinates.of(record));
         } else if (!cycle.apply(event)) {
           LOG.debug("Holding {} back until what came before it is committed", event.coordinates());
-          held.hold(event.coordinates().topicPartition());
+          held.hold(event.coordinates().topicPartition(), event.coordinates().offset());
           readFrom.put(event.coordinates().topicPartition(), event.coordinates().offset());
         }
       } catch (DataException unusable) {

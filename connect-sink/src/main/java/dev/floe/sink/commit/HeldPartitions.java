@@ -1,7 +1,9 @@
 package dev.floe.sink.commit;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.IllegalWorkerStateException;
@@ -19,19 +21,23 @@ public final class HeldPartitions {
   /** How long a held partition rests before its change is offered again. */
   static final long HOLD_MS = 250;
 
-  private final Set<TopicPartition> held = new HashSet<>();
+  private final Map<TopicPartition, Long> held = new HashMap<>(); // partition → the held change
   // paused by this task and not resumed: a partition that moved away while held is resumed when
   // it comes back, or Connect would keep it paused
   private final Set<TopicPartition> paused = new HashSet<>();
   private long releaseAtMs;
 
-  /** Holds {@code partition} back from its current change on: the rest of the batch waits too. */
-  public void hold(TopicPartition partition) {
-    held.add(partition);
+  /** Holds {@code partition} back from the change at {@code offset} on. */
+  public void hold(TopicPartition partition, long offset) {
+    held.merge(partition, offset, Math::min);
   }
 
-  public boolean holds(TopicPartition partition) {
-    return held.contains(partition);
+  /**
+   * The held partitions and the offsets of their held changes: a record of one, if any came while
+   * it is paused, is not applied before the held change, and the partition is rewound to it again.
+   */
+  public Map<TopicPartition, Long> offsets() {
+    return held;
   }
 
   /**
@@ -39,7 +45,7 @@ public final class HeldPartitions {
    * has Connect call again by the time they are due.
    */
   public void pauseHeld(SinkTaskContext context) {
-    Set<TopicPartition> newly = new HashSet<>(held);
+    Set<TopicPartition> newly = new HashSet<>(held.keySet());
     newly.removeAll(paused);
     if (!newly.isEmpty()) {
       context.pause(newly.toArray(TopicPartition[]::new));
@@ -58,15 +64,15 @@ public final class HeldPartitions {
       comeBackWhenDue(context);
       return;
     }
-    resume(context, held);
+    resume(context, held.keySet());
     held.clear();
   }
 
   /** Partitions moving away are no longer held: whoever reads them next starts at their commit. */
   public void revoked(Collection<TopicPartition> partitions, SinkTaskContext context) {
     Set<TopicPartition> leaving = new HashSet<>(partitions);
-    leaving.retainAll(held);
-    held.removeAll(leaving);
+    leaving.retainAll(held.keySet());
+    held.keySet().removeAll(leaving);
     resume(context, leaving);
   }
 
@@ -74,7 +80,7 @@ public final class HeldPartitions {
   public void assigned(Collection<TopicPartition> partitions, SinkTaskContext context) {
     Set<TopicPartition> stale = new HashSet<>(partitions);
     stale.retainAll(paused);
-    stale.removeAll(held);
+    stale.removeAll(held.keySet());
     resume(context, stale);
   }
 
