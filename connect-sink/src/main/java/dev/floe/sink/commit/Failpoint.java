@@ -26,7 +26,9 @@ final class Failpoint {
 
   static void beforeCommit(java.util.Collection<org.apache.kafka.common.TopicPartition> covered) {
     String covering = System.getProperty(FAIL_COMMIT_COVERING);
-    if (covering != null && covered.stream().anyMatch(tp -> tp.toString().equals(covering))) {
+    if (covering != null
+        && covered.stream().anyMatch(tp -> tp.toString().equals(covering))
+        && disarm(covering)) {
       throw new IllegalStateException("floe failpoint: a commit covering " + covering + " fails");
     }
     String halt = System.getProperty(HALT_BEFORE_COMMIT);
@@ -42,6 +44,18 @@ final class Failpoint {
     if (fail != null && commit == Integer.parseInt(fail)) {
       throw new IllegalStateException("floe failpoint: commit " + fail + " fails");
     }
+  }
+
+  /**
+   * True for the one caller that clears the covering failpoint: only the task holding the partition
+   * when it was set fails, not the task that takes the partition over after it.
+   */
+  private static synchronized boolean disarm(String covering) {
+    if (!covering.equals(System.getProperty(FAIL_COMMIT_COVERING))) {
+      return false;
+    }
+    System.clearProperty(FAIL_COMMIT_COVERING);
+    return true;
   }
 
   /** Counts commits from zero again (tests that set a failpoint more than once). */
