@@ -176,6 +176,9 @@ public class IcebergCdcSinkTask extends SinkTask {
    * committed, and so is the rest of this batch.
    */
   private void againAfterDroppedBuffer(Map<TopicPartition, Long> readFrom) {
+    if (!cycle.mustReadAgain()) {
+      return; // the usual case, checked after every record
+    }
     cycle
         .takeReadAgain()
         .forEach((partition, offset) -> readFrom.merge(partition, offset, Math::min));

@@ -47,6 +47,8 @@ public final class CommitCycle {
   private long nextHeldAttemptMs;
   private RuntimeException failure; // the first failed commit: fail-stop from then on
   private final Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
+  // set with readAgain: read without the lock by the task for every record it hands over
+  private volatile boolean mustReadAgain;
   private final TableFeeds feeds;
 
   /** See {@link CommitCycleBuilder}, the one place a cycle is put together. */
@@ -248,8 +250,14 @@ public final class CommitCycle {
     if (!commit(true)) {
       writers.discardAll();
       readAgain.putAll(offsets.rewind());
+      mustReadAgain = !readAgain.isEmpty();
     }
     return takeReadAgain();
+  }
+
+  /** Whether {@link #takeReadAgain} has offsets, without taking the lock (checked per record). */
+  public boolean mustReadAgain() {
+    return mustReadAgain;
   }
 
   /**
@@ -260,6 +268,7 @@ public final class CommitCycle {
   public synchronized Map<TopicPartition, Long> takeReadAgain() {
     Map<TopicPartition, Long> taken = Map.copyOf(readAgain);
     readAgain.clear();
+    mustReadAgain = false;
     return taken;
   }
 
@@ -302,6 +311,7 @@ public final class CommitCycle {
       applied.forgetAll();
       committedRows.forget(null);
       readAgain.putAll(offsets.rewind());
+      mustReadAgain = !readAgain.isEmpty();
       return false;
     } catch (RuntimeException e) {
       // the buffers are gone, and with them changes Kafka will not deliver again to this task:
