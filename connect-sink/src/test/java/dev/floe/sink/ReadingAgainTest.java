@@ -2,10 +2,10 @@ package dev.floe.sink;
 
 import static dev.floe.sink.event.ChangeEvents.keyChange;
 import static dev.floe.sink.event.ChangeEvents.record;
+import static dev.floe.sink.event.ChangeEvents.widerInsert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.floe.sink.event.ChangeEvents;
 import dev.floe.sink.schema.UnavailableValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +22,6 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
@@ -39,14 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadingAgainTest {
   private static final String TOAST = UnavailableValues.DEBEZIUM_DEFAULT;
   private static final String TOPIC = "it.public.items";
-  private static final Schema WIDER =
-      SchemaBuilder.struct()
-          .name("it.public.items.Value")
-          .optional()
-          .field("id", Schema.INT32_SCHEMA)
-          .field("name", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("qty", Schema.OPTIONAL_INT32_SCHEMA)
-          .build();
 
   @TempDir Path warehouse;
   private final Map<Integer, List<SinkRecord>> log = new HashMap<>();
@@ -65,8 +54,8 @@ class ReadingAgainTest {
     SinkRecord[] twoToTwelve = keyChange(2, 12, TOAST, 3, 1, 0, 0, 600);
     append(2, record("c", 1, large("one"), 2, 0, 100), oneToEleven[0], oneToEleven[1]);
     append(3, record("c", 2, large("two"), 3, 0, 101), twoToTwelve[0], twoToTwelve[1]);
-    append(0, twoToTwelve[2], wider(20, 0, 1, 700), wider(22, 0, 2, 702));
-    append(1, oneToEleven[2], wider(21, 1, 1, 701));
+    append(0, twoToTwelve[2], widerInsert(20, 0, 1, 700), widerInsert(22, 0, 2, 702));
+    append(1, oneToEleven[2], widerInsert(21, 1, 1, 701));
 
     Worker first = new Worker(0, 2);
     Worker second = new Worker(1, 3);
@@ -134,13 +123,6 @@ class ReadingAgainTest {
 
   private static String large(String text) {
     return text + "-".repeat(120);
-  }
-
-  private static SinkRecord wider(int id, int partition, long offset, long lsn) {
-    Struct key = new Struct(ChangeEvents.KEY).put("id", id);
-    Struct row = new Struct(WIDER).put("id", id).put("name", "new");
-    return ChangeEvents.change(
-        "c", ChangeEvents.envelopeOf(WIDER), key, row, partition, offset, lsn);
   }
 
   private Map<Integer, String> rows() throws Exception {

@@ -4,6 +4,7 @@ import static dev.floe.sink.event.ChangeEvents.event;
 import static dev.floe.sink.event.ChangeEvents.keyChange;
 import static dev.floe.sink.event.ChangeEvents.parse;
 import static dev.floe.sink.event.ChangeEvents.record;
+import static dev.floe.sink.event.ChangeEvents.widerInsert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -278,16 +279,8 @@ class UnchangedValuesTest {
     SinkRecord[] twoToTwelve = keyChange(2, 12, TOAST, 3, 1, 0, 0, 600);
     first.apply(parse(twoToTwelve[2])); // waits for the second task
     second.apply(parse(oneToEleven[2])); // waits for the first task
-    org.apache.kafka.connect.data.Schema wider =
-        org.apache.kafka.connect.data.SchemaBuilder.struct()
-            .name("it.public.items.Value")
-            .optional()
-            .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
-            .field("name", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
-            .field("qty", org.apache.kafka.connect.data.Schema.OPTIONAL_INT32_SCHEMA)
-            .build();
-    dev.floe.sink.event.ChangeEvent firstNewShape = widerRow(wider, 20, 0, 1, 700);
-    dev.floe.sink.event.ChangeEvent secondNewShape = widerRow(wider, 21, 1, 1, 701);
+    dev.floe.sink.event.ChangeEvent firstNewShape = parse(widerInsert(20, 0, 1, 700));
+    dev.floe.sink.event.ChangeEvent secondNewShape = parse(widerInsert(21, 1, 1, 701));
 
     // the old rows each waits for are on the other task's other partition, not read yet
     assertEquals(false, first.apply(firstNewShape), "held back, not waited for");
@@ -306,22 +299,6 @@ class UnchangedValuesTest {
     second.commit();
     assertEquals(List.of("11|" + large("one"), "12|" + large("two"), "20|new", "21|new"), rows());
     assertTrue(refused.isEmpty(), refused.toString());
-  }
-
-  private static dev.floe.sink.event.ChangeEvent widerRow(
-      org.apache.kafka.connect.data.Schema row, int id, int partition, long offset, long lsn) {
-    org.apache.kafka.connect.data.Struct key =
-        new org.apache.kafka.connect.data.Struct(dev.floe.sink.event.ChangeEvents.KEY)
-            .put("id", id);
-    return parse(
-        dev.floe.sink.event.ChangeEvents.change(
-            "c",
-            dev.floe.sink.event.ChangeEvents.envelopeOf(row),
-            key,
-            new org.apache.kafka.connect.data.Struct(row).put("id", id).put("name", "new"),
-            partition,
-            offset,
-            lsn));
   }
 
   @Test

@@ -101,6 +101,28 @@ public final class ChangeEvents {
     return new SinkRecord[] {delete, tombstone, create};
   }
 
+  /** {@code public.items} after {@code ALTER TABLE ... ADD COLUMN qty int}. */
+  public static final Schema WIDER_ROW =
+      SchemaBuilder.struct()
+          .name("it.public.items.Value")
+          .optional()
+          .field("id", Schema.INT32_SCHEMA)
+          .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+          .field("qty", Schema.OPTIONAL_INT32_SCHEMA)
+          .build();
+
+  /** An insert of key {@code id}, named "new", in the shape after the added column. */
+  public static SinkRecord widerInsert(int id, int partition, long offset, long lsn) {
+    return change(
+        "c",
+        envelopeOf(WIDER_ROW),
+        new Struct(KEY).put("id", id),
+        new Struct(WIDER_ROW).put("id", id).put("name", "new"),
+        partition,
+        offset,
+        lsn);
+  }
+
   /** Debezium's envelope around rows of {@code row}, for a table of another shape than items. */
   public static Schema envelopeOf(Schema row) {
     return SchemaBuilder.struct()
